@@ -1,0 +1,164 @@
+"""The leaderboard table: submissions joined with their run records and scored.
+
+This is the one data structure the site renders; templates read its fields and
+never guess. Each figure says where it came from:
+
+* ``declared`` — written by the team in submission.yaml (or its loss log);
+* ``measured`` — produced by the evaluation pipeline (a run record);
+* ``checked`` — a declared figure the pipeline compared against evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import scoring
+from .errors import InputError, Problem
+from .losslog import LossLog, read_loss_log
+from .records import RunRecord, TaskScore
+from .submissions import Submission, load_all, load_runs
+from .suites import Category, Suite, SuiteTask
+
+Provenance = Literal["declared", "measured", "checked"]
+Status = Literal["evaluated", "incomplete", "failed", "awaiting", "pending"]
+
+STATUS_TEXT: dict[str, tuple[str, str]] = {
+    "evaluated": ("평가 완료", "evaluated"),
+    "incomplete": ("일부 평가", "partly evaluated"),
+    "failed": ("평가 실패", "evaluation failed"),
+    "awaiting": ("평가 대기", "awaiting evaluation"),
+    "pending": ("리비전 대기", "awaiting evaluation (revision pending)"),
+}
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """One suite task for one model: raw measured score and its normalised value."""
+
+    task: SuiteTask
+    raw: TaskScore | None
+    normalised: scoring.Estimate | None
+    provenance: Provenance = "measured"
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    category: Category
+    index: scoring.Estimate | None
+    provenance: Provenance = "measured"
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """A loss log as evidence: the team's points plus what the pipeline derived."""
+
+    log: LossLog | None
+    problems: tuple[Problem, ...] = ()
+    provenance: Provenance = "declared"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the leaderboard and everything its model page shows."""
+
+    submission: Submission
+    status: Status
+    run: RunRecord | None
+    failed_run: RunRecord | None
+    tasks: tuple[TaskResult, ...]
+    categories: tuple[CategoryResult, ...]
+    overall: scoring.Estimate | None
+    loss: LossCurve
+    rank: int | None = None
+
+    @property
+    def id(self) -> str:
+        return self.submission.id
+
+    @property
+    def page_path(self) -> str:
+        """Site path of the model page, relative to the site root."""
+        return f"models/{self.submission.org}/{self.submission.slug}.md"
+
+    @property
+    def status_text(self) -> tuple[str, str]:
+        """(Korean, English) label of the status."""
+        return STATUS_TEXT[self.status]
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    suite: Suite
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def latest_runs(runs: list[RunRecord], suite: Suite) -> tuple[RunRecord | None, RunRecord | None]:
+    """The newest succeeded and the newest failed run for this suite and version."""
+    mine = [r for r in runs if r.suite == suite.name and r.suite_version == suite.version]
+    ok = [r for r in mine if r.status == "succeeded"]
+    failed = [r for r in mine if r.status == "failed"]
+    return (ok[-1] if ok else None), (failed[-1] if failed else None)
+
+
+def score_tasks(run: RunRecord | None, suite: Suite) -> tuple[TaskResult, ...]:
+    """Normalise each suite task's score from a run (missing tasks stay None)."""
+    results = []
+    for task in suite.tasks:
+        raw = run.score(task.task) if run else None
+        usable = raw is not None and raw.metric == task.metric_key
+        norm = scoring.normalise(raw.value, raw.stderr, task.chance) if usable else None
+        results.append(TaskResult(task, raw if usable else None, norm))
+    return tuple(results)
+
+
+def score_categories(tasks: tuple[TaskResult, ...], suite: Suite) -> tuple[CategoryResult, ...]:
+    """Category indices from normalised task scores."""
+    out = []
+    for category in suite.categories:
+        members = [t for t in tasks if t.task.category == category.id]
+        est = scoring.index([t.normalised for t in members], [t.task.weight for t in members])
+        out.append(CategoryResult(category, est))
+    return tuple(out)
+
+
+def _status(sub: Submission, run: RunRecord | None, failed: RunRecord | None, complete: bool) -> Status:
+    if run is not None:
+        return "evaluated" if complete else "incomplete"
+    if failed is not None:
+        return "failed"
+    return "pending" if sub.manifest.model.pending else "awaiting"
+
+
+def _loss_curve(sub: Submission) -> LossCurve:
+    relative = sub.manifest.originality.loss_log
+    if relative is None:
+        return LossCurve(None)
+    try:
+        return LossCurve(read_loss_log(sub.path(relative)))
+    except InputError as exc:
+        return LossCurve(None, tuple(exc.problems))
+
+
+def build_entry(sub: Submission, suite: Suite) -> Entry:
+    """Join one submission with its latest runs and score it."""
+    run, failed = latest_runs(load_runs(sub), suite)
+    tasks = score_tasks(run, suite)
+    categories = score_categories(tasks, suite)
+    overall = scoring.index([c.index for c in categories], [1.0] * len(categories))
+    status = _status(sub, run, failed, overall is not None)
+    return Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub))
+
+
+def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
+    """Load every submission under submissions_dir and rank them on suite."""
+    subs, problems = load_all(submissions_dir)
+    entries = [build_entry(sub, suite) for sub in subs]
+    ranks = scoring.rank([e.overall.value if e.overall else None for e in entries])
+    ranked = [
+        Entry(**{**e.__dict__, "rank": r}) for e, r in zip(entries, ranks, strict=True)
+    ]
+    ranked.sort(key=lambda e: (e.rank is None, e.rank or 0, e.id))
+    return Leaderboard(suite, tuple(ranked), tuple(problems))

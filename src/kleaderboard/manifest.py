@@ -1,0 +1,358 @@
+"""The submission manifest (``submission.yaml``), version 1, as typed data.
+
+Teams write this file; everything on a model's page that says *declared* comes
+from here. The models only hold data and validate it. :func:`load_manifest`
+reads one file and turns every mistake into a :class:`~kleaderboard.errors.Problem`
+that names the file, the field, what is wrong and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from enum import Enum
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from . import safe_yaml
+from .errors import ManifestError, Problem
+
+SCHEMA_VERSION = 1
+PENDING = "pending"
+
+
+def _fail(message: str, fix: str) -> PydanticCustomError:
+    return PydanticCustomError("kleaderboard", message, {"fix": fix})
+
+
+def _check_hub_repo(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}", value):
+        raise PydanticCustomError(
+            "kleaderboard",
+            f"{value!r} is not a Hugging Face repo id",
+            {"fix": "write it as owner/name, e.g. LGAI-EXAONE/K-EXAONE-236B-A23B"},
+        )
+    return value
+
+
+def _check_revision(value: str) -> str:
+    if value != PENDING and not re.fullmatch(r"[0-9a-f]{40}", value):
+        raise PydanticCustomError(
+            "kleaderboard",
+            f"{value!r} is not a full commit id",
+            {
+                "fix": "use the 40-character lowercase hex commit of the model repo "
+                "(a branch or tag can move), or 'pending' if it is not known yet"
+            },
+        )
+    return value
+
+
+def _check_relative_path(value: str) -> str:
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or "\\" in value or not value.strip():
+        raise PydanticCustomError(
+            "kleaderboard",
+            f"{value!r} is not a plain relative path",
+            {"fix": "give a path inside the submission folder, without '..' or a leading '/'"},
+        )
+    return value
+
+
+HubRepoId = Annotated[str, AfterValidator(_check_hub_repo)]
+Revision = Annotated[str, AfterValidator(_check_revision)]
+RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(max_length=4000)]
+
+
+class Mode(str, Enum):
+    """How a model is prompted for evaluation."""
+
+    base = "base"
+    instruct = "instruct"
+    reasoning = "reasoning"
+
+
+class Relation(str, Enum):
+    """How a component of the submitted model relates to where it came from."""
+
+    trained_from_zero = "trained_from_zero"
+    initialised_from = "initialised_from"
+    frozen_from = "frozen_from"
+    distilled_from = "distilled_from"
+    architecture_only = "architecture_only"
+
+
+BORROWED_WEIGHTS = {Relation.initialised_from, Relation.frozen_from}
+
+
+class Strict(BaseModel):
+    """Base of every manifest model: unknown keys are mistakes, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Team(Strict):
+    name: ShortText = Field(description="The team or organisation as it should appear on the site.")
+    contact: ShortText = Field(description="An e-mail address or URL where maintainers reach the team.")
+
+
+class Parameters(Strict):
+    total: PositiveInt = Field(description="All parameters, counting every expert.")
+    active: PositiveInt | None = Field(
+        default=None, description="Parameters used per token (MoE); omit for a dense model."
+    )
+
+    @model_validator(mode="after")
+    def _active_not_above_total(self) -> Parameters:
+        if self.active is not None and self.active > self.total:
+            raise _fail("active parameters exceed total parameters", "active must be <= total")
+        return self
+
+
+class ModelSpec(Strict):
+    name: ShortText = Field(description="Display name of the model.")
+    hub_repo: HubRepoId | None = Field(default=None, description="Hugging Face repo id (owner/name).")
+    revision: Revision | None = Field(
+        default=None, description="40-hex commit of the Hub repo, or 'pending'."
+    )
+    local_path: RelativePath | None = Field(
+        default=None, description="Weights inside the submission folder (demo and tests only)."
+    )
+    precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
+    parameters: Parameters
+    context_length: PositiveInt | None = None
+    architecture: ShortText = Field(description="One line, e.g. 'decoder-only MoE, MLA, 48 layers'.")
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.base], min_length=1)
+    chat_template: bool = Field(default=False, description="Evaluate with the model's chat template.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ModelSpec:
+        if (self.hub_repo is None) == (self.local_path is None):
+            raise _fail(
+                "give exactly one of hub_repo and local_path",
+                "public models use hub_repo plus revision; local_path is for the demo",
+            )
+        if self.hub_repo is not None and self.revision is None:
+            raise _fail(
+                "hub_repo needs a revision",
+                "add revision: <40-hex commit>, or revision: pending",
+            )
+        return self
+
+    @property
+    def pending(self) -> bool:
+        """True when the revision to evaluate is not known yet."""
+        return self.revision == PENDING
+
+
+class Upstream(Strict):
+    model: HubRepoId = Field(description="The upstream model's Hub repo id.")
+    revision: Revision | None = None
+
+
+class Component(Strict):
+    name: ShortText = Field(description="e.g. language model, tokenizer, vision encoder, MTP head.")
+    origin: Literal["own"] | Upstream = Field(description="'own', or the upstream model it came from.")
+    relation: Relation
+
+    @model_validator(mode="after")
+    def _origin_fits_relation(self) -> Component:
+        own = self.origin == "own"
+        if self.relation is Relation.trained_from_zero and not own:
+            raise _fail(
+                "a component trained from zero has origin 'own'",
+                "use relation architecture_only to credit an upstream design",
+            )
+        if self.relation is not Relation.trained_from_zero and own:
+            raise _fail(
+                f"relation {self.relation.value} needs an upstream origin",
+                "set origin: {model: owner/name, revision: <commit>}",
+            )
+        return self
+
+
+class Innovation(Strict):
+    tag: ShortText = Field(description="e.g. MLA, MoE, hybrid attention, multi-token prediction.")
+    description: LongText = ""
+
+
+class Originality(Strict):
+    weights_initialised_from_zero: bool
+    components: list[Component] = Field(min_length=1)
+    innovations: list[Innovation] = Field(default_factory=list)
+    technical_report: HttpUrl | None = None
+    loss_log: RelativePath | None = Field(
+        default=None, description="CSV of the pre-training loss, inside the submission folder."
+    )
+
+    @model_validator(mode="after")
+    def _zero_means_no_borrowed_weights(self) -> Originality:
+        borrowed = [c.name for c in self.components if c.relation in BORROWED_WEIGHTS]
+        if self.weights_initialised_from_zero and borrowed:
+            raise _fail(
+                f"weights_initialised_from_zero is true but {', '.join(borrowed)} "
+                "start from upstream weights",
+                "set weights_initialised_from_zero: false, or correct the component relations",
+            )
+        return self
+
+
+class TrainingCost(Strict):
+    gpu_type: ShortText | None = None
+    gpu_count: PositiveInt | None = None
+    gpu_hours: Annotated[float, Field(ge=0)] | None = None
+    tokens: PositiveInt | None = Field(default=None, description="Pre-training tokens.")
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class ServingCost(Strict):
+    price_per_1m_input_tokens_usd: Annotated[float, Field(ge=0)] | None = None
+    price_per_1m_output_tokens_usd: Annotated[float, Field(ge=0)] | None = None
+    reference_hardware: ShortText | None = None
+
+
+class Cost(Strict):
+    training: TrainingCost = Field(default_factory=TrainingCost)
+    serving: ServingCost = Field(default_factory=ServingCost)
+
+
+class SelfReportedScore(Strict):
+    benchmark: ShortText
+    value: float
+    mode: Mode | None = None
+    n_shot: Annotated[int, Field(ge=0)] | None = None
+    source: HttpUrl = Field(description="Where the team published this number.")
+    note: LongText = ""
+
+
+class Manifest(Strict):
+    """A team's submission.yaml, version 1."""
+
+    schema_version: Literal[1] = Field(description="Always 1 for this format.")
+    team: Team
+    model: ModelSpec
+    license: ShortText = Field(description="SPDX id or the licence's name, e.g. Apache-2.0.")
+    originality: Originality
+    cost: Cost = Field(default_factory=Cost)
+    self_reported: list[SelfReportedScore] = Field(default_factory=list)
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read, parse and validate one submission.yaml; raise ManifestError listing every mistake."""
+    try:
+        data = safe_yaml.load(path)
+    except ManifestError:
+        raise
+    except Exception as exc:  # safe_yaml raises InputError; re-type it for callers
+        problems = getattr(exc, "problems", None)
+        if problems is None:
+            raise
+        raise ManifestError(problems) from exc
+    return parse_manifest(data, path)
+
+
+def parse_manifest(data: Any, path: Path | str) -> Manifest:
+    """Validate already-parsed YAML data as a Manifest."""
+    if not isinstance(data, dict):
+        raise ManifestError.single(
+            path, "", "must be a YAML mapping (key: value lines)", "start from `kleaderboard new`"
+        )
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise ManifestError([_to_problem(err, str(path)) for err in exc.errors()]) from None
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part[:1].isupper():
+            continue  # a union member's class name, not a key the user wrote
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _to_problem(err: Any, file: str) -> Problem:
+    loc = tuple(err["loc"])
+    field = _dotted(loc)
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return Problem(file, field, "unknown key", _suggest(loc))
+    if kind == "missing":
+        return Problem(file, field, "is required", f"add `{loc[-1]}:` ({_describe(loc)})")
+    if kind == "kleaderboard":
+        return Problem(file, field, err["msg"], ctx.get("fix", ""))
+    message = err["msg"][0].lower() + err["msg"][1:]
+    return Problem(file, field, message, _describe(loc) or "see the schema in schema/")
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class whose keys live at loc (list indices and union tags skipped)."""
+    current: type[BaseModel] | None = Manifest
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, str) and part in current.model_fields:
+            current = _model_in(current.model_fields[part].annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(loc: tuple[Any, ...]) -> str:
+    holder = _model_at(loc[:-1])
+    if holder is None or loc[-1] not in holder.model_fields:
+        return ""
+    return holder.model_fields[loc[-1]].description or ""
+
+
+def _suggest(loc: tuple[Any, ...]) -> str:
+    holder = _model_at(loc[:-1])
+    allowed = sorted(holder.model_fields) if holder else []
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+    if close:
+        return f"Perhaps you meant '{close[0]}'?"
+    return "remove it; allowed keys here: " + ", ".join(allowed)
+
+
+def manifest_json_schema() -> dict[str, Any]:
+    """The JSON Schema of submission.yaml, generated from the models."""
+    schema = Manifest.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "kleaderboard submission.yaml (schema_version 1)"
+    return schema

@@ -1,0 +1,159 @@
+"""Run records: what one evaluation measured, stored as ``runs/<run-id>.json``.
+
+Only the evaluation pipeline writes these. A record is complete or absent: it is
+written to a temporary file in the same folder and renamed into place, so a run
+killed mid-way leaves nothing behind. Every setting that can move a score is kept,
+so that anyone can re-run the same evaluation and compare.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Problem, RunRecordError
+
+RUN_SCHEMA_VERSION = 1
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskScore(_Record):
+    """One task's (or group's) measured score."""
+
+    task: str
+    metric: str = Field(description="lm-eval metric key, e.g. 'acc,none'.")
+    value: float
+    stderr: float | None = Field(description="lm-eval's standard error; None when not computed.")
+    n_samples: int = Field(ge=0)
+    n_shot: int = Field(ge=0)
+    task_version: str | None = None
+    task_hash: str | None = Field(
+        default=None, description="sha256 over the task's resolved config and its documents."
+    )
+    seconds: float = Field(ge=0, description="Wall time spent on this task.")
+
+
+class Settings(_Record):
+    """Every setting that changes a score."""
+
+    backend: Literal["hf", "vllm", "local-completions"]
+    device: str
+    dtype: str
+    batch_size: int | str
+    seeds: dict[str, int]
+    apply_chat_template: bool
+    fewshot_as_multiturn: bool
+    max_gen_toks: int
+    limit: int | None = None
+    model_args: dict[str, str | int | float | bool | None]
+
+
+class ModelIdentity(_Record):
+    """Which weights were evaluated."""
+
+    source: str = Field(description="Hub repo id, or the local path for the demo.")
+    revision: str | None = None
+    file_hashes: dict[str, str] = Field(
+        default_factory=dict, description="sha256 of each weight and config file."
+    )
+
+
+class Environment(_Record):
+    """Where the run happened."""
+
+    hostname: str
+    platform: str
+    python: str
+    cpu: str
+    cpu_count: int
+    gpus: list[str] = Field(default_factory=list)
+    libraries: dict[str, str] = Field(description="lm_eval, torch, transformers, ... versions.")
+
+
+class Measured(_Record):
+    """What the run itself cost, measured by the pipeline."""
+
+    wall_seconds: float = Field(ge=0)
+    tokens_processed: int | None = Field(
+        default=None, ge=0, description="Prompt plus generated tokens over all requests."
+    )
+    device_seconds: float | None = Field(
+        default=None, ge=0, description="GPU-seconds (or CPU wall seconds on a CPU run)."
+    )
+    energy_wh: float | None = Field(default=None, ge=0, description="From NVML when available.")
+    hardware_kind: Literal["cpu", "gpu"]
+
+
+class RunRecord(_Record):
+    """The complete, self-describing result of evaluating one submission on one suite."""
+
+    schema_version: Literal[1] = RUN_SCHEMA_VERSION
+    run_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")]
+    submission: str = Field(description="'<org>/<model>'.")
+    manifest_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    suite: str
+    suite_version: int
+    lm_eval_version: str
+    started_at: str
+    finished_at: str
+    status: Literal["succeeded", "failed"]
+    error: str | None = None
+    model: ModelIdentity
+    settings: Settings
+    scores: list[TaskScore] = Field(default_factory=list)
+    environment: Environment
+    measured: Measured
+
+    def score(self, task: str) -> TaskScore | None:
+        """The score of one task, if this run has it."""
+        return next((s for s in self.scores if s.task == task), None)
+
+
+def write_record(record: RunRecord, runs_dir: Path) -> Path:
+    """Write a record atomically as runs_dir/<run_id>.json; never overwrite an existing one."""
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    target = runs_dir / f"{record.run_id}.json"
+    if target.exists():
+        raise RunRecordError.single(
+            target, "run_id", "a run record with this id already exists", "use a new run id"
+        )
+    text = json.dumps(record.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=runs_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, target)  # fails if target appeared meanwhile: never overwrite
+    finally:
+        os.unlink(tmp)
+    return target
+
+
+def read_record(path: Path) -> RunRecord:
+    """Load and validate one run record."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return RunRecord.model_validate(data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RunRecordError.single(path, "", f"cannot be read ({exc})", "re-run the evaluation") from exc
+    except ValidationError as exc:
+        raise RunRecordError(
+            [
+                Problem(str(path), ".".join(str(p) for p in e["loc"]), e["msg"], "re-run the evaluation")
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+def run_record_json_schema() -> dict:
+    """The JSON Schema of a run record, generated from the models."""
+    return RunRecord.model_json_schema()

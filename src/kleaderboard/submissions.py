@@ -1,0 +1,108 @@
+"""The submissions/ tree: where each submission, its loss log and its runs live.
+
+Layout::
+
+    submissions/<org>/<model>/submission.yaml   written by the team
+    submissions/<org>/<model>/loss_log.csv      written by the team (optional)
+    submissions/<org>/<model>/runs/<id>.json    written only by the pipeline
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .manifest import Manifest, load_manifest
+from .records import RunRecord, read_record
+
+MANIFEST_NAME = "submission.yaml"
+RUNS_DIR = "runs"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One loaded submission folder."""
+
+    id: str
+    folder: Path
+    manifest: Manifest
+    manifest_sha256: str
+
+    @property
+    def org(self) -> str:
+        return self.id.split("/")[0]
+
+    @property
+    def slug(self) -> str:
+        return self.id.split("/")[1]
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.folder / RUNS_DIR
+
+    def path(self, relative: str) -> Path:
+        """A path that the manifest gives relative to the submission folder."""
+        return self.folder / relative
+
+
+def submission_id(manifest_path: Path) -> str:
+    """'<org>/<model>' from .../<org>/<model>/submission.yaml."""
+    return f"{manifest_path.parent.parent.name}/{manifest_path.parent.name}"
+
+
+def check_layout(manifest_path: Path) -> list[Problem]:
+    """Problems with where a manifest sits (folder names must be lowercase slugs)."""
+    problems = []
+    if manifest_path.name != MANIFEST_NAME:
+        problems.append(
+            Problem(str(manifest_path), "", f"must be named {MANIFEST_NAME}", "rename the file")
+        )
+    for part, what in ((manifest_path.parent.parent.name, "org"), (manifest_path.parent.name, "model")):
+        if not SLUG.match(part):
+            problems.append(
+                Problem(
+                    str(manifest_path),
+                    "",
+                    f"folder name {part!r} ({what}) is not a lowercase slug",
+                    "use submissions/<org>/<model>/ with a-z, 0-9, '.', '_' and '-'",
+                )
+            )
+    return problems
+
+
+def load_submission(manifest_path: Path) -> Submission:
+    """Load one submission from its manifest path."""
+    problems = check_layout(manifest_path)
+    if problems:
+        raise InputError(problems)
+    manifest = load_manifest(manifest_path)
+    digest = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    return Submission(submission_id(manifest_path), manifest_path.parent, manifest, digest)
+
+
+def find_manifests(root: Path) -> list[Path]:
+    """Every submission.yaml under root (a submissions/ folder), sorted."""
+    return sorted(root.glob(f"*/*/{MANIFEST_NAME}"))
+
+
+def load_all(root: Path) -> tuple[list[Submission], list[Problem]]:
+    """Load every submission under root; return those that loaded and every problem found."""
+    loaded: list[Submission] = []
+    problems: list[Problem] = []
+    for path in find_manifests(root):
+        try:
+            loaded.append(load_submission(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return loaded, problems
+
+
+def load_runs(submission: Submission) -> list[RunRecord]:
+    """Every run record of a submission, oldest first (run ids start with a UTC timestamp)."""
+    if not submission.runs_dir.is_dir():
+        return []
+    return [read_record(p) for p in sorted(submission.runs_dir.glob("*.json"))]

@@ -1,0 +1,160 @@
+"""Benchmark suites: versioned data files that say what a leaderboard run evaluates.
+
+A suite file (``<name>.yaml`` beside this module) names lm-eval tasks or groups and,
+for each, the metric that counts, its n-shot, the chance level used to normalise
+it, the category it belongs to, and its weight. Scoring and the site read nothing
+else, so a suite file is the whole definition of what a number on the site means.
+
+A suite change that can move scores must bump ``version``; run records keep the
+version they were made with.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .. import safe_yaml
+from ..errors import Problem, SuiteError
+
+SUITES_DIR = Path(str(resources.files(__package__)))
+PACKAGE_TASKS_DIR = SUITES_DIR / "tasks"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(_Frozen):
+    """A group of tasks that the site shows as one index."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    ko: str = Field(description="Korean title (shown first).")
+    en: str = Field(description="English title.")
+
+
+class SuiteTask(_Frozen):
+    """One lm-eval task or group and how its score counts."""
+
+    task: str = Field(description="lm-eval task or group name.")
+    title: str = Field(description="Short name shown on the site.")
+    task_dir: str = Field(
+        description="Where the task YAML lives: 'lm_eval:<folder under lm_eval/tasks>' "
+        "or 'package:<folder under kleaderboard/suites/tasks>'. Only these folders are "
+        "indexed, so a run never pays for lm-eval's full task index."
+    )
+    metric: str = Field(description="Metric key in lm-eval's results, e.g. acc or exact_match.")
+    filter: str = Field(default="none", description="lm-eval filter name, e.g. strict-match.")
+    n_shot: Annotated[int, Field(ge=0)]
+    chance: Annotated[float, Field(ge=0, lt=1)] = Field(
+        description="Score of random guessing; normalised score 0 means chance."
+    )
+    category: str
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    limit: Annotated[int, Field(gt=0)] | None = Field(
+        default=None, description="Evaluate only the first N documents (demo suites only)."
+    )
+
+    @property
+    def metric_key(self) -> str:
+        """The key lm-eval uses in its results dict, e.g. 'acc,none'."""
+        return f"{self.metric},{self.filter}"
+
+    def include_path(self) -> Path:
+        """The folder lm-eval should index for this task."""
+        scheme, _, folder = self.task_dir.partition(":")
+        if scheme == "package":
+            return PACKAGE_TASKS_DIR / folder
+        import importlib.util
+
+        spec = importlib.util.find_spec("lm_eval")
+        if spec is None or spec.origin is None:
+            from ..errors import MissingExtraError
+
+            raise MissingExtraError("eval", "lm_eval")
+        return Path(spec.origin).parent / "tasks" / folder
+
+
+class Suite(_Frozen):
+    """A versioned set of tasks with their categories."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    version: Annotated[int, Field(ge=1)]
+    title_ko: str
+    title_en: str
+    description: str = ""
+    lm_eval_version: str = Field(description="The lm-eval release the suite was checked with.")
+    backend: Literal["hf", "vllm"] = "hf"
+    batch_size: Annotated[int, Field(ge=1)] = 8
+    max_gen_toks: Annotated[int, Field(ge=1)] = 256
+    categories: list[Category] = Field(min_length=1)
+    tasks: list[SuiteTask] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Suite:
+        ids = {c.id for c in self.categories}
+        unknown = sorted({t.category for t in self.tasks} - ids)
+        if unknown:
+            raise ValueError(f"tasks use undeclared categories: {', '.join(unknown)}")
+        names = [t.task for t in self.tasks]
+        if len(names) != len(set(names)):
+            raise ValueError("a task is listed twice")
+        empty = sorted(ids - {t.category for t in self.tasks})
+        if empty:
+            raise ValueError(f"categories without tasks: {', '.join(empty)}")
+        return self
+
+    @property
+    def label(self) -> str:
+        """Name and version, e.g. 'ko-global-v1 (v1)'."""
+        return f"{self.name} v{self.version}"
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id."""
+        return next(c for c in self.categories if c.id == category_id)
+
+    def tasks_in(self, category_id: str) -> list[SuiteTask]:
+        """The tasks of one category, in file order."""
+        return [t for t in self.tasks if t.category == category_id]
+
+
+def available_suites() -> list[str]:
+    """Names of the suites shipped with kleaderboard."""
+    return sorted(p.stem for p in SUITES_DIR.glob("*.yaml"))
+
+
+def load_suite_file(path: Path) -> Suite:
+    """Load and validate one suite definition file."""
+    data = safe_yaml.load(path)
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as exc:
+        raise SuiteError(
+            [
+                Problem(
+                    str(path),
+                    ".".join(str(p) for p in e["loc"]),
+                    e["msg"],
+                    "fix the suite file",
+                )
+                for e in exc.errors()
+            ]
+        ) from None
+
+
+@cache
+def load_suite(name: str) -> Suite:
+    """Load a shipped suite by name (e.g. 'ko-global-v1', 'demo')."""
+    path = SUITES_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise SuiteError.single(
+            name,
+            "suite",
+            "is not a known suite",
+            f"use one of: {', '.join(available_suites())}",
+        )
+    return load_suite_file(path)
