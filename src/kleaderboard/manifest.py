@@ -307,8 +307,11 @@ def _to_problem(err: Any, file: str) -> Problem:
         return Problem(file, field, "is required", f"add `{loc[-1]}:` ({_describe(loc)})")
     if kind == "kleaderboard":
         return Problem(file, field, err["msg"], ctx.get("fix", ""))
+    if kind.startswith("url_"):
+        return Problem(file, field, f"{err.get('input')!r} is not a full URL", "write it as https://…")
     message = err["msg"][0].lower() + err["msg"][1:]
-    return Problem(file, field, message, _describe(loc) or "see the schema in schema/")
+    hint = _describe(loc)
+    return Problem(file, field, message, f"expected: {hint}" if hint else "see the JSON Schema")
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -1,0 +1,163 @@
+"""The ``kleaderboard`` command: parse arguments, call one library function, print.
+
+Errors we raise on purpose are printed as one line per problem and mapped to an
+exit code in :func:`main`; nothing here holds logic of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import InputError, KleaderboardError
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": (
+        "Check submission manifests, loss logs and run records; print every problem.",
+        "kleaderboard validate submissions/acme/acme-7b",
+    ),
+    "evaluate": (
+        "Evaluate one submission with lm-eval and write runs/<run-id>.json.",
+        "kleaderboard evaluate submissions/acme/acme-7b --suite ko-global-v1",
+    ),
+    "demo": (
+        "Train tiny models from zero on CPU, evaluate them and build the demo site (offline).",
+        "kleaderboard demo --workspace ./kleaderboard-demo",
+    ),
+    "build": (
+        "Build the static site with mkdocs (strict).",
+        "kleaderboard build --config mkdocs.yml --site-dir site",
+    ),
+    "schema": (
+        "Print the JSON Schema of submission.yaml or of a run record.",
+        "kleaderboard schema submission > schema/submission.schema.json",
+    ),
+}
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate_paths
+
+    report = validate_paths([Path(p) for p in args.paths])
+    for problem in report.problems:
+        print(problem)
+    verdict = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+    print(f"checked {report.checked} submission(s): {verdict}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import require_eval_extra
+    from .submissions import MANIFEST_NAME, load_submission
+    from .suites import load_suite
+
+    require_eval_extra()
+    from .evaluation.runner import RunOptions, evaluate_submission
+
+    path = Path(args.submission)
+    sub = load_submission(path / MANIFEST_NAME if path.is_dir() else path)
+    options = RunOptions(
+        device=args.device,
+        batch_size=args.batch_size,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        limit=args.limit,
+    )
+    record = evaluate_submission(sub, load_suite(args.suite), options)
+    return 0 if record.status == "succeeded" else 3
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo.workspace import run_demo
+
+    run_demo(Path(args.workspace))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site.build import build_site
+
+    site = build_site(Path(args.config), Path(args.site_dir) if args.site_dir else None)
+    print(f"built {site}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    if args.which == "submission":
+        from .manifest import manifest_json_schema
+
+        schema = manifest_json_schema()
+    else:
+        from .records import run_record_json_schema
+
+        schema = run_record_json_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "validate":
+        parser.add_argument("paths", nargs="*", default=["submissions"], help="files or folders")
+    elif name == "evaluate":
+        parser.add_argument("submission", help="submission folder or its submission.yaml")
+        parser.add_argument("--suite", default="ko-global-v1", help="suite name")
+        parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:0 …")
+        parser.add_argument("--batch-size", type=int, default=None, help="override the suite's")
+        parser.add_argument("--data-dir", help="local mirror of the Hub datasets (closed networks)")
+        parser.add_argument("--cache-dir", help="lm-eval response cache folder (re-runs are cheap)")
+        parser.add_argument("--limit", type=int, default=None, help="only N documents per task")
+    elif name == "demo":
+        parser.add_argument("--workspace", default="kleaderboard-demo", help="output folder")
+    elif name == "build":
+        parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml to build")
+        parser.add_argument("--site-dir", default=None, help="output folder (default: site/)")
+    elif name == "schema":
+        parser.add_argument("which", choices=["submission", "run"], help="which schema")
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": cmd_validate,
+    "evaluate": cmd_evaluate,
+    "demo": cmd_demo,
+    "build": cmd_build,
+    "schema": cmd_schema,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; every command's help ends with an example."""
+    parser = argparse.ArgumentParser(
+        prog="kleaderboard", description="Korean sovereign-AI leaderboard: submissions, runs, site."
+    )
+    subs = parser.add_subparsers(dest="command", required=True)
+    for name, (summary, example) in COMMANDS.items():
+        sub = subs.add_parser(
+            name,
+            help=summary,
+            description=summary,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _add_arguments(name, sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; maps our errors to exit codes."""
+    args = build_parser().parse_args(argv)
+    try:
+        return HANDLERS[args.command](args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return exc.exit_code
+    except KleaderboardError as exc:
+        print(f"kleaderboard: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

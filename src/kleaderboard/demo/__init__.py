@@ -1,0 +1,1 @@
+"""The embedded default: tiny models trained from zero on CPU, evaluated and published."""

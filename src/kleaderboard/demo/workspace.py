@@ -1,0 +1,163 @@
+"""The embedded default, end to end: train, submit, evaluate, build the site.
+
+``kleaderboard demo`` runs the same code paths as production — manifests are
+validated by the manifest model, models are evaluated by the real lm-eval through
+the runner, the site is built by the MkDocs plugin — on three tiny models trained
+from zero on CPU, with no network.
+
+A workspace is never clobbered: models already trained there are reused, and each
+evaluation adds a new run record beside the old ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..manifest import parse_manifest
+from ..submissions import MANIFEST_NAME, load_submission
+from ..suites import load_suite
+from .training import TrainResult, TrainSpec, train_model
+
+Progress = Callable[[str], None]
+DEMO_SUITE = "demo"
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+@dataclass(frozen=True)
+class DemoModel:
+    """One fictional team's tiny model."""
+
+    org: str
+    slug: str
+    team: str
+    name: str
+    spec: TrainSpec
+
+
+DEMO_MODELS = (
+    DemoModel("hanbit-lab", "hanbit-tiny-m", "Hanbit Lab (demo)", "Hanbit Tiny M",
+              TrainSpec(hidden_size=128, layers=2, heads=4, steps=300, seed=1)),
+    DemoModel("saebyeok-ai", "saebyeok-tiny-s", "Saebyeok AI (demo)", "Saebyeok Tiny S",
+              TrainSpec(hidden_size=64, layers=2, heads=4, steps=150, seed=2)),
+    DemoModel("dure-labs", "dure-tiny-xs", "Dure Labs (demo)", "Dure Tiny XS",
+              TrainSpec(hidden_size=32, layers=1, heads=2, steps=30, seed=3)),
+)
+
+
+def offline_environment(workspace: Path) -> None:
+    """No Hub at all: every cache inside the workspace, every client offline."""
+    os.environ.update(OFFLINE_ENV)
+    cache = workspace / ".cache"
+    os.environ["HF_HOME"] = str(cache / "huggingface")
+    os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
+    os.environ["LM_HARNESS_CACHE_PATH"] = str(cache / "lm_eval")
+
+
+def demo_manifest(model: DemoModel, result: TrainResult) -> dict:
+    """The manifest a demo team declares, built from what its training really did."""
+    today = dt.date.today().isoformat()
+    return {
+        "schema_version": 1,
+        "team": {"name": model.team, "contact": f"https://example.org/{model.org}"},
+        "model": {
+            "name": model.name,
+            "local_path": "model",
+            "precision": "float32",
+            "parameters": {"total": result.parameters},
+            "context_length": 512,
+            "architecture": f"decoder-only Llama-style, {model.spec.layers} layers, "
+            f"hidden {model.spec.hidden_size} (demo)",
+            "modes": ["base"],
+        },
+        "license": "Apache-2.0",
+        "originality": {
+            "weights_initialised_from_zero": True,
+            "components": [
+                {"name": "language model", "origin": "own", "relation": "trained_from_zero"},
+                {"name": "tokenizer", "origin": "own", "relation": "trained_from_zero"},
+            ],
+            "innovations": [],
+            "loss_log": "loss_log.csv",
+        },
+        "cost": {
+            "training": {
+                "gpu_type": "none (CPU, demo)",
+                "tokens": result.tokens_seen,
+                "start": today,
+                "end": today,
+            }
+        },
+    }
+
+
+def prepare_model(root: Path, model: DemoModel, progress: Progress) -> Path:
+    """Train a demo model into its submission folder, unless it is already there."""
+    folder = root / "submissions" / model.org / model.slug
+    manifest_path = folder / MANIFEST_NAME
+    if manifest_path.is_file() and (folder / "model" / "config.json").is_file():
+        progress(f"  {model.org}/{model.slug}: already trained, reusing it")
+        return manifest_path
+    (folder / "model").mkdir(parents=True, exist_ok=True)
+    progress(f"  {model.org}/{model.slug}: training from zero ({model.spec.steps} steps)")
+    result = train_model(model.spec, folder / "model", folder / "loss_log.csv", progress)
+    data = demo_manifest(model, result)
+    parse_manifest(data, manifest_path)  # the demo declares only what validates
+    manifest_path.write_text(
+        "# Written by `kleaderboard demo` from what the training run did.\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    progress(
+        f"    {result.parameters:,} parameters, loss {result.first_loss:.2f} -> "
+        f"{result.last_loss:.2f}, {result.seconds:.0f} s"
+    )
+    return manifest_path
+
+
+def write_site_config(root: Path) -> Path:
+    """mkdocs.yml for the workspace; an empty site_src/ since all pages are generated."""
+    from ..site.build import workspace_mkdocs_yaml
+
+    (root / "site_src").mkdir(exist_ok=True)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        workspace_mkdocs_yaml("kleaderboard demo — 데모 리더보드", DEMO_SUITE), encoding="utf-8"
+    )
+    return config
+
+
+def run_demo(workspace: Path, progress: Progress = print) -> Path:
+    """Train, evaluate and publish the demo models; return the built site folder."""
+    from ..evaluation import require_eval_extra
+
+    require_eval_extra()
+    workspace.mkdir(parents=True, exist_ok=True)
+    offline_environment(workspace)
+    from ..evaluation.runner import RunOptions, evaluate_submission
+    from ..site.build import build_site
+
+    started = time.monotonic()
+    suite = load_suite(DEMO_SUITE)
+    progress(f"[1/3] training {len(DEMO_MODELS)} tiny models from zero (CPU)")
+    manifests = [prepare_model(workspace, m, progress) for m in DEMO_MODELS]
+    progress(f"[2/3] evaluating with lm-eval on suite {suite.label}")
+    for path in manifests:
+        evaluate_submission(load_submission(path), suite, RunOptions(device="cpu"), progress)
+    progress("[3/3] building the site")
+    site = build_site(write_site_config(workspace), workspace / "site")
+    progress(f"done in {time.monotonic() - started:.0f} s. The leaderboard is at {site / 'index.html'}")
+    progress(f"  open it: python -m http.server -d {site} 8000  then visit http://127.0.0.1:8000/")
+    return site

@@ -1,0 +1,266 @@
+"""The adapter around lm-evaluation-harness: the only module that imports ``lm_eval``.
+
+Everything lm-eval returns is parsed here into our own types (TaskOutcome), so
+the rest of kleaderboard never depends on the shape of lm-eval's result dicts.
+
+Why ``evaluate`` per task rather than one ``simple_evaluate`` call: it lets the
+runner show progress and time per task, keep one task's failure from losing the
+others, and skip ``add_env_info`` (about 2 s per call; we record the environment
+ourselves). What ``simple_evaluate`` does around ``evaluate`` — seeding, n-shot,
+few-shot seed, generation limits, the response cache — is done here explicitly.
+
+Only the folders the suite names are indexed (``include_defaults=False``), so a
+run does not pay lm-eval's 25-30 s full task index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lm_eval
+import numpy as np
+import torch
+from lm_eval.api.model import LM, CachingLM
+from lm_eval.evaluator import evaluate
+from lm_eval.tasks import TaskManager
+from lm_eval.tasks._yaml_loader import load_yaml
+
+from ..errors import EvaluationError
+from ..suites import SuiteTask
+
+SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """One suite task's result, parsed out of lm-eval's results dict."""
+
+    value: float
+    stderr: float | None
+    n_samples: int
+    version: str | None
+    task_hash: str
+    tokens: int
+
+
+def version() -> str:
+    """The installed lm-eval version."""
+    return lm_eval.__version__ if hasattr(lm_eval, "__version__") else _dist_version("lm_eval")
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import version as dist_version
+
+    return dist_version(name.replace("_", "-"))
+
+
+def quiet_logs() -> None:
+    """lm-eval logs every request batch at INFO; keep only warnings."""
+    for name in ("lm_eval", "lm-eval", "datasets", "transformers"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# --- dataset mirrors -------------------------------------------------------------------
+
+
+def _leaf_entries(tm: TaskManager, name: str) -> Iterator[Any]:
+    """Every leaf task entry under a task, group or tag name."""
+    entry = tm.task_index.get(name)
+    if entry is None:
+        raise EvaluationError(
+            f"lm-eval task '{name}' is not in the indexed folders — check the suite's task_dir"
+        )
+    kind = entry.kind.name
+    if kind == "TAG":
+        for member in sorted(entry.tags):
+            yield from _leaf_entries(tm, member)
+    elif kind == "GROUP":
+        for member in load_yaml(entry.yaml_path, resolve_func=False).get("task", []):
+            member_name = member if isinstance(member, str) else member.get("task") or member["group"]
+            yield from _leaf_entries(tm, member_name)
+    else:
+        yield entry
+
+
+def leaf_tasks(tm: TaskManager, name: str) -> list[str]:
+    """Names of the leaf tasks a suite task expands to."""
+    return [e.name for e in _leaf_entries(tm, name)]
+
+
+def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path) -> Path:
+    """Overlay task YAMLs that read each leaf's dataset from a local mirror.
+
+    ``data_dir/<dataset_path>/`` must hold a copy of the Hub dataset repository
+    (what ``huggingface-cli download --repo-type dataset`` writes, its README.md
+    ``configs`` included). Each overlay file includes the real task YAML and
+    changes only ``dataset_path``; indexed after the real folders, it takes the
+    leaf's name, so groups, tags and result keys stay exactly as in lm-eval.
+    """
+    overlay = Path(tempfile.mkdtemp(prefix="kleaderboard-mirror-"))
+    for task in tasks:
+        for entry in _leaf_entries(tm, task.task):
+            raw = load_yaml(entry.yaml_path, resolve_func=False)
+            local = data_dir / str(raw.get("dataset_path"))
+            if not local.is_dir():
+                raise EvaluationError(
+                    f"no local mirror for '{entry.name}' at {local} — download the dataset there"
+                )
+            spec = {"include": str(entry.yaml_path), "task": entry.name, "dataset_path": str(local)}
+            if "tag" in raw:
+                spec["tag"] = raw["tag"]
+            (overlay / f"{entry.name}.yaml").write_text(json.dumps(spec), encoding="utf-8")
+    return overlay
+
+
+def make_task_manager(tasks: list[SuiteTask], data_dir: Path | None = None) -> TaskManager:
+    """A TaskManager that indexes only the folders these tasks live in.
+
+    With ``data_dir``, datasets are read from a local mirror instead of the Hub.
+    """
+    folders = sorted({str(t.include_path()) for t in tasks})
+    tm = TaskManager(include_path=folders, include_defaults=False)
+    if data_dir is None:
+        return tm
+    overlay = _write_overlay(tm, tasks, data_dir)
+    return TaskManager(include_path=[*folders, str(overlay)], include_defaults=False)
+
+
+# --- models ----------------------------------------------------------------------------
+
+
+def resolve_device(device: str) -> str:
+    """'auto' becomes 'cuda' when a GPU is visible, else 'cpu'."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def load_hf_model(model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
+    """Instantiate lm-eval's HF backend; remote code is never trusted."""
+    from lm_eval.models.huggingface import HFLM
+
+    try:
+        return HFLM(**model_args, batch_size=batch_size, device=device, trust_remote_code=False)
+    except torch.cuda.OutOfMemoryError as exc:
+        raise EvaluationError(
+            "the model does not fit in GPU memory while loading — use a larger GPU "
+            "or a multi-GPU runner (vllm backend with tensor_parallel_size)"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise EvaluationError(f"the model could not be loaded: {exc}") from exc
+
+
+def with_cache(lm: LM, cache_file: Path | None) -> LM:
+    """Wrap the model in lm-eval's sqlite response cache (one file per model identity)."""
+    if cache_file is None:
+        return lm
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    return CachingLM(lm, str(cache_file))
+
+
+# --- running one task ------------------------------------------------------------------
+
+
+def _seed_everything() -> None:
+    random.seed(SEEDS["random"])
+    np.random.seed(SEEDS["numpy"])
+    torch.manual_seed(SEEDS["torch"])
+
+
+def _configure(loaded: dict[str, Any], task: SuiteTask, max_gen_toks: int) -> None:
+    for task_obj in loaded["tasks"].values():
+        if task_obj.get_config("output_type") == "generate_until":
+            task_obj.set_config(
+                key="generation_kwargs", value={"max_gen_toks": max_gen_toks}, update=True
+            )
+        # the suite is authoritative: its n-shot is recorded in the run record
+        task_obj.set_config(key="num_fewshot", value=task.n_shot)
+        task_obj.set_fewshot_seed(seed=SEEDS["fewshot"])
+
+
+def run_task(
+    lm: LM,
+    tm: TaskManager,
+    task: SuiteTask,
+    *,
+    max_gen_toks: int,
+    limit: int | None,
+) -> TaskOutcome:
+    """Evaluate one suite task (a task or a whole group) and parse its result."""
+    _seed_everything()
+    loaded = tm.load([task.task])
+    _configure(loaded, task, max_gen_toks)
+    results = evaluate(
+        lm=lm,
+        task_dict=loaded,
+        limit=limit,
+        bootstrap_iters=1000,
+        log_samples=True,
+        apply_chat_template=False,
+        fewshot_as_multiturn=False,
+        verbosity="WARNING",
+    )
+    if results is None:  # only non-zero ranks get None; we run single-process
+        raise EvaluationError(f"lm-eval returned no results for '{task.task}'")
+    return parse_result(results, task, lm)
+
+
+def _stderr(entry: dict[str, Any], task: SuiteTask) -> float | None:
+    value = entry.get(f"{task.metric}_stderr,{task.filter}")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def parse_result(results: dict[str, Any], task: SuiteTask, lm: LM) -> TaskOutcome:
+    """Turn lm-eval's results dict for one suite task into a TaskOutcome."""
+    entry = results["results"].get(task.task)
+    if entry is None or task.metric_key not in entry:
+        have = sorted(k for k in (entry or {}) if "," in k and "_stderr" not in k)
+        raise EvaluationError(
+            f"lm-eval reported no '{task.metric_key}' for '{task.task}' (it has: {have}) — "
+            "fix metric/filter in the suite file"
+        )
+    samples = results.get("samples", {})
+    leaves = sorted(samples)
+    n_samples = sum(int(results["n-samples"][leaf]["effective"]) for leaf in leaves)
+    return TaskOutcome(
+        value=float(entry[task.metric_key]),
+        stderr=_stderr(entry, task),
+        n_samples=n_samples,
+        version=str(results.get("versions", {}).get(task.task)),
+        task_hash=_task_hash(results, leaves),
+        tokens=sum(_sample_tokens(lm, s) for leaf in leaves for s in samples[leaf]),
+    )
+
+
+def _task_hash(results: dict[str, Any], leaves: list[str]) -> str:
+    """sha256 over each leaf's resolved config and its documents, prompts and targets."""
+    digest = hashlib.sha256()
+    for leaf in leaves:
+        config = results.get("configs", {}).get(leaf, {})
+        digest.update(json.dumps(config, sort_keys=True, default=str).encode())
+        for sample in results["samples"][leaf]:
+            for key in ("doc_hash", "prompt_hash", "target_hash"):
+                digest.update(str(sample.get(key, "")).encode())
+    return digest.hexdigest()
+
+
+def _sample_tokens(lm: LM, sample: dict[str, Any]) -> int:
+    """Prompt (and continuation or generated) tokens of one logged sample."""
+    encode = getattr(lm, "tok_encode", None) or getattr(getattr(lm, "lm", None), "tok_encode", None)
+    if encode is None:
+        return 0
+    total = 0
+    for args in sample.get("arguments", []):
+        total += sum(len(encode(part)) for part in args if isinstance(part, str))
+    for resp in sample.get("filtered_resps", []):
+        if isinstance(resp, str):
+            total += len(encode(resp))
+    return total

@@ -1,0 +1,86 @@
+"""Repository-level checks: every problem in every submission given, before exiting.
+
+``validate`` never imports torch or lm-eval: it reads YAML, CSV and JSON only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .losslog import read_loss_log
+from .submissions import MANIFEST_NAME, Submission, load_submission
+from .records import read_record
+
+
+@dataclass(frozen=True)
+class Report:
+    """What validate found: how many manifests it checked and every problem."""
+
+    checked: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def collect_manifests(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and folders into manifest paths; a path that holds none is a problem."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            direct = path / MANIFEST_NAME
+            manifests = [direct] if direct.is_file() else sorted(path.rglob(MANIFEST_NAME))
+            if not manifests:
+                problems.append(
+                    Problem(str(path), "", f"no {MANIFEST_NAME} found here", "give a submission folder")
+                )
+            found.extend(manifests)
+        else:
+            problems.append(Problem(str(path), "", "does not exist", "check the path"))
+    return found, problems
+
+
+def _evidence_problems(sub: Submission) -> list[Problem]:
+    problems: list[Problem] = []
+    loss_log = sub.manifest.originality.loss_log
+    if loss_log is not None:
+        path = sub.path(loss_log)
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    str(sub.folder / MANIFEST_NAME),
+                    "originality.loss_log",
+                    f"{loss_log} does not exist",
+                    "add the file to the submission folder or remove the key",
+                )
+            )
+        else:
+            try:
+                read_loss_log(path)
+            except InputError as exc:
+                problems.extend(exc.problems)
+    for record in sorted(sub.runs_dir.glob("*.json")) if sub.runs_dir.is_dir() else []:
+        try:
+            read_record(record)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def validate_paths(paths: list[Path]) -> Report:
+    """Check every submission under the given files and folders."""
+    manifests, problems = collect_manifests(paths)
+    for path in manifests:
+        try:
+            sub = load_submission(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(_evidence_problems(sub))
+    return Report(len(manifests), tuple(problems))

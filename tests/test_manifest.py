@@ -1,0 +1,80 @@
+"""Manifest loading: valid examples load, every invalid one fails with its expected text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kleaderboard.errors import ManifestError
+from kleaderboard.manifest import Manifest, load_manifest, manifest_json_schema
+
+DATA = Path(__file__).parent / "data" / "manifests"
+VALID = sorted((DATA / "valid").glob("*.yaml"))
+INVALID = sorted((DATA / "invalid").glob("*.yaml"))
+SCHEMA_FILE = Path(__file__).parents[1] / "schema" / "submission.schema.json"
+
+
+def expected_texts(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.removeprefix("# expect:").strip() for line in lines if line.startswith("# expect:")]
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_manifests_load(path: Path) -> None:
+    assert isinstance(load_manifest(path), Manifest)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_manifest_reports_expected_problem(path: Path) -> None:
+    expected = expected_texts(path)
+    assert expected, f"{path} needs a '# expect:' line"
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path)
+    text = str(info.value)
+    for snippet in expected:
+        assert snippet in text
+    for problem in info.value.problems:
+        assert problem.file == str(path)
+        assert "Traceback" not in str(problem)
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    path = tmp_path / "submission.yaml"
+    path.write_text(
+        "schema_version: 1\nteam: {name: T, contact: c, extra: 1}\nlicence: MIT\n", encoding="utf-8"
+    )
+    with pytest.raises(ManifestError) as info:
+        load_manifest(path)
+    fields = [p.field for p in info.value.problems]
+    assert {"team.extra", "licence", "license", "model", "originality"} <= set(fields)
+
+
+def test_non_utf8_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "submission.yaml"
+    path.write_bytes("team: 한국".encode("euc-kr"))
+    with pytest.raises(ManifestError, match="is not valid UTF-8 — save the file as UTF-8"):
+        load_manifest(path)
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "submission.yaml"
+    path.write_text("a: " + "x" * 300_000, encoding="utf-8")
+    with pytest.raises(ManifestError, match="bytes; the limit is 262,144"):
+        load_manifest(path)
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "submission.yaml"
+    path.write_text("a: " + "[" * 50 + "]" * 50, encoding="utf-8")
+    with pytest.raises(ManifestError, match="nesting deeper than 20 levels"):
+        load_manifest(path)
+
+
+def test_committed_json_schema_matches_the_models() -> None:
+    committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert committed == manifest_json_schema(), (
+        "schema/submission.schema.json is stale: run "
+        "`kleaderboard schema submission > schema/submission.schema.json`"
+    )
