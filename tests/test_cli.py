@@ -1,0 +1,114 @@
+"""The command line: thin, documented, and never a traceback for a user mistake."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kleaderboard
+from kleaderboard.cli import COMMANDS, build_parser, main
+
+DATA = Path(__file__).parent / "data" / "manifests"
+
+
+def make_submission(root: Path, source: Path, org: str = "acme", model: str = "acme-7b") -> Path:
+    folder = root / org / model
+    folder.mkdir(parents=True)
+    shutil.copy(source, folder / "submission.yaml")
+    return folder
+
+
+def test_validate_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_submission(tmp_path, DATA / "valid" / "minimal.yaml")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert "checked 1 submission(s): ok" in capsys.readouterr().err
+
+
+def test_validate_prints_one_line_per_problem_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_submission(tmp_path, DATA / "invalid" / "unknown_top_key.yaml", "a", "one")
+    make_submission(tmp_path, DATA / "invalid" / "branch_revision.yaml", "b", "two")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr()
+    lines = out.out.strip().splitlines()
+    assert len(lines) == 3
+    assert f"{tmp_path}/a/one/submission.yaml: licence: unknown key — Perhaps you meant 'license'?" in lines
+    assert f"{tmp_path}/a/one/submission.yaml: license: is required — add `license:` " in lines[0]
+    assert lines[2].startswith(f"{tmp_path}/b/two/submission.yaml: model.revision: 'main'")
+    assert "checked 2 submission(s): 3 problem(s)" in out.err
+
+
+def test_validate_checks_declared_loss_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_submission(tmp_path, DATA / "valid" / "full.yaml")
+    assert main(["validate", str(folder)]) == 1
+    assert "originality.loss_log: loss_log.csv does not exist" in capsys.readouterr().out
+    (folder / "loss_log.csv").write_text("step,tokens_seen,loss,learning_rate\n1,10,x,0.1\n")
+    assert main(["validate", str(folder)]) == 1
+    assert "loss_log.csv: line 2, loss: 'x' is not a number" in capsys.readouterr().out
+
+
+def test_validate_refuses_bad_folder_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_submission(tmp_path, DATA / "valid" / "minimal.yaml", "Acme Corp", "m")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "folder name 'Acme Corp' (org) is not a lowercase slug" in capsys.readouterr().out
+
+
+def test_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "/no/such/place"]) == 1
+    assert "/no/such/place: does not exist — check the path" in capsys.readouterr().out
+
+
+def test_unknown_suite_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_submission(tmp_path, DATA / "valid" / "minimal.yaml")
+    assert main(["evaluate", str(folder), "--suite", "nope"]) == 1
+    assert "nope: suite: is not a known suite — use one of: " in capsys.readouterr().err
+
+
+def test_pending_revision_cannot_be_evaluated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_submission(tmp_path, DATA / "valid" / "minimal.yaml")
+    assert main(["evaluate", str(folder), "--suite", "demo"]) == 1
+    assert "model.revision: is 'pending', so there is nothing fixed to evaluate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    parser = build_parser()
+    sub = parser._subparsers._group_actions[0].choices[command]  # noqa: SLF001
+    assert "example:\n  kleaderboard " + command in sub.format_help()
+
+
+def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "x" / "y"
+    bad.mkdir(parents=True)
+    (bad / "submission.yaml").write_bytes(b"\xff\xfe")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kleaderboard.cli", "validate", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "is not valid UTF-8" in proc.stdout
+
+
+def test_validate_never_imports_torch_or_lm_eval(tmp_path: Path) -> None:
+    make_submission(tmp_path, DATA / "valid" / "minimal.yaml")
+    code = (
+        "import sys; from kleaderboard.cli import main; main(['validate', sys.argv[1]]); "
+        "assert 'torch' not in sys.modules and 'lm_eval' not in sys.modules, 'heavy import'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_public_api_is_sorted_and_complete() -> None:
+    assert kleaderboard.__all__ == sorted(kleaderboard.__all__)
+    public = {
+        name for name in dir(kleaderboard)
+        if not name.startswith("_") and not isinstance(getattr(kleaderboard, name), type(kleaderboard))
+    }
+    assert public == set(kleaderboard.__all__)
