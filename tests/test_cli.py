@@ -78,7 +78,7 @@ def test_pending_revision_cannot_be_evaluated(tmp_path: Path, capsys: pytest.Cap
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_has_help_with_an_example(command: str) -> None:
     parser = build_parser()
-    sub = parser._subparsers._group_actions[0].choices[command]  # noqa: SLF001
+    sub = parser._subparsers._group_actions[0].choices[command]
     assert "example:\n  kleaderboard " + command in sub.format_help()
 
 
@@ -88,7 +88,9 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     (bad / "submission.yaml").write_bytes(b"\xff\xfe")
     proc = subprocess.run(
         [sys.executable, "-m", "kleaderboard.cli", "validate", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
@@ -108,7 +110,8 @@ def test_validate_never_imports_torch_or_lm_eval(tmp_path: Path) -> None:
 def test_public_api_is_sorted_and_complete() -> None:
     assert kleaderboard.__all__ == sorted(kleaderboard.__all__)
     public = {
-        name for name in dir(kleaderboard)
+        name
+        for name in dir(kleaderboard)
         if not name.startswith("_") and not isinstance(getattr(kleaderboard, name), type(kleaderboard))
     }
     assert public == set(kleaderboard.__all__)

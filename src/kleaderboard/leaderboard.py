@@ -157,8 +157,6 @@ def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
     subs, problems = load_all(submissions_dir)
     entries = [build_entry(sub, suite) for sub in subs]
     ranks = scoring.rank([e.overall.value if e.overall else None for e in entries])
-    ranked = [
-        Entry(**{**e.__dict__, "rank": r}) for e, r in zip(entries, ranks, strict=True)
-    ]
+    ranked = [Entry(**{**e.__dict__, "rank": r}) for e, r in zip(entries, ranks, strict=True)]
     ranked.sort(key=lambda e: (e.rank is None, e.rank or 0, e.id))
     return Leaderboard(suite, tuple(ranked), tuple(problems))

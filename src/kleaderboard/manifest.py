@@ -13,7 +13,7 @@ import difflib
 import re
 import types
 import typing
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
@@ -81,7 +81,7 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """How a model is prompted for evaluation."""
 
     base = "base"
@@ -89,7 +89,7 @@ class Mode(str, Enum):
     reasoning = "reasoning"
 
 
-class Relation(str, Enum):
+class Relation(StrEnum):
     """How a component of the submitted model relates to where it came from."""
 
     trained_from_zero = "trained_from_zero"

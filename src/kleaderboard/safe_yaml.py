@@ -51,9 +51,7 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
     except OSError as exc:
         raise _problem(path, "", f"cannot be read ({exc.strerror})", "check the path") from exc
     if size > max_bytes:
-        raise _problem(
-            path, "", f"is {size:,} bytes; the limit is {max_bytes:,}", "keep the file small"
-        )
+        raise _problem(path, "", f"is {size:,} bytes; the limit is {max_bytes:,}", "keep the file small")
     data = path.read_bytes()
     try:
         return data.decode("utf-8")
@@ -69,7 +67,7 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
 def loads(text: str, path: Path) -> Any:
     """Parse YAML text with the plain loader; errors name the line and column."""
     try:
-        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - _PlainLoader is a SafeLoader
+        return yaml.load(text, Loader=_PlainLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -58,9 +58,7 @@ def check_layout(manifest_path: Path) -> list[Problem]:
     """Problems with where a manifest sits (folder names must be lowercase slugs)."""
     problems = []
     if manifest_path.name != MANIFEST_NAME:
-        problems.append(
-            Problem(str(manifest_path), "", f"must be named {MANIFEST_NAME}", "rename the file")
-        )
+        problems.append(Problem(str(manifest_path), "", f"must be named {MANIFEST_NAME}", "rename the file"))
     for part, what in ((manifest_path.parent.parent.name, "org"), (manifest_path.parent.name, "model")):
         if not SLUG.match(part):
             problems.append(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .losslog import read_loss_log
-from .submissions import MANIFEST_NAME, Submission, load_submission
 from .records import read_record
+from .submissions import MANIFEST_NAME, Submission, load_submission
 
 
 @dataclass(frozen=True)

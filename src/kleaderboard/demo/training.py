@@ -99,7 +99,7 @@ def _lr(step: int, spec: TrainSpec) -> float:
     return spec.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def _build_model(spec: TrainSpec, vocab_size: int, tokenizer):
+def build_model(spec: TrainSpec, vocab_size: int, tokenizer):
     from transformers import LlamaConfig, LlamaForCausalLM
 
     config = LlamaConfig(
@@ -130,7 +130,7 @@ def train_model(
     lines = corpus_lines()
     tokenizer = train_tokenizer(lines, spec.vocab_size, out_dir)
     data = torch.tensor(_token_stream(lines, tokenizer), dtype=torch.long)
-    model = _build_model(spec, len(tokenizer), tokenizer)
+    model = build_model(spec, len(tokenizer), tokenizer)
     optimiser = torch.optim.AdamW(model.parameters(), lr=spec.learning_rate, weight_decay=0.01)
     generator = torch.Generator().manual_seed(spec.seed)
     rows: list[dict[str, float | int]] = []
@@ -171,6 +171,8 @@ def train_model(
 
 def _write_loss_log(path: Path, rows: list[dict[str, float | int]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["step", "tokens_seen", "loss", "learning_rate", "grad_norm"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["step", "tokens_seen", "loss", "learning_rate", "grad_norm"]
+        )
         writer.writeheader()
         writer.writerows(rows)

@@ -48,12 +48,27 @@ class DemoModel:
 
 
 DEMO_MODELS = (
-    DemoModel("hanbit-lab", "hanbit-tiny-m", "Hanbit Lab (demo)", "Hanbit Tiny M",
-              TrainSpec(hidden_size=128, layers=2, heads=4, steps=300, seed=1)),
-    DemoModel("saebyeok-ai", "saebyeok-tiny-s", "Saebyeok AI (demo)", "Saebyeok Tiny S",
-              TrainSpec(hidden_size=64, layers=2, heads=4, steps=150, seed=2)),
-    DemoModel("dure-labs", "dure-tiny-xs", "Dure Labs (demo)", "Dure Tiny XS",
-              TrainSpec(hidden_size=32, layers=1, heads=2, steps=30, seed=3)),
+    DemoModel(
+        "hanbit-lab",
+        "hanbit-tiny-m",
+        "Hanbit Lab (demo)",
+        "Hanbit Tiny M",
+        TrainSpec(hidden_size=128, layers=2, heads=4, steps=300, seed=1),
+    ),
+    DemoModel(
+        "saebyeok-ai",
+        "saebyeok-tiny-s",
+        "Saebyeok AI (demo)",
+        "Saebyeok Tiny S",
+        TrainSpec(hidden_size=64, layers=2, heads=4, steps=150, seed=2),
+    ),
+    DemoModel(
+        "dure-labs",
+        "dure-tiny-xs",
+        "Dure Labs (demo)",
+        "Dure Tiny XS",
+        TrainSpec(hidden_size=32, layers=1, heads=2, steps=30, seed=3),
+    ),
 )
 
 

@@ -178,9 +178,7 @@ def _seed_everything() -> None:
 def _configure(loaded: dict[str, Any], task: SuiteTask, max_gen_toks: int) -> None:
     for task_obj in loaded["tasks"].values():
         if task_obj.get_config("output_type") == "generate_until":
-            task_obj.set_config(
-                key="generation_kwargs", value={"max_gen_toks": max_gen_toks}, update=True
-            )
+            task_obj.set_config(key="generation_kwargs", value={"max_gen_toks": max_gen_toks}, update=True)
         # the suite is authoritative: its n-shot is recorded in the run record
         task_obj.set_config(key="num_fewshot", value=task.n_shot)
         task_obj.set_fewshot_seed(seed=SEEDS["fewshot"])
@@ -236,7 +234,7 @@ def parse_result(results: dict[str, Any], task: SuiteTask, lm: LM) -> TaskOutcom
         n_samples=n_samples,
         version=str(results.get("versions", {}).get(task.task)),
         task_hash=_task_hash(results, leaves),
-        tokens=sum(_sample_tokens(lm, s) for leaf in leaves for s in samples[leaf]),
+        tokens=sum(_leaf_tokens(lm, samples[leaf]) for leaf in leaves),
     )
 
 
@@ -250,6 +248,12 @@ def _task_hash(results: dict[str, Any], leaves: list[str]) -> str:
             for key in ("doc_hash", "prompt_hash", "target_hash"):
                 digest.update(str(sample.get(key, "")).encode())
     return digest.hexdigest()
+
+
+def _leaf_tokens(lm: LM, samples: list[dict[str, Any]]) -> int:
+    """Tokens of a leaf's requests; each document counted once, whatever the filters."""
+    first_filter = samples[0].get("filter") if samples else None
+    return sum(_sample_tokens(lm, s) for s in samples if s.get("filter") == first_filter)
 
 
 def _sample_tokens(lm: LM, sample: dict[str, Any]) -> int:

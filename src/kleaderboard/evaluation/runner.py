@@ -123,9 +123,7 @@ def _run_tasks(
     for number, task in enumerate(suite.tasks, start=1):
         t0 = time.monotonic()
         limit = options.limit or task.limit
-        outcome = adapter.run_task(
-            lm, tm, task, max_gen_toks=suite.max_gen_toks, limit=limit
-        )
+        outcome = adapter.run_task(lm, tm, task, max_gen_toks=suite.max_gen_toks, limit=limit)
         seconds = time.monotonic() - t0
         tokens += outcome.tokens
         scores.append(
@@ -145,7 +143,9 @@ def _run_tasks(
     return scores, tokens
 
 
-def _task_line(number: int, total: int, name: str, outcome: adapter.TaskOutcome, seconds: float, started: float) -> str:
+def _task_line(
+    number: int, total: int, name: str, outcome: adapter.TaskOutcome, seconds: float, started: float
+) -> str:
     elapsed = time.monotonic() - started
     left = elapsed / number * (total - number)
     err = f" ± {outcome.stderr:.3f}" if outcome.stderr is not None else ""

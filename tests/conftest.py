@@ -1,0 +1,47 @@
+"""Shared fixtures: offline Hugging Face settings and a tiny model made here, never downloaded."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+OFFLINE = {
+    "HF_HUB_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+TOKENIZER_LINES = [
+    "서울은 대한민국의 수도이다.",
+    "부산은 바다와 가까운 도시이다.",
+    "The capital of France is Paris.",
+    "3 더하기 4는 7이다.",
+    "다음 중 옳은 것은? 정답:",
+] * 10 + [f"문장 {i}: 가나다라마바사 {i * 7} sentence {i}" for i in range(100)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_hub(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test may reach the Hub: every client offline, every cache in a temp folder."""
+    cache = tmp_path_factory.mktemp("hf-cache")
+    os.environ.update(OFFLINE)
+    os.environ["HF_HOME"] = str(cache / "hf")
+    os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
+    os.environ["LM_HARNESS_CACHE_PATH"] = str(cache / "lm_eval")
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 1-layer Llama with its own byte-level BPE tokenizer."""
+    pytest.importorskip("transformers", reason="needs the eval extra")
+    from kleaderboard.demo.training import TrainSpec, build_model, train_tokenizer
+
+    out = tmp_path_factory.mktemp("tiny-model")
+    tokenizer = train_tokenizer(TOKENIZER_LINES, 400, out)
+    model = build_model(TrainSpec(hidden_size=32, layers=1, heads=2), len(tokenizer), tokenizer)
+    model.save_pretrained(out)
+    return out

@@ -1,0 +1,96 @@
+"""The runner with the real lm-eval on CPU: records, failures and crashes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kleaderboard.records import read_record
+from kleaderboard.submissions import load_submission
+from kleaderboard.suites import load_suite
+
+pytest.importorskip("lm_eval", reason="needs the eval extra")
+pytestmark = pytest.mark.slow
+
+from kleaderboard.evaluation.runner import RunOptions, evaluate_submission  # noqa: E402
+
+MANIFEST = """\
+schema_version: 1
+team: {name: Test Team, contact: t@example.org}
+model:
+  name: Tiny
+  local_path: model
+  precision: float32
+  parameters: {total: 30000}
+  architecture: 1-layer Llama
+license: MIT
+originality:
+  weights_initialised_from_zero: true
+  components: [{name: language model, origin: own, relation: trained_from_zero}]
+"""
+
+
+def make_local_submission(root: Path, model_dir: Path) -> Path:
+    folder = root / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    shutil.copytree(model_dir, folder / "model")
+    (folder / "submission.yaml").write_text(MANIFEST, encoding="utf-8")
+    return folder / "submission.yaml"
+
+
+def test_run_writes_a_complete_record(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    suite = load_suite("demo")
+    lines: list[str] = []
+    record = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=6), lines.append)
+    assert record.status == "succeeded", record.error
+    assert [s.task for s in record.scores] == [t.task for t in suite.tasks]
+    for score, task in zip(record.scores, suite.tasks, strict=True):
+        assert score.metric == task.metric_key
+        assert 0.0 <= score.value <= 1.0
+        assert score.n_samples == 6
+        assert score.task_hash and len(score.task_hash) == 64
+    assert record.settings.device == "cpu" and record.settings.limit == 6
+    assert record.measured.hardware_kind == "cpu"
+    assert record.measured.tokens_processed and record.measured.tokens_processed > 0
+    assert "model.safetensors" in record.model.file_hashes
+    assert record.environment.libraries["lm-eval"] == "0.4.13"
+    assert any("[4/4]" in line for line in lines)  # progress per task
+    stored = read_record(sub.runs_dir / f"{record.run_id}.json")
+    assert stored == record
+
+
+def test_same_settings_give_the_same_scores(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    suite = load_suite("demo")
+    first = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=4), lambda _: None)
+    (sub.runs_dir / f"{first.run_id}.json").rename(sub.runs_dir / "first.json")
+    second = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=4), lambda _: None)
+    assert [(s.value, s.task_hash) for s in first.scores] == [(s.value, s.task_hash) for s in second.scores]
+
+
+def test_model_that_fails_to_load_gives_a_failed_record(tmp_path: Path, tiny_model: Path) -> None:
+    path = make_local_submission(tmp_path, tiny_model)
+    (path.parent / "model" / "config.json").write_text("{ not json", encoding="utf-8")
+    sub = load_submission(path)
+    record = evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), print)
+    assert record.status == "failed"
+    assert record.error and "the model could not be loaded" in record.error
+    assert record.scores == []
+    saved = json.loads((sub.runs_dir / f"{record.run_id}.json").read_text(encoding="utf-8"))
+    assert saved["status"] == "failed"
+
+
+def test_killed_run_leaves_no_record(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+
+    def interrupt(line: str) -> None:
+        if "[1/4]" in line:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), interrupt)
+    assert not sub.runs_dir.exists() or list(sub.runs_dir.iterdir()) == []
