@@ -151,13 +151,13 @@ def train_model(
                 {
                     "step": step + 1,
                     "tokens_seen": tokens_seen,
-                    "loss": round(float(loss), 5),
+                    "loss": round(loss.item(), 5),
                     "learning_rate": round(_lr(step, spec), 8),
                     "grad_norm": round(grad_norm, 5),
                 }
             )
         if (step + 1) % max(1, spec.steps // 4) == 0:
-            progress(f"    step {step + 1}/{spec.steps}: loss {float(loss):.3f}")
+            progress(f"    step {step + 1}/{spec.steps}: loss {loss.item():.3f}")
     model.save_pretrained(out_dir)
     _write_loss_log(loss_log, rows)
     return TrainResult(

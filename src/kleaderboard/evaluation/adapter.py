@@ -111,7 +111,8 @@ def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path) -> P
             local = data_dir / str(raw.get("dataset_path"))
             if not local.is_dir():
                 raise EvaluationError(
-                    f"no local mirror for '{entry.name}' at {local} — download the dataset there"
+                    f"no local mirror of dataset {raw.get('dataset_path')} (read by '{entry.name}') "
+                    f"at {local} — download the Hub dataset repository there"
                 )
             spec = {"include": str(entry.yaml_path), "task": entry.name, "dataset_path": str(local)}
             if "tag" in raw:

@@ -1,0 +1,79 @@
+"""The production suite's REAL lm-eval task configs, run offline on fixture mirrors.
+
+Every task of ko-global-v1 runs with lm-eval's own YAML (prompt, splits, few-shot,
+metrics, filters, group aggregation); only the dataset is read from a local mirror of
+the Hub repository with the real column schema (tests/lm_eval_fixtures.py). A suite that
+only worked on demo data would fail here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kleaderboard.submissions import load_submission
+from kleaderboard.suites import load_suite
+
+pytest.importorskip("lm_eval", reason="needs the eval extra")
+pytestmark = pytest.mark.slow
+
+from kleaderboard.evaluation import adapter  # noqa: E402
+from kleaderboard.evaluation.runner import RunOptions, evaluate_submission  # noqa: E402
+
+from .lm_eval_fixtures import materialise  # noqa: E402
+from .test_evaluation import MANIFEST  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]]]:
+    data_dir = tmp_path_factory.mktemp("hub-mirror")
+    return data_dir, materialise(load_suite("ko-global-v1"), data_dir)
+
+
+def test_every_suite_task_resolves_in_its_own_folder() -> None:
+    suite = load_suite("ko-global-v1")
+    tm = adapter.make_task_manager(suite.tasks)
+    for task in suite.tasks:
+        assert adapter.leaf_tasks(tm, task.task), task.task
+    assert len(adapter.leaf_tasks(tm, "kmmlu")) == 45
+    assert len(adapter.leaf_tasks(tm, "mmlu")) == 57
+
+
+def test_mirror_is_shaped_like_the_hub_repo(mirror: tuple[Path, dict[str, list[str]]]) -> None:
+    data_dir, _ = mirror
+    readme = (data_dir / "HAERAE-HUB" / "KMMLU" / "README.md").read_text(encoding="utf-8")
+    assert "- config_name: Accounting" in readme and "split: dev" in readme
+
+
+def test_whole_production_suite_runs_on_real_configs(
+    tmp_path: Path, tiny_model: Path, mirror: tuple[Path, dict[str, list[str]]]
+) -> None:
+    data_dir, _ = mirror
+    suite = load_suite("ko-global-v1").model_copy(update={"max_gen_toks": 8})
+    folder = tmp_path / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    shutil.copytree(tiny_model, folder / "model")
+    (folder / "submission.yaml").write_text(MANIFEST, encoding="utf-8")
+    sub = load_submission(folder / "submission.yaml")
+    record = evaluate_submission(sub, suite, RunOptions(device="cpu", batch_size=8, data_dir=data_dir), print)
+    assert record.status == "succeeded", record.error
+    assert [s.task for s in record.scores] == [t.task for t in suite.tasks]
+    by_task = {s.task: s for s in record.scores}
+    for task in suite.tasks:
+        score = by_task[task.task]
+        assert score.metric == task.metric_key
+        assert 0.0 <= score.value <= 1.0
+        assert score.n_samples > 0
+        assert score.n_shot == task.n_shot
+    # groups are scored by lm-eval's own aggregation over all their leaves
+    assert by_task["kmmlu"].n_samples >= 45 and by_task["mmlu"].n_samples >= 57
+
+
+def test_missing_mirror_is_a_clear_failure(tmp_path: Path) -> None:
+    suite = load_suite("ko-global-v1")
+    with pytest.raises(
+        adapter.EvaluationError, match="no local mirror of dataset HAERAE-HUB/KMMLU \\(read by 'kmmlu_"
+    ):
+        adapter.make_task_manager(suite.tasks[:1], tmp_path)
