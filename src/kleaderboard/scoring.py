@@ -59,8 +59,7 @@ def index(estimates: Sequence[Estimate | None], weights: Sequence[float]) -> Est
 
 def rank(values: Sequence[float | None]) -> list[int | None]:
     """Competition ranking (1, 2, 2, 4) by descending value; None stays unranked."""
-    ranked: list[int | None] = []
-    present = sorted((v for v in values if v is not None), reverse=True)
-    for value in values:
-        ranked.append(None if value is None else present.index(value) + 1)
-    return ranked
+    first_position: dict[float, int] = {}
+    for position, value in enumerate(sorted((v for v in values if v is not None), reverse=True), 1):
+        first_position.setdefault(value, position)
+    return [None if value is None else first_position[value] for value in values]

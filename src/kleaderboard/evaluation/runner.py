@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +45,9 @@ def _now() -> str:
 
 
 def new_run_id(suite: Suite, when: str) -> str:
-    """Run ids sort by time: 20261123T175501Z-demo-v1."""
+    """Run ids sort by time and never collide: 20261123T175501Z-demo-v1-3f9a1c."""
     stamp = when.replace("-", "").replace(":", "")
-    return f"{stamp}-{suite.name}-v{suite.version}"
+    return f"{stamp}-{suite.name}-v{suite.version}-{uuid.uuid4().hex[:6]}"
 
 
 def model_identity(sub: Submission) -> ModelIdentity:

@@ -1,0 +1,328 @@
+"""Inline SVG charts: pure functions from numbers to SVG markup, no JavaScript.
+
+Two charts, both drawn with CSS classes (``kl-chart*`` in the site's stylesheet) so
+they follow the theme's light and dark palettes, and with presentation attributes
+as a fallback when an SVG is viewed on its own:
+
+* :func:`category_bars` — a horizontal bar per category index, with ± stderr whiskers
+  and a marked zero line (zero is chance level);
+* :func:`line_chart` — loss curves, optionally with a logarithmic x axis.
+
+Every text that reaches the SVG is escaped here; callers may pass any string.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+WIDTH = 720
+MAX_POINTS = 600  # per series: enough for a smooth curve, small enough for thousands of pages
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: a category index (None when the model has no index for it)."""
+
+    label: str
+    sublabel: str
+    value: float | None
+    stderr: float | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a line chart; points are (x, y) pairs in increasing x."""
+
+    name: str
+    points: tuple[tuple[float, float], ...]
+    css_class: str = "kl-chart__line"
+
+
+@dataclass(frozen=True)
+class Axis:
+    """How a line chart labels and scales one axis."""
+
+    label: str
+    log: bool = False
+
+
+# --- numbers ---------------------------------------------------------------------------
+
+
+def nice_step(span: float, count: int) -> float:
+    """A 1-2-5 step that splits span into about count intervals."""
+    raw = span / max(count, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    ratio = raw / magnitude
+    factor = 1 if ratio <= 1.5 else 2 if ratio <= 3 else 5 if ratio <= 7 else 10
+    return factor * magnitude
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (about count intervals)."""
+    if high <= low:
+        high = low + 1.0
+    step = nice_step(high - low, count)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value < high + step * 0.5:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """Powers of ten covering [low, high] (both > 0)."""
+    first = math.floor(math.log10(low))
+    last = math.ceil(math.log10(high))
+    return [10.0**k for k in range(first, max(last, first + 1) + 1)]
+
+
+def format_count(value: float) -> str:
+    """Short form of a large number: 1.2K, 3.4M, 2B, 1.5T."""
+    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def downsample(points: Sequence[tuple[float, float]], limit: int = MAX_POINTS) -> list[tuple[float, float]]:
+    """At most limit points, evenly strided, always keeping the first and the last."""
+    if len(points) <= limit:
+        return list(points)
+    stride = math.ceil(len(points) / (limit - 1))
+    kept = list(points[::stride])
+    if kept[-1] != points[-1]:
+        kept.append(points[-1])
+    return kept
+
+
+# --- bar chart -------------------------------------------------------------------------
+
+_BAR_LABEL_W = 190
+_BAR_VALUE_W = 110
+_BAR_ROW_H = 36
+_BAR_TOP = 8
+_BAR_AXIS_H = 26
+
+
+def _bar_domain(bars: Sequence[Bar]) -> tuple[float, float]:
+    lows = [b.value - (b.stderr or 0) for b in bars if b.value is not None]
+    highs = [b.value + (b.stderr or 0) for b in bars if b.value is not None]
+    low = min([0.0, *lows])
+    high = max([100.0, *highs])
+    step = nice_step(high - low, 5)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def category_bars(bars: Sequence[Bar], *, title: str) -> Markup:
+    """A horizontal bar chart of indices with ± stderr whiskers; 0 = chance, 100 = perfect."""
+    low, high = _bar_domain(bars)
+    x0, x1 = _BAR_LABEL_W, WIDTH - _BAR_VALUE_W
+    height = _BAR_TOP + _BAR_ROW_H * len(bars) + _BAR_AXIS_H
+
+    def x(value: float) -> float:
+        return x0 + (value - low) / (high - low) * (x1 - x0)
+
+    parts = [_svg_open(height, title, _bars_description(bars))]
+    parts += _bar_grid(low, high, x, height)
+    for row, bar in enumerate(bars):
+        parts += _bar_row(bar, _BAR_TOP + row * _BAR_ROW_H, x)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _bars_description(bars: Sequence[Bar]) -> str:
+    return "; ".join(f"{b.label} ({b.sublabel}): {_estimate_text(b)}" for b in bars)
+
+
+def _estimate_text(bar: Bar) -> str:
+    if bar.value is None:
+        return "—"
+    if bar.stderr is None:
+        return f"{bar.value:.1f}"
+    return f"{bar.value:.1f} ± {bar.stderr:.1f}"
+
+
+def _bar_grid(low: float, high: float, x: Callable[[float], float], height: int) -> list[str]:
+    parts = []
+    bottom = height - _BAR_AXIS_H
+    for tick in nice_ticks(low, high, 5):
+        if not low <= tick <= high:
+            continue
+        cls = "kl-chart__zero" if tick == 0 else "kl-chart__grid"
+        parts.append(
+            f'<line class="{cls}" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{_BAR_TOP - 4}" '
+            f'y2="{bottom}" stroke="#999" stroke-width="{1.5 if tick == 0 else 0.5}"/>'
+            f'<text class="kl-chart__tick" x="{x(tick):.1f}" y="{bottom + 16}" '
+            f'text-anchor="middle" font-size="12">{tick:g}</text>'
+        )
+    return parts
+
+
+def _bar_row(bar: Bar, top: float, x: Callable[[float], float]) -> list[str]:
+    middle = top + _BAR_ROW_H / 2
+    parts = [
+        f'<text class="kl-chart__label" x="{_BAR_LABEL_W - 10}" y="{middle - 2:.1f}" '
+        f'text-anchor="end" font-size="14">{escape(bar.label)}</text>'
+        f'<text class="kl-chart__sublabel" x="{_BAR_LABEL_W - 10}" y="{middle + 12:.1f}" '
+        f'text-anchor="end" font-size="12">{escape(bar.sublabel)}</text>'
+    ]
+    value_x = WIDTH - _BAR_VALUE_W + 8
+    if bar.value is None:
+        parts.append(
+            f'<text class="kl-chart__value kl-chart__value--missing" x="{value_x}" '
+            f'y="{middle + 4:.1f}" font-size="12">— 점수 없음 no score</text>'
+        )
+        return parts
+    left, right = sorted((x(0), x(bar.value)))
+    parts.append(
+        f'<rect class="kl-chart__bar" x="{left:.1f}" y="{top + 8:.1f}" '
+        f'width="{max(right - left, 1):.1f}" height="{_BAR_ROW_H - 16}" fill="#3f51b5" rx="2"/>'
+    )
+    if bar.stderr:
+        parts.append(_whisker(x(bar.value - bar.stderr), x(bar.value + bar.stderr), middle))
+    parts.append(
+        f'<text class="kl-chart__value" x="{value_x}" y="{middle + 4:.1f}" '
+        f'font-size="14">{escape(_estimate_text(bar))}</text>'
+    )
+    return parts
+
+
+def _whisker(left: float, right: float, middle: float) -> str:
+    cap = 6
+    return (
+        f'<path class="kl-chart__whisker" d="M{left:.1f},{middle:.1f}H{right:.1f}'
+        f"M{left:.1f},{middle - cap:.1f}V{middle + cap:.1f}"
+        f'M{right:.1f},{middle - cap:.1f}V{middle + cap:.1f}" '
+        f'stroke="#222" stroke-width="1.5" fill="none"/>'
+    )
+
+
+# --- line chart ------------------------------------------------------------------------
+
+_LINE_H = 320
+_MARGIN_L, _MARGIN_R, _MARGIN_T, _MARGIN_B = 64, 16, 30, 48
+
+
+@dataclass(frozen=True)
+class _Scale:
+    low: float
+    high: float
+    start: float
+    end: float
+    log: bool
+
+    def __call__(self, value: float) -> float:
+        if self.log:
+            value, low, high = math.log10(value), math.log10(self.low), math.log10(self.high)
+        else:
+            low, high = self.low, self.high
+        return self.start + (value - low) / (high - low) * (self.end - self.start)
+
+
+def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: str) -> Markup:
+    """A line chart of one or more series; with x_axis.log, points with x <= 0 are left out."""
+    drawn = [_plottable(s, x_axis.log) for s in series]
+    drawn = [s for s in drawn if s.points]
+    if not drawn:
+        return Markup("")
+    xs = [p[0] for s in drawn for p in s.points]
+    ys = [p[1] for s in drawn for p in s.points]
+    x_ticks = log_ticks(min(xs), max(xs)) if x_axis.log else nice_ticks(min(xs), max(xs), 6)
+    y_ticks = nice_ticks(min(ys), max(ys), 5)
+    sx = _Scale(x_ticks[0], x_ticks[-1], _MARGIN_L, WIDTH - _MARGIN_R, x_axis.log)
+    sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
+    parts = [_svg_open(_LINE_H, title, _series_description(drawn))]
+    parts += _x_axis(x_ticks, sx, sy, x_axis.label)
+    parts += _y_axis(y_ticks, sx, sy, y_axis.label)
+    parts += [_polyline(s, sx, sy) for s in drawn]
+    parts += _legend(drawn)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _plottable(series: Series, log_x: bool) -> Series:
+    points = [p for p in series.points if math.isfinite(p[0]) and math.isfinite(p[1])]
+    if log_x:
+        points = [p for p in points if p[0] > 0]
+    return Series(series.name, tuple(downsample(points)), series.css_class)
+
+
+def _series_description(series: Sequence[Series]) -> str:
+    return "; ".join(
+        f"{s.name}: {len(s.points)} points, from {s.points[0][1]:.4g} to {s.points[-1][1]:.4g}"
+        for s in series
+    )
+
+
+def _x_axis(ticks: list[float], sx: _Scale, sy: _Scale, label: str) -> list[str]:
+    bottom = sy.start
+    parts = []
+    for tick in ticks:
+        parts.append(
+            f'<line class="kl-chart__grid" x1="{sx(tick):.1f}" x2="{sx(tick):.1f}" '
+            f'y1="{_MARGIN_T}" y2="{bottom:.1f}" stroke="#999" stroke-width="0.5"/>'
+            f'<text class="kl-chart__tick" x="{sx(tick):.1f}" y="{bottom + 16:.1f}" '
+            f'text-anchor="middle" font-size="12">{escape(format_count(tick))}</text>'
+        )
+    parts.append(
+        f'<text class="kl-chart__axis-label" x="{(sx.start + sx.end) / 2:.1f}" '
+        f'y="{_LINE_H - 8}" text-anchor="middle" font-size="12">{escape(label)}</text>'
+    )
+    return parts
+
+
+def _y_axis(ticks: list[float], sx: _Scale, sy: _Scale, label: str) -> list[str]:
+    parts = []
+    for tick in ticks:
+        parts.append(
+            f'<line class="kl-chart__grid" x1="{sx.start:.1f}" x2="{sx.end:.1f}" '
+            f'y1="{sy(tick):.1f}" y2="{sy(tick):.1f}" stroke="#999" stroke-width="0.5"/>'
+            f'<text class="kl-chart__tick" x="{sx.start - 6:.1f}" y="{sy(tick) + 4:.1f}" '
+            f'text-anchor="end" font-size="12">{tick:g}</text>'
+        )
+    parts.append(
+        f'<text class="kl-chart__axis-label" x="14" y="{(sy.start + sy.end) / 2:.1f}" '
+        f'text-anchor="middle" font-size="12" '
+        f'transform="rotate(-90 14 {(sy.start + sy.end) / 2:.1f})">{escape(label)}</text>'
+    )
+    return parts
+
+
+def _polyline(series: Series, sx: _Scale, sy: _Scale) -> str:
+    coords = " ".join(f"{sx(px):.1f},{sy(py):.1f}" for px, py in series.points)
+    return (
+        f'<polyline class="{escape(series.css_class)}" points="{coords}" '
+        f'fill="none" stroke="#3f51b5" stroke-width="1.8"/>'
+    )
+
+
+def _legend(series: Sequence[Series]) -> list[str]:
+    parts = []
+    x = WIDTH - _MARGIN_R - sum(40 + 7 * len(item.name) for item in series)
+    for item in series:
+        parts.append(
+            f'<line class="{escape(item.css_class)}" x1="{x}" x2="{x + 22}" y1="14" y2="14" '
+            f'stroke="#3f51b5" stroke-width="2.5"/>'
+            f'<text class="kl-chart__legend" x="{x + 28}" y="18" font-size="12">'
+            f"{escape(item.name)}</text>"
+        )
+        x += 40 + 7 * len(item.name)
+    return parts
+
+
+# --- shared ----------------------------------------------------------------------------
+
+
+def _svg_open(height: float, title: str, description: str) -> str:
+    return (
+        f'<svg class="kl-chart" role="img" '
+        f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+    )

@@ -1,0 +1,441 @@
+"""Generated pages: plain functions from the leaderboard data to Markdown text.
+
+The pages are Markdown whose data sits in raw HTML blocks built by Jinja2 with
+autoescaping on, so text from a manifest is escaped once and Markdown never
+re-reads it (a ``[x](javascript:...)`` in a team's text stays text). Links in
+those blocks do not pass through MkDocs' link rewriting, so they are computed here
+with MkDocs' own URL rules (:class:`Links`).
+
+:func:`render_pages` is the whole job: ``{src_uri: markdown}`` for the leaderboard
+(``index.md``), the methodology page and one page per model; :func:`site_files`
+lists the evidence files (run records, loss logs) copied next to the model pages.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+from ..leaderboard import Entry, Leaderboard
+from ..manifest import Relation
+from ..records import RunRecord
+from ..scoring import Estimate
+from ..suites import Suite
+from . import charts
+
+INDEX_URI = "index.md"
+METHODOLOGY_URI = "methodology.md"
+
+RELATION_TEXT: dict[Relation, tuple[str, str]] = {
+    Relation.trained_from_zero: ("처음부터 학습", "trained from zero"),
+    Relation.initialised_from: ("가중치로 초기화", "initialised from"),
+    Relation.frozen_from: ("가중치 고정 사용", "frozen from"),
+    Relation.distilled_from: ("증류", "distilled from"),
+    Relation.architecture_only: ("구조만 차용", "architecture only"),
+}
+
+# The run record's top-level fields, as the methodology page explains them.
+# tests/test_site_pages.py keeps this in step with RunRecord.
+RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("schema_version", "실행 기록 형식 버전", "format version of the run record"),
+    ("run_id", "실행 식별자 (UTC 시각으로 시작)", "run id, starting with a UTC timestamp"),
+    ("submission", "평가한 제출 (<org>/<model>)", "the submission evaluated (<org>/<model>)"),
+    ("manifest_sha256", "평가 당시 submission.yaml의 sha256", "sha256 of submission.yaml as evaluated"),
+    ("suite", "벤치마크 모음 이름", "benchmark suite name"),
+    ("suite_version", "벤치마크 모음 버전", "benchmark suite version"),
+    ("lm_eval_version", "lm-eval 버전", "lm-evaluation-harness version"),
+    ("started_at", "시작 시각", "start time"),
+    ("finished_at", "종료 시각", "end time"),
+    ("status", "성공 또는 실패", "succeeded or failed"),
+    ("error", "실패했을 때의 오류 내용", "the error text when the run failed"),
+    (
+        "model",
+        "평가한 가중치: 출처, 리비전, 파일별 sha256",
+        "weights evaluated: source, revision, sha256 per file",
+    ),
+    ("settings", "점수를 바꿀 수 있는 모든 설정", "every setting that can change a score"),
+    (
+        "scores",
+        "과제별 점수, 표준오차, 표본 수, 과제 버전과 해시",
+        "per-task score, stderr, samples, task version and hash",
+    ),
+    ("environment", "하드웨어와 라이브러리 버전", "hardware and library versions"),
+    (
+        "measured",
+        "측정한 평가 비용: 시간, 토큰, 장치 초, 전력량",
+        "measured cost: wall time, tokens, device seconds, energy",
+    ),
+)
+
+
+# --- links -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Links:
+    """Relative hrefs between site files, by MkDocs' own URL rules."""
+
+    use_directory_urls: bool
+
+    def url(self, src_uri: str) -> str:
+        """The site URL of a source file (a page or any other file)."""
+        return File(src_uri, src_dir=None, dest_dir="", use_directory_urls=self.use_directory_urls).url
+
+    def href(self, target: str, source: str) -> str:
+        """The href that leads from the page source to the file target."""
+        return get_relative_url(self.url(target), self.url(source))
+
+    def from_page(self, source: str) -> Callable[[str], str]:
+        """href() with the source fixed, for templates."""
+        return lambda target: self.href(target, source)
+
+
+def run_record_uri(entry: Entry, run: RunRecord) -> str:
+    """Where a run record is published: models/<org>/<model>/runs/<run-id>.json."""
+    return f"{_model_folder(entry)}/runs/{run.run_id}.json"
+
+
+def loss_log_uri(entry: Entry) -> str:
+    """Where the team's loss log is published, next to the model page."""
+    return f"{_model_folder(entry)}/loss_log.csv"
+
+
+def _model_folder(entry: Entry) -> str:
+    return entry.page_path.removesuffix(".md")
+
+
+# --- formatting (Jinja filters) --------------------------------------------------------
+
+
+def format_estimate(est: Estimate | None, digits: int = 1) -> str:
+    """'64.3 ± 2.2', '64.3' without a stderr, '—' without a value."""
+    if est is None:
+        return "—"
+    if est.stderr is None:
+        return f"{est.value:.{digits}f}"
+    return f"{est.value:.{digits}f} ± {est.stderr:.{digits}f}"
+
+
+def format_params(count: int | None) -> str:
+    """Parameter counts the way model cards write them: 7.8B, 236B, 560M."""
+    return "—" if count is None else charts.format_count(count)
+
+
+def format_number(value: float | None, digits: int = 0) -> str:
+    """Thousands separators; '—' for None."""
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """'1,210 s (20.2 min)'; hours past 2 h."""
+    if seconds is None:
+        return "—"
+    if seconds >= 7200:
+        return f"{seconds:,.0f} s ({seconds / 3600:.1f} h)"
+    if seconds >= 120:
+        return f"{seconds:,.0f} s ({seconds / 60:.1f} min)"
+    return f"{seconds:,.1f} s"
+
+
+def http_url(value: object) -> str | None:
+    """The URL as text when it is http(s); None for anything else (never a link then)."""
+    text = str(value) if value is not None else ""
+    return text if text.lower().startswith(("http://", "https://")) else None
+
+
+def sort_value(est: Estimate | None) -> str:
+    """The data-sort attribute of an estimate: its value, or empty (sorted last)."""
+    return "" if est is None else f"{est.value:.6f}"
+
+
+_DROPPED = frozenset("\u2028\u2029\ufffe\uffff")
+
+
+def _printable(value: Any) -> Any:
+    """Drop control characters from text before it is escaped.
+
+    Markdown uses some as internal markers, and YAML front matter refuses others.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return "".join(ch for ch in value if _keep(ch))
+    return value
+
+
+def _keep(ch: str) -> bool:
+    if ch in "\n\t":
+        return True
+    return ch not in _DROPPED and unicodedata.category(ch) not in ("Cc", "Cs")
+
+
+def template_environment() -> Environment:
+    """The Jinja2 environment of the generated pages (autoescape on, undefined is an error)."""
+    env = Environment(
+        loader=PackageLoader("kleaderboard.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_printable,
+    )
+    env.filters.update(
+        estimate=format_estimate,
+        params=format_params,
+        number=format_number,
+        seconds=format_seconds,
+        http_url=http_url,
+        sort_value=sort_value,
+        front_matter=_front_matter_text,
+    )
+    env.globals.update(relation_text=RELATION_TEXT)
+    return env
+
+
+def _front_matter_text(value: str) -> Markup:
+    """A YAML scalar for front matter: HTML-escaped text (themes print titles unescaped)."""
+    return Markup(json.dumps(str(escape(_printable(value))), ensure_ascii=False))
+
+
+# --- model page data -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A declared value compared with what the run record measured, shown side by side."""
+
+    ko: str
+    en: str
+    declared: str
+    measured: str
+
+    @property
+    def matches(self) -> bool:
+        return self.declared == self.measured
+
+
+@dataclass(frozen=True)
+class ModelPage:
+    """Everything the model template shows beyond the Entry itself."""
+
+    entry: Entry
+    suite: Suite
+    category_chart: Markup
+    loss_chart: Markup
+    loss_problems: tuple[str, ...]
+    checks: tuple[Check, ...]
+    run_href: str | None
+    failed_run_href: str | None
+    loss_log_href: str | None
+    settings: tuple[tuple[str, str], ...]
+
+    @property
+    def checked_run_id(self) -> str:
+        """The run the checks compare with: the successful one, else the failed one."""
+        run = self.entry.run or self.entry.failed_run
+        return run.run_id if run else ""
+
+
+def category_chart(entry: Entry) -> Markup:
+    """The bar chart of a model's category indices; empty when none is measured."""
+    bars = [
+        charts.Bar(
+            c.category.ko,
+            c.category.en,
+            c.index.value if c.index else None,
+            c.index.stderr if c.index else None,
+        )
+        for c in entry.categories
+    ]
+    if all(bar.value is None for bar in bars):
+        return Markup("")  # nothing measured: no empty chart
+    return charts.category_bars(
+        bars, title=f"범주별 지수 · Category indices — {entry.submission.manifest.model.name}"
+    )
+
+
+def loss_chart(entry: Entry, log_x: bool = False) -> Markup:
+    """The loss curve (and eval loss where logged) against tokens seen; empty without a log."""
+    log = entry.loss.log
+    if log is None:
+        return Markup("")
+    series = [charts.Series("loss", tuple((p.tokens_seen, p.loss) for p in log.points))]
+    evals = tuple((p.tokens_seen, p.eval_loss) for p in log.points if p.eval_loss is not None)
+    if evals:
+        series.append(charts.Series("eval_loss", evals, "kl-chart__line kl-chart__line--eval"))
+    return charts.line_chart(
+        series,
+        x_axis=charts.Axis("학습 토큰 수 · tokens seen" + (" (log)" if log_x else ""), log=log_x),
+        y_axis=charts.Axis("손실 · loss"),
+        title=f"사전학습 손실 · Pre-training loss — {entry.submission.manifest.model.name}",
+    )
+
+
+def problem_lines(entry: Entry) -> tuple[str, ...]:
+    """Loss-log problems as text, with paths relative to the submission folder."""
+    lines = []
+    for problem in entry.loss.problems:
+        name = _relative_file(problem.file, entry.submission.folder)
+        where = f"{name}: {problem.field}" if problem.field else name
+        lines.append(f"{where}: {problem.message}" + (f" — {problem.fix}" if problem.fix else ""))
+    return tuple(lines)
+
+
+def _relative_file(file: str, folder: Path) -> str:
+    # Build machines' absolute paths mean nothing to readers of the site.
+    try:
+        return Path(file).relative_to(folder).as_posix()
+    except ValueError:
+        return Path(file).name
+
+
+def settings_rows(run: RunRecord) -> tuple[tuple[str, str], ...]:
+    """Every setting of a run as (name, text), written as in the record's JSON."""
+    return tuple(
+        (name, value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False))
+        for name, value in run.settings.model_dump(mode="json").items()
+    )
+
+
+def run_checks(entry: Entry) -> tuple[Check, ...]:
+    """What the run record lets us check against the submission as it stands now."""
+    run = entry.run or entry.failed_run
+    if run is None:
+        return ()
+    manifest = entry.submission.manifest
+    return (
+        Check("매니페스트 sha256", "manifest sha256", entry.submission.manifest_sha256, run.manifest_sha256),
+        Check("모델 리비전", "model revision", manifest.model.revision or "—", run.model.revision or "—"),
+    )
+
+
+def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = False) -> ModelPage:
+    """Collect what the model page shows, with links relative to the page."""
+    href = links.from_page(entry.page_path)
+    has_log_file = _loss_log_file(entry) is not None
+    return ModelPage(
+        entry=entry,
+        suite=suite,
+        category_chart=category_chart(entry),
+        loss_chart=loss_chart(entry, log_x),
+        loss_problems=problem_lines(entry),
+        checks=run_checks(entry),
+        run_href=href(run_record_uri(entry, entry.run)) if entry.run else None,
+        failed_run_href=href(run_record_uri(entry, entry.failed_run)) if entry.failed_run else None,
+        loss_log_href=href(loss_log_uri(entry)) if has_log_file else None,
+        settings=settings_rows(entry.run) if entry.run else (),
+    )
+
+
+# --- evidence files --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """A file the site publishes as it is (from disk) or as generated text."""
+
+    src_uri: str
+    path: Path | None = None
+    content: str | None = None
+
+
+def _loss_log_file(entry: Entry) -> Path | None:
+    relative = entry.submission.manifest.originality.loss_log
+    if relative is None:
+        return None
+    path = entry.submission.path(relative)
+    return path if path.is_file() else None
+
+
+def _run_file(entry: Entry, run: RunRecord) -> SiteFile:
+    # The pipeline names each record <run_id>.json; publish those bytes untouched.
+    path = entry.submission.runs_dir / f"{run.run_id}.json"
+    if path.is_file():
+        return SiteFile(run_record_uri(entry, run), path=path)
+    text = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return SiteFile(run_record_uri(entry, run), content=text)
+
+
+def site_files(board: Leaderboard) -> list[SiteFile]:
+    """Evidence published next to each model page: its run records and its loss log."""
+    files = []
+    for entry in board.entries:
+        files += [_run_file(entry, run) for run in (entry.run, entry.failed_run) if run]
+        log = _loss_log_file(entry)
+        if log is not None:
+            files.append(SiteFile(loss_log_uri(entry), path=log))
+    return files
+
+
+# --- pages -----------------------------------------------------------------------------
+
+
+def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
+    """The leaderboard (index.md): one sortable row per submission."""
+    env = env or template_environment()
+    return env.get_template("leaderboard.md.j2").render(
+        board=board,
+        suite=board.suite,
+        entries=board.entries,
+        evaluated=sum(1 for e in board.entries if e.overall is not None),
+        href=links.from_page(INDEX_URI),
+        methodology_uri=METHODOLOGY_URI,
+    )
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the generated pages are drawn (the plugin's options)."""
+
+    log_x: bool = False
+    searchable_models: bool = False
+
+
+def model_page(
+    entry: Entry, suite: Suite, links: Links, env: Environment | None = None, options: Options = Options()
+) -> str:
+    """One model's page: scores, originality, cost, loss log and run record."""
+    env = env or template_environment()
+    data = model_page_data(entry, suite, links, options.log_x)
+    href = links.from_page(entry.page_path)
+    return env.get_template("model.md.j2").render(
+        page=data,
+        entry=entry,
+        manifest=entry.submission.manifest,
+        suite=suite,
+        href=href,
+        home_uri=INDEX_URI,
+        methodology_uri=METHODOLOGY_URI,
+        searchable=options.searchable_models,
+    )
+
+
+def methodology_page(suite: Suite, links: Links, env: Environment | None = None) -> str:
+    """How scores are computed, the suite's tasks, and what a run record holds."""
+    env = env or template_environment()
+    return env.get_template("methodology.md.j2").render(
+        suite=suite,
+        run_record_fields=RUN_RECORD_FIELDS,
+        href=links.from_page(METHODOLOGY_URI),
+        home_uri=INDEX_URI,
+    )
+
+
+def render_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
+    """Every generated page: {src_uri: markdown}."""
+    env = template_environment()
+    pages = {
+        INDEX_URI: leaderboard_page(board, links, env),
+        METHODOLOGY_URI: methodology_page(board.suite, links, env),
+    }
+    for entry in board.entries:
+        pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
+    return pages

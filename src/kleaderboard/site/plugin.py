@@ -1,0 +1,189 @@
+"""The ``kleaderboard`` MkDocs plugin: event hooks that hand the work to plain functions.
+
+In mkdocs.yml::
+
+    plugins:
+      - search
+      - offline            # optional: a site that also works from file://
+      - kleaderboard:
+          suite: ko-global-v1
+          submissions_dir: submissions
+
+On each build it loads every submission and run record, scores them on the suite
+and adds the generated pages (``index.md``, ``methodology.md``, one page per model
+under ``models/``, kept out of the navigation), the evidence files next to them and
+its own CSS and JavaScript. Nothing it adds loads anything from another host.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..errors import InputError
+from ..leaderboard import Leaderboard, build_leaderboard
+from ..suites import load_suite
+from . import pages
+
+log = logging.getLogger("mkdocs.plugins.kleaderboard")
+
+ASSETS_DIR = Path(__file__).parent / "assets"
+ASSET_PREFIX = "assets/kleaderboard"
+STYLESHEET = f"{ASSET_PREFIX}/leaderboard.css"
+SCRIPT = f"{ASSET_PREFIX}/sortable.js"
+WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker-shim.js"
+ASSET_FILES = {
+    STYLESHEET: ASSETS_DIR / "leaderboard.css",
+    SCRIPT: ASSETS_DIR / "sortable.js",
+    WORKER_SHIM: ASSETS_DIR / "iframe-worker-shim.js",
+}
+
+
+class LeaderboardConfig(Config):
+    """Options of the ``kleaderboard`` plugin."""
+
+    submissions_dir = c.Type(str, default="submissions")
+    """Folder of ``<org>/<model>/submission.yaml`` (plus loss logs and ``runs/``), relative
+    to the folder of mkdocs.yml. A missing folder gives an empty leaderboard."""
+
+    suite = c.Type(str, default="ko-global-v1")
+    """The benchmark suite whose scores the site shows: the name of a suite shipped in
+    ``kleaderboard/suites/`` (e.g. ``ko-global-v1``, ``demo``). Only runs made on this
+    suite and its current version count."""
+
+    loss_log_x = c.Type(bool, default=False)
+    """Draw loss curves with a logarithmic token axis. Off by default, because a log axis
+    hides the first logged point (0 tokens), whose loss is evidence of a from-zero start."""
+
+    search_model_pages = c.Type(bool, default=False)
+    """Put every model page into the search index. Off by default: with thousands of
+    models the index grows to tens of megabytes that each reader's browser downloads,
+    while the leaderboard page (which is indexed) already names every model and team."""
+
+
+class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
+    """Adds the leaderboard, methodology and model pages to an MkDocs site."""
+
+    @event_priority(-50)  # after material's offline plugin has set its polyfills
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        add_assets(config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        board = load_board(config, self.config)
+        options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
+        add_generated_files(files, config, board, options)
+        return files
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
+    ) -> LiveReloadServer:
+        folder = submissions_path(config, self.config)
+        if folder.is_dir():
+            server.watch(str(folder))
+        return server
+
+
+# --- the work, as plain functions ------------------------------------------------------
+
+
+def add_assets(config: MkDocsConfig) -> None:
+    """Add our stylesheet and script; keep every script and stylesheet on the site itself."""
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    if SCRIPT not in [str(s) for s in config.extra_javascript]:
+        config.extra_javascript.append(SCRIPT)
+    if "attr_list" not in config.markdown_extensions:
+        config.markdown_extensions.append("attr_list")  # the generated headings carry ids
+    polyfills = config.extra.get("polyfills", [])
+    config.extra["polyfills"] = [_local_polyfill(url) for url in polyfills]
+    _refuse_remote_assets(config)
+
+
+def _local_polyfill(url: object) -> object:
+    # Material's offline plugin adds the iframe-worker shim from a CDN; ship our copy.
+    if isinstance(url, str) and "iframe-worker" in url and _is_remote(url):
+        return WORKER_SHIM
+    return url
+
+
+def _is_remote(url: str) -> bool:
+    return url.startswith(("http://", "https://", "//"))
+
+
+def _refuse_remote_assets(config: MkDocsConfig) -> None:
+    remote = [
+        str(url)
+        for url in [*config.extra_css, *config.extra_javascript, *config.extra["polyfills"]]
+        if _is_remote(str(url))
+    ]
+    if remote:
+        raise PluginError(
+            f"{config.config_file_path}: extra_css/extra_javascript load {', '.join(remote)} "
+            "from another host — the site must work with no network: copy the file into the "
+            "docs folder and link it by a relative path"
+        )
+
+
+def submissions_path(config: MkDocsConfig, options: LeaderboardConfig) -> Path:
+    """The submissions folder, resolved against the folder of mkdocs.yml."""
+    base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    return base / options.submissions_dir
+
+
+def load_board(config: MkDocsConfig, options: LeaderboardConfig) -> Leaderboard:
+    """Load the suite and every submission; turn failures into PluginError naming the file."""
+    try:
+        suite = load_suite(options.suite)
+    except InputError as exc:
+        problems = "\n".join(f"  {problem}" for problem in exc.problems)
+        raise PluginError(
+            f"{config.config_file_path}: plugins.kleaderboard.suite: "
+            f"{options.suite!r} cannot be used:\n{problems}"
+        ) from exc
+    folder = submissions_path(config, options)
+    if not folder.is_dir():
+        log.info("No submissions folder at %s: the leaderboard is empty", folder)
+    try:
+        board = build_leaderboard(folder, suite)
+    except InputError as exc:
+        raise PluginError(f"kleaderboard cannot build the leaderboard:\n{exc}") from exc
+    for problem in board.problems:
+        log.warning("Submission left off the leaderboard: %s", problem)
+    return board
+
+
+def add_generated_files(
+    files: Files, config: MkDocsConfig, board: Leaderboard, options: pages.Options
+) -> None:
+    """Add the generated pages, the evidence files and the assets to files."""
+    links = pages.Links(config.use_directory_urls)
+    for uri, markdown in pages.render_pages(board, links, options).items():
+        _refuse_clash(files, uri, config)
+        inclusion = InclusionLevel.NOT_IN_NAV if uri.startswith("models/") else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+    for item in pages.site_files(board):
+        _refuse_clash(files, item.src_uri, config)
+        if item.path is not None:
+            files.append(File.generated(config, item.src_uri, abs_src_path=str(item.path)))
+        else:
+            files.append(File.generated(config, item.src_uri, content=item.content or ""))
+    for uri, path in ASSET_FILES.items():
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+
+
+def _refuse_clash(files: Files, uri: str, config: MkDocsConfig) -> None:
+    existing = files.get_file_from_path(uri)
+    if existing is not None:
+        where = existing.abs_src_path or f"{config.docs_dir}/{uri}"
+        raise PluginError(
+            f"{where}: conflicts with the page kleaderboard generates at {uri} — remove or rename that file"
+        )

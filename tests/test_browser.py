@@ -1,0 +1,195 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright.
+
+The site is served from 127.0.0.1 by http.server in a thread. Any request to another
+host is recorded and aborted, and fails the test; so does any console error or page
+error. Playwright never downloads a browser here: it drives /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kleaderboard.site import build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+FIXTURE = Path(__file__).parent / "data" / "site_repo"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(FIXTURE / "mkdocs.yml", tmp_path_factory.mktemp("browser") / "site")
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def page(base_url: str):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    problems: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.route("**/*", functools.partial(_only_local, problems))
+        tab.on("request", lambda request: _record_foreign(problems, request.url))
+        tab.on(
+            "console",
+            lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None,
+        )
+        tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        yield tab
+        browser.close()
+    assert problems == []
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    # file: is the site opened from disk (no network); everything else must be 127.0.0.1.
+    return parts.scheme in ("data", "blob", "about", "file") or parts.hostname == "127.0.0.1"
+
+
+def _record_foreign(problems: list[str], url: str) -> None:
+    if not _is_local(url):
+        problems.append(f"request to another host: {url}")
+
+
+def _only_local(problems: list[str], route, request) -> None:
+    if _is_local(request.url):
+        route.continue_()
+    else:
+        problems.append(f"aborted request to another host: {request.url}")
+        route.abort()
+
+
+def _rows(page) -> list[str]:
+    return page.locator("#leaderboard tbody tr").evaluate_all("rows => rows.map(r => r.dataset.model)")
+
+
+def _header(page, english: str):
+    return page.locator("#leaderboard thead tr:last-child th", has_text=english)
+
+
+def test_leaderboard_rows_and_sorting(page, base_url):
+    page.goto(base_url + "index.html")
+    page.wait_for_load_state("networkidle")
+    assert _rows(page) == [
+        "alpha-lab/hangul-7b",
+        "beta-ai/beta-moe",
+        "delta/broken-log",
+        "gamma/pending-model",
+    ]
+    assert page.locator("#leaderboard tbody tr").first.locator("td").nth(4).inner_text() == "64.2 ± 2.2"
+
+    korean_language = _header(page, "Korean language")
+    korean_language.locator("button").click()  # descending first for scores
+    assert korean_language.get_attribute("aria-sort") == "descending"
+    assert _rows(page)[:2] == ["beta-ai/beta-moe", "alpha-lab/hangul-7b"]  # 90.0 before 82.0
+    assert set(_rows(page)[2:]) == {"delta/broken-log", "gamma/pending-model"}  # no score: last
+
+    korean_language.locator("button").click()
+    assert korean_language.get_attribute("aria-sort") == "ascending"
+    assert _rows(page)[:2] == ["alpha-lab/hangul-7b", "beta-ai/beta-moe"]
+    assert set(_rows(page)[2:]) == {"delta/broken-log", "gamma/pending-model"}  # still last
+
+    params = _header(page, "Params")
+    params.locator("button").click()
+    assert korean_language.get_attribute("aria-sort") is None
+    assert _rows(page) == [  # numeric, not text: 30B > 7.8B > 3B > 1.2B
+        "beta-ai/beta-moe",
+        "alpha-lab/hangul-7b",
+        "delta/broken-log",
+        "gamma/pending-model",
+    ]
+
+
+def test_hostile_text_is_shown_as_text(page, base_url):
+    page.goto(base_url + "index.html")
+    row = page.locator('#leaderboard tr[data-model="beta-ai/beta-moe"]')
+    assert "<script>alert(1)</script> Beta AI" in row.inner_text()
+    assert row.locator("script, img").count() == 0
+
+
+def test_open_a_model_page_from_the_leaderboard(page, base_url):
+    page.goto(base_url + "index.html")
+    page.get_by_role("link", name="Hangul-7B").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/models/alpha-lab/hangul-7b.html")
+    assert page.locator("h1").first.inner_text() == "Hangul-7B"
+    article = page.locator("article")
+    assert "64.2 ± 2.2" in article.inner_text()
+    assert "알파랩 Alpha Lab" in article.inner_text()
+    assert page.locator("svg.kl-chart").count() == 2  # category bars and loss curve
+    assert page.locator("svg.kl-chart .kl-chart__bar").count() == 4
+    for heading in ("Benchmark performance", "Originality", "Cost", "Pre-training loss log", "Run record"):
+        assert page.locator("h2", has_text=heading).count() == 1
+
+    with page.expect_response(lambda r: r.url.endswith(".json")) as response:
+        page.evaluate(
+            "url => fetch(url)", page.locator("a", has_text="Download run record").get_attribute("href")
+        )
+    assert response.value.ok
+    assert response.value.json()["run_id"] == "20250601T100000Z-a1b2c3"
+
+
+def test_failed_model_page_shows_the_error(page, base_url):
+    page.goto(base_url + "models/delta/broken-log.html")
+    assert "refusing to run remote code" in page.locator("pre.kl-error").inner_text()
+    assert "is not a number" in page.locator(".kl-problems").inner_text()
+
+
+def _search(page, query: str) -> int:
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material searches on key events
+    page.locator(".md-search-result__meta", has_text="일치하는").wait_for()
+    return page.locator(".md-search-result__item").count()
+
+
+def test_search_works_and_leaves_out_model_pages(page, base_url):
+    page.goto(base_url + "index.html")
+    assert _search(page, "Hangul") == 1  # the leaderboard page, not the model page
+    assert _search(page, "평가") >= 1
+
+
+def test_site_works_from_the_file_system(page, site):
+    page.goto(site.joinpath("index.html").as_uri())
+    page.get_by_role("link", name="Gamma-1B").click()
+    assert page.url.endswith("/models/gamma/pending-model.html")
+    assert "awaiting evaluation (revision pending)" in page.locator("article").inner_text()
+    assert _search(page, "methodology") >= 1  # the search worker runs through the local shim

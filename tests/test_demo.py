@@ -1,0 +1,81 @@
+"""The embedded default end to end: train from zero, evaluate with lm-eval, build the site."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("lm_eval", reason="needs the eval extra")
+pytestmark = pytest.mark.slow
+
+from kleaderboard.demo.workspace import DEMO_MODELS, run_demo  # noqa: E402
+from kleaderboard.losslog import read_loss_log  # noqa: E402
+from kleaderboard.validation import validate_paths  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workspace = tmp_path_factory.mktemp("demo")
+    run_demo(workspace, progress=lambda line: None)
+    return workspace
+
+
+def test_demo_writes_valid_submissions_with_real_loss_logs(demo_workspace: Path) -> None:
+    report = validate_paths([demo_workspace / "submissions"])
+    assert report.ok, report.problems
+    assert report.checked == len(DEMO_MODELS)
+    for model in DEMO_MODELS:
+        log = read_loss_log(demo_workspace / "submissions" / model.org / model.slug / "loss_log.csv")
+        vocab = json.loads(
+            (demo_workspace / "submissions" / model.org / model.slug / "model" / "config.json").read_text()
+        )["vocab_size"]
+        # weights really start from zero: the first loss sits near ln(vocabulary size)
+        assert abs(log.first_loss - math.log(vocab)) < 0.5
+        assert log.last_loss < log.first_loss
+
+
+def test_demo_records_measured_scores(demo_workspace: Path) -> None:
+    runs = sorted((demo_workspace / "submissions").glob("*/*/runs/*.json"))
+    assert len(runs) == len(DEMO_MODELS)
+    first = json.loads(runs[0].read_text())
+    assert first["status"] == "succeeded"
+    assert {s["task"] for s in first["scores"]} == {
+        "demo_ko_facts",
+        "demo_ko_particles",
+        "demo_en_facts",
+        "demo_arith",
+    }
+
+
+def test_longest_trained_model_beats_the_barely_trained_one(demo_workspace: Path) -> None:
+    def mean_score(org: str, slug: str) -> float:
+        (run,) = (demo_workspace / "submissions" / org / slug / "runs").glob("*.json")
+        scores = json.loads(run.read_text())["scores"]
+        return sum(s["value"] for s in scores) / len(scores)
+
+    strong, _, weak = DEMO_MODELS
+    assert mean_score(strong.org, strong.slug) > mean_score(weak.org, weak.slug)
+
+
+def test_demo_site_lists_every_model(demo_workspace: Path) -> None:
+    index = (demo_workspace / "site" / "index.html").read_text(encoding="utf-8")
+    for model in DEMO_MODELS:
+        assert model.name in index
+        page = demo_workspace / "site" / "models" / model.org / f"{model.slug}.html"
+        assert page.is_file()
+
+
+def test_rerun_keeps_models_and_adds_a_run(demo_workspace: Path) -> None:
+    model = DEMO_MODELS[0]
+    folder = demo_workspace / "submissions" / model.org / model.slug
+    weights = (folder / "model" / "model.safetensors").read_bytes()
+    before = sorted(p.name for p in (folder / "runs").glob("*.json"))
+    lines: list[str] = []
+    run_demo(demo_workspace, progress=lines.append)
+    assert (folder / "model" / "model.safetensors").read_bytes() == weights
+    after = sorted(p.name for p in (folder / "runs").glob("*.json"))
+    assert set(before) < set(after)
+    assert any("already trained, reusing it" in line for line in lines)

@@ -1,0 +1,224 @@
+"""End to end: `mkdocs build --strict` of the fixture repository (via build_site), the demo
+workspace's mkdocs.yml, the repository's own mkdocs.yml, and the examples in site_src/."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kleaderboard.errors import SiteBuildError
+from kleaderboard.losslog import parse_loss_log
+from kleaderboard.manifest import parse_manifest
+from kleaderboard.site import build_site, workspace_mkdocs_yaml
+from kleaderboard.suites import available_suites
+
+ROOT = Path(__file__).parent.parent
+FIXTURE = Path(__file__).parent / "data" / "site_repo"
+ASSET_TAG = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture repository built once, strict, into a temporary folder."""
+    return build_site(FIXTURE / "mkdocs.yml", tmp_path_factory.mktemp("build") / "site")
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_build_writes_every_page(site):
+    for page in (
+        "index.html",
+        "methodology.html",
+        "about.html",
+        "models/alpha-lab/hangul-7b.html",
+        "models/beta-ai/beta-moe.html",
+        "models/delta/broken-log.html",
+        "models/gamma/pending-model.html",
+    ):
+        assert (site / page).is_file(), page
+
+
+def test_run_records_are_published_byte_for_byte(site):
+    for source in (FIXTURE / "submissions").glob("*/*/runs/*.json"):
+        org, model = source.parts[-4], source.parts[-3]
+        published = site / "models" / org / model / "runs" / source.name
+        assert published.read_bytes() == source.read_bytes()
+
+
+def test_every_asset_is_served_by_the_site_itself(site):
+    for page in html_pages(site):
+        for url in ASSET_TAG.findall(page.read_text(encoding="utf-8")):
+            assert not re.match(r"(?:[a-z]+:)?//", url), f"{page}: {url}"
+            if not url.startswith("data:"):
+                path = url.split("#")[0].split("?")[0]
+                base = site if path.startswith("/") else page.parent  # 404.html links from the root
+                target = (base / path.lstrip("/")).resolve()
+                assert target.is_file(), f"{page}: {url}"
+
+
+def test_no_web_fonts_or_cdn(site):
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in text
+    assert "fonts.gstatic" not in text
+    assert "unpkg.com" not in text
+
+
+def test_model_pages_are_not_in_the_navigation(site):
+    for page in html_pages(site):
+        nav = re.findall(r'<nav class="md-nav[^"]*".*?</nav>', page.read_text(encoding="utf-8"), re.S)
+        assert not any("models/" in block for block in nav), page
+
+
+def test_search_index_leaves_out_model_pages(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert any(loc.startswith("index.html") for loc in locations)
+    assert not any(loc.startswith("models/") for loc in locations)
+
+
+def test_leaderboard_and_model_pages_escape_hostile_text(site):
+    for page in (site / "index.html", site / "models/beta-ai/beta-moe.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text
+        assert "<img src=x" not in text
+        assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", text, re.I)
+    title = re.search(r"<title>(.*?)</title>", (site / "models/beta-ai/beta-moe.html").read_text())
+    assert title and title[1].startswith("Beta-MoE &lt;img src=x onerror=alert(1)&gt;")
+
+
+def test_built_model_page_links_back_and_to_its_evidence(site):
+    text = (site / "models/alpha-lab/hangul-7b.html").read_text(encoding="utf-8")
+    assert 'href="../../index.html"' in text
+    assert 'href="hangul-7b/runs/20250601T100000Z-a1b2c3.json"' in text
+    assert (site / "models/alpha-lab/hangul-7b/loss_log.csv").is_file()
+    assert 'id="performance"' in text and 'id="run-record"' in text
+
+
+def test_model_page_size_does_not_grow_with_the_number_of_models(tmp_path, site):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo, ignore=shutil.ignore_patterns("site"))
+    template = repo / "submissions" / "alpha-lab" / "hangul-7b" / "submission.yaml"
+    for number in range(40):
+        folder = repo / "submissions" / "many" / f"model-{number}"
+        folder.mkdir(parents=True)
+        text = template.read_text(encoding="utf-8").replace("loss_log: loss_log.csv", "")
+        (folder / "submission.yaml").write_text(text.replace("Hangul-7B", f"M{number}"), encoding="utf-8")
+    bigger = build_site(repo / "mkdocs.yml", tmp_path / "site")
+    page = "models/gamma/pending-model.html"
+    assert abs((bigger / page).stat().st_size - (site / page).stat().st_size) < 200
+
+
+# --- failures ---------------------------------------------------------------------------
+
+
+def test_a_failing_build_raises_site_build_error_with_mkdocs_messages(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo, ignore=shutil.ignore_patterns("site"))
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("suite: demo", "suite: nope"))
+    with pytest.raises(
+        SiteBuildError, match=r"mkdocs\.yml: plugins\.kleaderboard\.suite: 'nope' cannot be used"
+    ) as info:
+        build_site(config, tmp_path / "site")
+    assert info.value.exit_code == 5
+
+
+def test_strict_mode_turns_warnings_into_a_failure(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo, ignore=shutil.ignore_patterns("site"))
+    (repo / "site_src" / "about.md").write_text("[broken](missing.md)\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match=r"(?s)strict mode.*missing\.md"):
+        build_site(repo / "mkdocs.yml", tmp_path / "site")
+    assert build_site(repo / "mkdocs.yml", tmp_path / "lenient", strict=False).is_dir()
+
+
+def test_a_broken_config_file_raises_site_build_error(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\ntheme: [\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match=r"mkdocs\.yml: the site build failed"):
+        build_site(config)
+
+
+# --- the demo workspace -----------------------------------------------------------------
+
+
+def test_workspace_mkdocs_yaml_builds_with_an_empty_docs_folder(tmp_path):
+    text = workspace_mkdocs_yaml("데모 리더보드 <demo>", "demo")
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    (tmp_path / "site_src").mkdir()
+    shutil.copytree(FIXTURE / "submissions", tmp_path / "submissions")
+    site = build_site(tmp_path / "mkdocs.yml")
+    assert site == tmp_path / "site"
+    assert (site / "index.html").is_file()
+    assert (site / "models/alpha-lab/hangul-7b.html").is_file()
+    assert "데모 리더보드 &lt;demo&gt;" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_workspace_mkdocs_yaml_is_complete(tmp_path):
+    config = yaml.safe_load(workspace_mkdocs_yaml("x", "demo", submissions_dir="subs"))
+    assert config["docs_dir"] == "site_src"
+    assert config["theme"]["name"] == "material"
+    assert config["theme"]["language"] == "ko"
+    assert config["theme"]["font"] is False
+    assert {"kleaderboard": {"suite": "demo", "submissions_dir": "subs"}} in config["plugins"]
+    assert config["not_in_nav"].strip() == "/models/"
+
+
+# --- the repository's own site ----------------------------------------------------------
+
+
+def repository_suite() -> str:
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "kleaderboard" in p)
+    return plugin["kleaderboard"]["suite"]
+
+
+def test_repository_mkdocs_yml_builds_strict(tmp_path):
+    suite = repository_suite()
+    if suite not in available_suites():
+        pytest.skip(f"suite {suite!r} named in mkdocs.yml is not in kleaderboard/suites/ yet")
+    site = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert (site / "index.html").is_file()
+    assert (site / "submit.html").is_file()
+    assert (site / "methodology.html").is_file()
+
+
+def test_repository_mkdocs_yml_keeps_models_out_of_nav_and_fonts_off():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["docs_dir"] == "site_src"
+    assert config["theme"]["font"] is False
+    assert config["theme"]["language"] == "ko"
+    assert "/models/" in config["not_in_nav"]
+    assert not any("models/" in str(item) for item in config["nav"])
+
+
+# --- examples in the docs ---------------------------------------------------------------
+
+
+def fenced(language: str, path: Path) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+
+
+def test_submit_page_manifest_example_is_valid_and_complete():
+    (example,) = fenced("yaml", ROOT / "site_src" / "submit.md")
+    manifest = parse_manifest(yaml.safe_load(example), "site_src/submit.md")
+    declared = set(manifest.model_fields_set)
+    assert declared == set(type(manifest).model_fields)
+    model_keys = set(manifest.model.model_fields_set) | {"local_path"}  # shown as a comment
+    assert model_keys == set(type(manifest.model).model_fields)
+    assert "local_path:" in example
+
+
+def test_submit_page_loss_log_example_parses():
+    (example,) = [
+        block for block in fenced("text", ROOT / "site_src" / "submit.md") if block.startswith("step")
+    ]
+    log = parse_loss_log(example, "site_src/submit.md")
+    assert log.first_loss > log.last_loss

@@ -1,0 +1,398 @@
+"""Unit tests of the site's pure functions: links, formatting, charts, generated pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kleaderboard.leaderboard import Entry, Leaderboard, build_leaderboard
+from kleaderboard.records import RunRecord
+from kleaderboard.scoring import Estimate
+from kleaderboard.site import charts, pages
+from kleaderboard.suites import load_suite
+
+REPO = Path(__file__).parent / "data" / "site_repo"
+SUBMISSIONS = REPO / "submissions"
+HOSTILE = "beta-ai/beta-moe"
+
+
+@pytest.fixture(scope="module")
+def board() -> Leaderboard:
+    return build_leaderboard(SUBMISSIONS, load_suite("demo"))
+
+
+@pytest.fixture(scope="module")
+def rendered(board: Leaderboard) -> dict[str, str]:
+    return pages.render_pages(board, pages.Links(use_directory_urls=False))
+
+
+def entry(board: Leaderboard, submission_id: str) -> Entry:
+    return next(e for e in board.entries if e.id == submission_id)
+
+
+def to_html(text: str) -> str:
+    """What MkDocs does to a page: Markdown with the extensions our mkdocs.yml enables."""
+    body = text.split("\n---\n", 1)[1]  # drop the front matter
+    return markdown.markdown(body, extensions=["toc", "attr_list", "tables", "admonition"])
+
+
+# --- links ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "target", "source", "expected"),
+    [
+        (False, "models/a/b.md", "index.md", "models/a/b.html"),
+        (True, "models/a/b.md", "index.md", "models/a/b/"),
+        (False, "index.md", "models/a/b.md", "../../index.html"),
+        (True, "index.md", "models/a/b.md", "../../../"),
+        (False, "models/a/b/runs/r1.json", "models/a/b.md", "b/runs/r1.json"),
+        (True, "models/a/b/runs/r1.json", "models/a/b.md", "runs/r1.json"),
+        (True, "methodology.md", "index.md", "methodology/"),
+    ],
+)
+def test_links_follow_mkdocs_url_rules(directory_urls, target, source, expected):
+    assert pages.Links(directory_urls).href(target, source) == expected
+
+
+# --- formatting -------------------------------------------------------------------------
+
+
+def test_format_estimate():
+    assert pages.format_estimate(Estimate(64.25, 2.2095)) == "64.2 ± 2.2"
+    assert pages.format_estimate(Estimate(-3.0, None)) == "-3.0"
+    assert pages.format_estimate(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [(7_800_000_000, "7.8B"), (236_000_000_000, "236B"), (560_000_000, "560M"), (None, "—")],
+)
+def test_format_params(count, text):
+    assert pages.format_params(count) == text
+
+
+def test_format_seconds():
+    assert pages.format_seconds(12.04) == "12.0 s"
+    assert pages.format_seconds(1210.5) == "1,210 s (20.2 min)"
+    assert pages.format_seconds(9000) == "9,000 s (2.5 h)"
+    assert pages.format_seconds(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("HTTP://example.org", "HTTP://example.org"),
+        ("javascript:alert(1)", None),
+        ("mailto:a@b.c", None),
+        ("a@b.c", None),
+        (None, None),
+    ],
+)
+def test_http_url_only_passes_http(value, expected):
+    assert pages.http_url(value) == expected
+
+
+def test_sort_value_is_empty_without_an_estimate():
+    assert pages.sort_value(None) == ""
+    assert pages.sort_value(Estimate(1.5, 0.1)) == "1.500000"
+
+
+# --- charts -----------------------------------------------------------------------------
+
+
+def test_nice_ticks_cover_the_range():
+    ticks = charts.nice_ticks(-7.3, 100.0, 5)
+    assert ticks[0] <= -7.3
+    assert ticks[-1] >= 100.0
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
+    assert steps == {20.0}
+
+
+def test_log_ticks_are_powers_of_ten():
+    assert charts.log_ticks(3e6, 4e11) == [1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(2e12, "2T"), (4e11, "400B"), (1_843_200, "1.84M"), (999, "999"), (0, "0")]
+)
+def test_format_count(value, text):
+    assert charts.format_count(value) == text
+
+
+def test_downsample_keeps_ends_and_bounds_size():
+    points = [(float(i), float(i)) for i in range(10_001)]
+    kept = charts.downsample(points, 600)
+    assert len(kept) <= 601
+    assert kept[0] == points[0]
+    assert kept[-1] == points[-1]
+    assert charts.downsample(points[:5], 600) == points[:5]
+
+
+def test_category_bars_draws_each_bar_and_escapes_labels():
+    svg = charts.category_bars(
+        [
+            charts.Bar("<script>x</script>", "A & B", 64.2, 2.2),
+            charts.Bar("없음", "missing", None),
+            charts.Bar("음수", "below chance", -12.0, 3.0),
+        ],
+        title="t <b>",
+    )
+    assert svg.count('class="kl-chart__bar"') == 2
+    assert svg.count('class="kl-chart__whisker"') == 2
+    assert "<script>" not in svg
+    assert "&lt;script&gt;x&lt;/script&gt;" in svg
+    assert "A &amp; B" in svg
+    assert "64.2 ± 2.2" in svg
+    assert "no score" in svg
+    assert "<title>t &lt;b&gt;</title>" in svg
+
+
+def test_category_bars_put_zero_left_of_a_negative_bar_end():
+    svg = charts.category_bars([charts.Bar("a", "a", -20.0, None)], title="t")
+    rect = re.search(r'<rect class="kl-chart__bar" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    zero = re.search(r'<line class="kl-chart__zero" x1="([\d.]+)"', svg)
+    assert rect and zero
+    assert float(rect[1]) + float(rect[2]) == pytest.approx(float(zero[1]), abs=0.2)
+
+
+def test_line_chart_log_axis_leaves_out_non_positive_x():
+    series = charts.Series("loss", ((0.0, 11.0), (1e6, 9.0), (1e9, 3.0)))
+    linear = charts.line_chart([series], x_axis=charts.Axis("x"), y_axis=charts.Axis("y"), title="t")
+    log = charts.line_chart([series], x_axis=charts.Axis("x", log=True), y_axis=charts.Axis("y"), title="t")
+    assert linear.count(",") > log.count(",")
+    assert re.search(r'points="([^"]+)"', log)[1].count(" ") == 1  # two points drawn
+    assert ">1B<" in log
+
+
+def test_line_chart_without_points_is_empty():
+    empty = charts.Series("loss", ())
+    assert charts.line_chart([empty], x_axis=charts.Axis("x"), y_axis=charts.Axis("y"), title="t") == ""
+
+
+# --- leaderboard page -------------------------------------------------------------------
+
+
+def test_render_pages_lists_every_page(board, rendered):
+    expected = {"index.md", "methodology.md"} | {e.page_path for e in board.entries}
+    assert set(rendered) == expected
+
+
+def test_leaderboard_rows_ranked_first_unscored_last(rendered):
+    rows = re.findall(r'<tr data-model="([^"]+)">', rendered["index.md"])
+    assert rows[:2] == ["alpha-lab/hangul-7b", HOSTILE]
+    assert set(rows[2:]) == {"delta/broken-log", "gamma/pending-model"}
+
+
+def test_leaderboard_has_numeric_sort_keys_and_empty_keys_for_missing(rendered):
+    html = to_html(rendered["index.md"])
+    row = re.search(r'<tr data-model="gamma/pending-model">(.*?)</tr>', html, re.S)[1]
+    assert 'data-sort=""' in row
+    alpha = re.search(r'<tr data-model="alpha-lab/hangul-7b">(.*?)</tr>', html, re.S)[1]
+    assert 'data-sort="64.250000"' in alpha
+    assert 'data-sort="7800000000"' in alpha
+
+
+def test_leaderboard_shows_suite_status_badges_and_methodology_link(rendered):
+    text = rendered["index.md"]
+    assert "demo</code> v1" in text
+    assert "리비전 대기" in text and "awaiting evaluation (revision pending)" in text
+    assert "평가 실패" in text
+    assert 'href="methodology.html"' in text
+    for kind in ("declared", "measured", "checked"):
+        assert f"kl-badge--{kind}" in text
+    assert "0 = chance level, 100 = a perfect score" in text
+
+
+def test_leaderboard_links_model_pages(rendered):
+    assert 'href="models/alpha-lab/hangul-7b.html"' in rendered["index.md"]
+
+
+def test_empty_leaderboard_says_so():
+    empty = Leaderboard(load_suite("demo"), ())
+    text = pages.leaderboard_page(empty, pages.Links(False))
+    assert "No submissions yet" in text
+    assert "<table" not in text
+
+
+# --- escaping ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("uri", ["index.md", "models/beta-ai/beta-moe.md"])
+def test_hostile_text_stays_text(rendered, uri):
+    html = to_html(rendered[uri])
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "<b>custom</b>" not in html
+    assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I)
+    assert "<strong>bold</strong>" not in html  # Markdown did not re-read manifest text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_hostile_title_is_escaped_in_front_matter(rendered):
+    front = rendered["models/beta-ai/beta-moe.md"].split("\n---\n", 1)[0]
+    assert 'title: "Beta-MoE &lt;img src=x onerror=alert(1)&gt;"' in front
+
+
+def test_non_http_contact_is_not_a_link(rendered):
+    html = to_html(rendered["models/beta-ai/beta-moe.md"])
+    assert "javascript:alert(1)" in html  # shown as text
+    assert 'href="https://alpha-lab.example.org/contact"' in to_html(
+        rendered["models/alpha-lab/hangul-7b.md"]
+    )
+
+
+@given(text=st.text(min_size=1, max_size=80))
+def test_any_title_is_a_yaml_string_without_markup(text):
+    loaded = yaml.safe_load(f"title: {pages._front_matter_text(text)}\n")
+    assert isinstance(loaded["title"], str)
+    assert "<" not in loaded["title"] and ">" not in loaded["title"]
+
+
+def test_control_characters_are_dropped(board):
+    alpha = entry(board, "alpha-lab/hangul-7b")
+    team = alpha.submission.manifest.team.model_copy(update={"name": "a\x02wzxhzdk:0\x03b"})
+    html = _leaderboard_with_team(board, alpha, team)
+    assert "\x02" not in html and "awzxhzdk:0b" in html
+
+
+def _leaderboard_with_team(board: Leaderboard, target: Entry, team) -> str:
+    manifest = target.submission.manifest.model_copy(update={"team": team})
+    submission = dataclasses.replace(target.submission, manifest=manifest)
+    changed = dataclasses.replace(target, submission=submission)
+    entries = tuple(changed if e is target else e for e in board.entries)
+    return pages.leaderboard_page(Leaderboard(board.suite, entries), pages.Links(False))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=60))
+def test_any_team_name_cannot_inject_markup(board, text):
+    alpha = entry(board, "alpha-lab/hangul-7b")
+    name = f'{text}<i class="pwn">[l](javascript:x)'
+    team = alpha.submission.manifest.team.model_copy(update={"name": name[:200]})
+    html = to_html(_leaderboard_with_team(board, alpha, team))
+    assert 'class="pwn"' not in html
+    assert "javascript:x)" in html or len(name) > 200
+    assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I)
+
+
+# --- model pages ------------------------------------------------------------------------
+
+
+def test_model_page_sections_and_figures(rendered):
+    text = rendered["models/alpha-lab/hangul-7b.md"]
+    for heading in ("Benchmark performance", "Originality", "Cost", "Pre-training loss log", "Run record"):
+        assert f"· {heading} {{: #" in text
+    assert "64.2 ± 2.2" in text
+    assert "0.820 ± 0.031" in text  # raw score ± stderr
+    assert "76.0 ± 4.1" in text  # normalised ± stderr
+    assert 'class="kl-chart"' in text
+    assert "10.9000" in text and "2.0565" in text and "400B" in text  # loss evidence
+    assert 'href="hangul-7b/runs/20250601T100000Z-a1b2c3.json"' in text
+    assert 'href="hangul-7b/loss_log.csv"' in text
+    assert "KMMLU" in text and 'href="https://alpha-lab.example.org/hangul-7b-report.pdf"' in text
+    assert "search:\n  exclude: true" in text
+
+
+def test_model_page_shows_run_settings_and_hashes_as_evidence(rendered, board):
+    text = rendered["models/alpha-lab/hangul-7b.md"]
+    run = entry(board, "alpha-lab/hangul-7b").run
+    assert run is not None
+    for score in run.scores:
+        assert score.task_hash in text
+    assert "<code>seeds</code>" in text
+    assert "{&#34;fewshot&#34;: 1234" in text  # JSON of the seeds, escaped
+    assert "0.4.13" in text
+    assert "NVIDIA H100 80GB HBM3" in text
+
+
+def test_checks_compare_manifest_hash_and_revision(board):
+    alpha = entry(board, "alpha-lab/hangul-7b")
+    checks = pages.run_checks(alpha)
+    assert [c.en for c in checks] == ["manifest sha256", "model revision"]
+    assert all(c.matches for c in checks)
+    assert pages.run_checks(entry(board, "gamma/pending-model")) == ()
+
+
+def test_cpu_run_is_labelled_cpu_figures(rendered):
+    text = rendered["models/beta-ai/beta-moe.md"]
+    assert "CPU figures" in text
+    assert "CPU seconds" in text
+    assert "CPU figures" not in rendered["models/alpha-lab/hangul-7b.md"]
+
+
+def test_failed_run_shows_its_error_escaped(rendered):
+    delta = rendered["models/delta/broken-log.md"]
+    assert "refusing to run remote code" in delta
+    beta = rendered["models/beta-ai/beta-moe.md"]
+    assert "RuntimeError: &lt;script&gt;alert(1)&lt;/script&gt; out of memory" in beta
+
+
+def test_loss_log_problems_are_listed_without_build_paths(rendered):
+    text = rendered["models/delta/broken-log.md"]
+    assert "loss_log.csv: line 3, loss: &#39;abc&#39; is not a number" in text
+    assert str(SUBMISSIONS) not in text
+
+
+def test_pending_model_page_says_it_awaits_a_revision(rendered):
+    text = rendered["models/gamma/pending-model.md"]
+    assert "awaiting evaluation (revision pending)" in text
+    assert "Not evaluated yet" in text
+
+
+def test_loss_log_x_option_draws_a_log_axis(board):
+    alpha = entry(board, "alpha-lab/hangul-7b")
+    linear = pages.loss_chart(alpha, log_x=False)
+    log = pages.loss_chart(alpha, log_x=True)
+    assert "(log)" in log and "(log)" not in linear
+    assert pages.loss_chart(entry(board, "gamma/pending-model")) == ""
+
+
+# --- methodology ------------------------------------------------------------------------
+
+
+def test_methodology_lists_every_task_and_the_formulas(rendered, board):
+    text = rendered["methodology.md"]
+    for task in board.suite.tasks:
+        assert f"<code>{task.task}</code>" in text
+    assert "100 × (<var>s</var> − <var>c</var>) / (1 − <var>c</var>)" in text
+    assert "√(Σ" in text
+    assert "mathjax" not in text.lower()
+
+
+def test_methodology_documents_every_run_record_field():
+    documented = [name for name, _, _ in pages.RUN_RECORD_FIELDS]
+    assert documented == list(RunRecord.model_fields)
+
+
+# --- evidence files ---------------------------------------------------------------------
+
+
+def test_site_files_publish_run_records_and_loss_logs(board):
+    files = {f.src_uri: f for f in pages.site_files(board)}
+    record = files["models/alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json"]
+    assert record.path == SUBMISSIONS / "alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json"
+    assert "models/beta-ai/beta-moe/runs/20250520T090000Z-f00d01.json" in files  # failed run
+    assert "models/alpha-lab/hangul-7b/loss_log.csv" in files
+    assert "models/delta/broken-log/loss_log.csv" in files  # evidence even when it fails to parse
+    assert not any(uri.startswith("models/gamma/") for uri in files)
+
+
+def test_run_record_without_its_file_is_serialised(board, tmp_path):
+    alpha = entry(board, "alpha-lab/hangul-7b")
+    moved = dataclasses.replace(alpha.submission, folder=tmp_path)
+    moved_entry = dataclasses.replace(alpha, submission=moved)
+    item = next(
+        f for f in pages.site_files(Leaderboard(board.suite, (moved_entry,))) if f.src_uri.endswith(".json")
+    )
+    assert item.path is None
+    assert RunRecord.model_validate_json(item.content or "") == alpha.run
