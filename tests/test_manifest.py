@@ -78,3 +78,10 @@ def test_committed_json_schema_matches_the_models() -> None:
         "schema/submission.schema.json is stale: run "
         "`kleaderboard schema submission > schema/submission.schema.json`"
     )
+
+
+def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "submission.yaml"
+    path.write_text("schema_version: 1\nteam:\n  name: A\n  name: B\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="line 4, column 3: duplicate key 'name'"):
+        load_manifest(path)

@@ -82,11 +82,41 @@ LongText = Annotated[str, Field(max_length=4000)]
 
 
 class Mode(StrEnum):
-    """How a model is prompted for evaluation."""
+    """How a model is prompted for evaluation.
+
+    ``think_on`` / ``think_off``: a reasoning model evaluated with its thinking
+    mode switched on or off (e.g. A.X K1's thinking and non-thinking modes).
+    """
 
     base = "base"
     instruct = "instruct"
-    reasoning = "reasoning"
+    think_on = "think_on"
+    think_off = "think_off"
+
+
+class InnovationTag(StrEnum):
+    """Architectural features the site can group and compare; 'other' plus free text for the rest."""
+
+    mla = "mla"
+    moe = "moe"
+    gqa = "gqa"
+    mqa = "mqa"
+    hybrid_attention = "hybrid-attention"
+    sliding_window = "sliding-window"
+    multi_token_prediction = "multi-token-prediction"
+    depth_up_scaling = "depth-up-scaling"
+    differential_attention = "differential-attention"
+    linear_attention = "linear-attention"
+    state_space = "state-space"
+    custom_tokenizer = "custom-tokenizer"
+    other = "other"
+
+
+class EnteredBy(StrEnum):
+    """Who wrote the manifest: the team itself, or maintainers from public sources."""
+
+    team = "team"
+    maintainers = "maintainers"
 
 
 class Relation(StrEnum):
@@ -138,6 +168,9 @@ class ModelSpec(Strict):
     precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
     parameters: Parameters
     context_length: PositiveInt | None = None
+    vocab_size: PositiveInt | None = Field(
+        default=None, description="Tokenizer vocabulary size; the loss-log check compares ln(V)."
+    )
     architecture: ShortText = Field(description="One line, e.g. 'decoder-only MoE, MLA, 48 layers'.")
     modes: list[Mode] = Field(default_factory=lambda: [Mode.base], min_length=1)
     chat_template: bool = Field(default=False, description="Evaluate with the model's chat template.")
@@ -189,12 +222,23 @@ class Component(Strict):
 
 
 class Innovation(Strict):
-    tag: ShortText = Field(description="e.g. MLA, MoE, hybrid attention, multi-token prediction.")
+    tag: InnovationTag = Field(description="One of the known tags, or 'other' with a description.")
     description: LongText = ""
+
+    @model_validator(mode="after")
+    def _other_needs_words(self) -> Innovation:
+        if self.tag is InnovationTag.other and not self.description.strip():
+            raise _fail("tag 'other' needs a description", "say in a sentence what the innovation is")
+        return self
 
 
 class Originality(Strict):
-    weights_initialised_from_zero: bool
+    weights_initialised_from_zero: bool | None = Field(
+        description="true or false; null only in a maintainers' entry whose public sources do not say."
+    )
+    claim_source: HttpUrl | None = Field(
+        default=None, description="Where the team states how the model was built (card, report)."
+    )
     components: list[Component] = Field(min_length=1)
     innovations: list[Innovation] = Field(default_factory=list)
     technical_report: HttpUrl | None = None
@@ -247,12 +291,33 @@ class Manifest(Strict):
     """A team's submission.yaml, version 1."""
 
     schema_version: Literal[1] = Field(description="Always 1 for this format.")
+    entered_by: EnteredBy = Field(
+        default=EnteredBy.team,
+        description="'team', or 'maintainers' for a public model entered from its public sources.",
+    )
+    sources: list[HttpUrl] = Field(
+        default_factory=list, description="Public pages every declared value was taken from."
+    )
     team: Team
     model: ModelSpec
     license: ShortText = Field(description="SPDX id or the licence's name, e.g. Apache-2.0.")
     originality: Originality
     cost: Cost = Field(default_factory=Cost)
     self_reported: list[SelfReportedScore] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _who_entered_it(self) -> Manifest:
+        if self.entered_by is EnteredBy.team and self.originality.weights_initialised_from_zero is None:
+            raise _fail(
+                "originality.weights_initialised_from_zero must be true or false",
+                "a team knows whether its weights started from zero: say so",
+            )
+        if self.entered_by is EnteredBy.maintainers and not self.sources:
+            raise _fail(
+                "a maintainers' entry needs sources",
+                "list the public pages (model card, report) the values come from",
+            )
+        return self
 
 
 # --- loading -------------------------------------------------------------------------

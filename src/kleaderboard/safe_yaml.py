@@ -2,8 +2,9 @@
 
 Manifests arrive in pull requests, so the reader refuses, before building any
 object: files over a size cap, bytes that are not UTF-8, anchors and aliases (the
-"billion laughs" expansion), any tag beyond YAML's plain types (``!!python/...``),
-and nesting deeper than a manifest ever needs.
+"billion laughs" expansion), duplicate keys (which YAML loaders resolve silently,
+last one wins), any tag beyond YAML's plain types (``!!python/...``), and nesting
+deeper than a manifest ever needs.
 """
 
 from __future__ import annotations
@@ -19,25 +20,37 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and deep nesting while composing."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+
+def _check_events(text: str) -> None:
+    """Refuse aliases, deep nesting and duplicate keys by walking the parser's events.
+
+    Runs before any object is built, so an alias bomb is never expanded.
+    """
+    stack: list[tuple[bool, set[str], list[bool]]] = []  # (is_mapping, keys seen, [expect key])
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
                 None, None, "anchors and aliases (*name) are not allowed", event.start_mark
             )
-        self._depth = getattr(self, "_depth", 0) + 1
-        try:
-            if self._depth > MAX_DEPTH:
-                event = self.peek_event()
+        is_key = bool(stack) and stack[-1][0] and stack[-1][2][0]
+        if stack and stack[-1][0]:
+            stack[-1][2][0] = not stack[-1][2][0]
+        if is_key and isinstance(event, yaml.ScalarEvent):
+            if event.value in stack[-1][1]:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"duplicate key '{event.value}'", event.start_mark
+                )
+            stack[-1][1].add(event.value)
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            stack.append((isinstance(event, yaml.MappingStartEvent), set(), [True]))
+            if len(stack) > MAX_DEPTH:
                 raise yaml.MarkedYAMLError(
                     None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
                 )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            stack.pop()
 
 
 def _problem(path: Path, field: str, message: str, fix: str) -> InputError:
@@ -65,9 +78,10 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
 
 
 def loads(text: str, path: Path) -> Any:
-    """Parse YAML text with the plain loader; errors name the line and column."""
+    """Parse YAML text after the safety checks; errors name the line and column."""
     try:
-        return yaml.load(text, Loader=_PlainLoader)
+        _check_events(text)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -53,14 +53,14 @@ DEMO_MODELS = (
         "hanbit-tiny-m",
         "Hanbit Lab (demo)",
         "Hanbit Tiny M",
-        TrainSpec(hidden_size=96, layers=2, heads=4, steps=200, seed=1),
+        TrainSpec(hidden_size=128, layers=2, heads=4, steps=600, seed=1),
     ),
     DemoModel(
         "saebyeok-ai",
         "saebyeok-tiny-s",
         "Saebyeok AI (demo)",
         "Saebyeok Tiny S",
-        TrainSpec(hidden_size=64, layers=2, heads=4, steps=120, seed=2),
+        TrainSpec(hidden_size=64, layers=2, heads=4, steps=150, seed=2),
     ),
     DemoModel(
         "dure-labs",
