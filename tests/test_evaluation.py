@@ -68,7 +68,7 @@ def test_same_settings_give_the_same_scores(tmp_path: Path, tiny_model: Path) ->
     suite = load_suite("demo")
     first = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=4), lambda _: None)
     (sub.runs_dir / f"{first.run_id}.json").rename(sub.runs_dir / "first.json")
-    second = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=4), lambda _: None)
+    second = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=4, force=True), lambda _: None)
     assert [(s.value, s.task_hash) for s in first.scores] == [(s.value, s.task_hash) for s in second.scores]
 
 
@@ -94,3 +94,47 @@ def test_killed_run_leaves_no_record(tmp_path: Path, tiny_model: Path) -> None:
     with pytest.raises(KeyboardInterrupt):
         evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), interrupt)
     assert not sub.runs_dir.exists() or list(sub.runs_dir.iterdir()) == []
+
+
+def test_unchanged_rerun_writes_nothing_and_loads_no_model(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    suite = load_suite("demo")
+    first = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=3), lambda _: None)
+    lines: list[str] = []
+    again = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=3), lines.append)
+    assert again == first
+    assert len(list(sub.runs_dir.glob("*.json"))) == 1
+    assert any(line.startswith("up to date: run " + first.run_id) for line in lines)
+    assert not any("loading" in line for line in lines)
+
+
+def test_adding_a_task_evaluates_only_the_new_task(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    full = load_suite("demo")
+    smaller = full.model_copy(update={"tasks": full.tasks[:3], "categories": full.categories[:3]})
+    first = evaluate_submission(sub, smaller, RunOptions(device="cpu", limit=3), lambda _: None)
+    bigger = full.model_copy(update={"version": full.version + 1})
+    second = evaluate_submission(sub, bigger, RunOptions(device="cpu", limit=3), lambda _: None)
+    assert second.run_id != first.run_id
+    reused = [s.task for s in second.scores if s.reused_from == first.run_id]
+    fresh = [s.task for s in second.scores if s.reused_from is None]
+    assert reused == [t.task for t in full.tasks[:3]]
+    assert fresh == [full.tasks[3].task]
+    assert [s.value for s in second.scores[:3]] == [s.value for s in first.scores]
+
+
+def test_changed_limit_is_not_carried_over(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    suite = load_suite("demo")
+    evaluate_submission(sub, suite, RunOptions(device="cpu", limit=2), lambda _: None)
+    second = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=3), lambda _: None)
+    assert all(s.reused_from is None for s in second.scores)
+    assert {s.n_samples for s in second.scores} == {3}
+
+
+def test_timeout_gives_a_failed_record_in_plain_words(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    options = RunOptions(device="cpu", timeout_s=0.01)
+    record = evaluate_submission(sub, load_suite("demo"), options, lambda _: None)
+    assert record.status == "failed"
+    assert record.error and "did not finish within its time limit of 0 s" in record.error

@@ -65,6 +65,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         data_dir=Path(args.data_dir) if args.data_dir else None,
         cache_dir=Path(args.cache_dir) if args.cache_dir else None,
         limit=args.limit,
+        force=args.force,
+        timeout_s=args.timeout,
     )
     record = evaluate_submission(sub, load_suite(args.suite), options)
     return 0 if record.status == "succeeded" else 3
@@ -109,6 +111,8 @@ def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--data-dir", help="local mirror of the Hub datasets (closed networks)")
         parser.add_argument("--cache-dir", help="lm-eval response cache folder (re-runs are cheap)")
         parser.add_argument("--limit", type=int, default=None, help="only N documents per task")
+        parser.add_argument("--force", action="store_true", help="re-evaluate scores that would carry over")
+        parser.add_argument("--timeout", type=float, default=None, help="fail the run after N seconds")
     elif name == "demo":
         parser.add_argument("--workspace", default="kleaderboard-demo", help="output folder")
     elif name == "build":

@@ -39,6 +39,14 @@ class TaskScore(_Record):
         default=None, description="sha256 over the task's resolved config and its documents."
     )
     seconds: float = Field(ge=0, description="Wall time spent on this task.")
+    config_hash: str | None = Field(
+        default=None,
+        description="sha256 of everything that defines the task before it runs: resolved "
+        "lm-eval configs, n-shot, metric, limits. Equal hashes and settings allow reuse.",
+    )
+    reused_from: str | None = Field(
+        default=None, description="Run id that measured this score, when carried over unchanged."
+    )
 
 
 class Settings(_Record):

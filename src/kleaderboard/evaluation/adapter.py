@@ -134,6 +134,30 @@ def make_task_manager(tasks: list[SuiteTask], data_dir: Path | None = None) -> T
     return TaskManager(include_path=[*folders, str(overlay)], include_defaults=False)
 
 
+def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, limit: int | None) -> str:
+    """sha256 of everything that defines a task before it runs.
+
+    Each leaf's YAML with its includes merged, the Python helpers beside it
+    (``!function`` targets), and the suite's n-shot, metric, chance-free fields and
+    limits. Equal fingerprints under equal settings give equal scores, so a score
+    can be carried over (see ``evaluation.reuse``).
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([task.task, task.metric_key, task.n_shot, max_gen_toks, limit]).encode())
+    folders: set[Path] = set()
+    for entry in _leaf_entries(tm, task.task):
+        config = load_yaml(entry.yaml_path, resolve_func=False)
+        digest.update(json.dumps(config, sort_keys=True, default=str).encode())
+        folders.add(Path(entry.yaml_path).parent)
+        included = load_yaml(entry.yaml_path, resolve_func=False, recursive=False).get("include")
+        for path in [included] if isinstance(included, str) else included or []:
+            folders.add((Path(entry.yaml_path).parent / path).parent)
+    for folder in sorted(folders):
+        for helper in sorted(folder.glob("*.py")):
+            digest.update(helper.read_bytes())
+    return digest.hexdigest()
+
+
 # --- models ----------------------------------------------------------------------------
 
 

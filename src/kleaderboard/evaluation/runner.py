@@ -12,18 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import signal
+import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EvaluationError, InputError
 from ..records import Measured, ModelIdentity, RunRecord, Settings, TaskScore, write_record
-from ..submissions import Submission
-from ..suites import Suite
+from ..submissions import Submission, load_runs
+from ..suites import Suite, SuiteTask
 from . import adapter
 from .environment import capture_environment, hardware_kind
+from .reuse import reusable_scores, up_to_date
 
 Progress = Callable[[str], None]
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
@@ -38,6 +42,8 @@ class RunOptions:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     limit: int | None = None
+    force: bool = False
+    timeout_s: float | None = None
 
 
 def _now() -> str:
@@ -111,23 +117,46 @@ def _settings(sub: Submission, suite: Suite, options: RunOptions, identity: Mode
     )
 
 
-def _run_tasks(
-    sub: Submission, suite: Suite, settings: Settings, options: RunOptions, progress: Progress
-) -> tuple[list[TaskScore], int]:
-    identity = model_identity(sub)
-    lm = adapter.load_hf_model(dict(settings.model_args), settings.batch_size, settings.device)
-    lm = adapter.with_cache(lm, _cache_file(options, identity, settings))
-    tm = adapter.make_task_manager(suite.tasks, options.data_dir)
-    scores: list[TaskScore] = []
-    tokens = 0
-    started = time.monotonic()
-    for number, task in enumerate(suite.tasks, start=1):
+class _LazyModel:
+    """Loads the weights on first use: a run whose scores all carry over never loads them."""
+
+    def __init__(self, settings: Settings, cache_file: Path | None, progress: Progress) -> None:
+        self._settings = settings
+        self._cache_file = cache_file
+        self._progress = progress
+        self._lm = None
+
+    def get(self):  # -> lm_eval LM
+        if self._lm is None:
+            self._progress(f"  loading {self._settings.model_args.get('pretrained')} …")
+            lm = adapter.load_hf_model(
+                dict(self._settings.model_args), self._settings.batch_size, self._settings.device
+            )
+            self._lm = adapter.with_cache(lm, self._cache_file)
+        return self._lm
+
+
+@dataclass
+class _Tally:
+    """What a run has produced so far."""
+
+    model: _LazyModel
+    tm: object  # lm_eval TaskManager (only the adapter knows its type)
+    suite: Suite
+    scores: list[TaskScore] = field(default_factory=list)
+    tokens: int = 0
+    evaluated: int = 0
+
+    def evaluate(self, task: SuiteTask, limit: int | None, fingerprint: str) -> str:
+        """Run one task through lm-eval and record its score; return the progress text."""
         t0 = time.monotonic()
-        limit = options.limit or task.limit
-        outcome = adapter.run_task(lm, tm, task, max_gen_toks=suite.max_gen_toks, limit=limit)
+        outcome = adapter.run_task(
+            self.model.get(), self.tm, task, max_gen_toks=self.suite.max_gen_toks, limit=limit
+        )
         seconds = time.monotonic() - t0
-        tokens += outcome.tokens
-        scores.append(
+        self.tokens += outcome.tokens
+        self.evaluated += 1
+        self.scores.append(
             TaskScore(
                 task=task.task,
                 metric=task.metric_key,
@@ -138,28 +167,72 @@ def _run_tasks(
                 task_version=outcome.version,
                 task_hash=outcome.task_hash,
                 seconds=round(seconds, 3),
+                config_hash=fingerprint,
             )
         )
-        progress(_task_line(number, len(suite.tasks), task.task, outcome, seconds, started))
-    return scores, tokens
+        err = f" ± {outcome.stderr:.3f}" if outcome.stderr is not None else ""
+        return f"{task.task}: {outcome.value:.3f}{err} ({outcome.n_samples} samples, {seconds:.1f} s)"
 
 
-def _task_line(
-    number: int, total: int, name: str, outcome: adapter.TaskOutcome, seconds: float, started: float
-) -> str:
-    elapsed = time.monotonic() - started
-    left = elapsed / number * (total - number)
-    err = f" ± {outcome.stderr:.3f}" if outcome.stderr is not None else ""
-    return (
-        f"  [{number}/{total}] {name}: {outcome.value:.3f}{err} "
-        f"({outcome.n_samples} samples, {seconds:.1f} s; about {left:.0f} s left)"
-    )
+def _run_tasks(
+    sub: Submission,
+    suite: Suite,
+    settings: Settings,
+    options: RunOptions,
+    progress: Progress,
+) -> _Tally:
+    identity = model_identity(sub)
+    tm = adapter.make_task_manager(suite.tasks, options.data_dir)
+    previous = [] if options.force else load_runs(sub)
+    reusable = reusable_scores(previous, identity, settings, adapter.version())
+    model = _LazyModel(settings, _cache_file(options, identity, settings), progress)
+    tally = _Tally(model, tm, suite)
+    started = time.monotonic()
+    for number, task in enumerate(suite.tasks, start=1):
+        limit = options.limit or task.limit
+        fingerprint = adapter.task_fingerprint(tm, task, max_gen_toks=suite.max_gen_toks, limit=limit)
+        carried = reusable.get(fingerprint)
+        if carried is not None:
+            tally.scores.append(carried.score.model_copy(update={"reused_from": carried.run_id}))
+            line = f"{task.task}: {carried.score.value:.3f} (unchanged since run {carried.run_id})"
+        else:
+            line = tally.evaluate(task, limit, fingerprint)
+        left = (time.monotonic() - started) / number * (len(suite.tasks) - number)
+        progress(f"  [{number}/{len(suite.tasks)}] {line}; about {left:.0f} s left")
+    return tally
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise EvaluationError when the block runs longer than seconds (main thread only)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expire(signum: int, frame: object) -> None:
+        raise EvaluationError(
+            f"the evaluation did not finish within its time limit of {seconds:.0f} s — "
+            "the responses computed so far are cached; re-run with a longer --timeout or a faster runner"
+        )
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def evaluate_submission(
     sub: Submission, suite: Suite, options: RunOptions, progress: Progress = print
 ) -> RunRecord:
-    """Evaluate one submission on one suite and write its run record; return the record."""
+    """Evaluate one submission on one suite; write and return its run record.
+
+    When every score carries over unchanged from an earlier record of the same suite
+    version, nothing is written and that record is returned (``options.force``
+    re-evaluates everything).
+    """
     started_at = _now()
     identity = model_identity(sub)
     settings = _settings(sub, suite, options, identity)
@@ -169,16 +242,21 @@ def evaluate_submission(
     )
     adapter.quiet_logs()
     t0 = time.monotonic()
-    scores: list[TaskScore] = []
-    tokens: int | None = None
+    tally: _Tally | None = None
     status, error = "succeeded", None
     try:
-        scores, tokens = _run_tasks(sub, suite, settings, options, progress)
+        with _time_limit(options.timeout_s):
+            tally = _run_tasks(sub, suite, settings, options, progress)
     except EvaluationError as exc:
         status, error = "failed", str(exc)
         progress(f"  failed: {error}")
     wall = time.monotonic() - t0
-    kind = hardware_kind(settings.device)
+    scores = tally.scores if tally is not None and status == "succeeded" else []
+    if tally is not None and status == "succeeded" and tally.evaluated == 0:
+        existing = up_to_date(load_runs(sub), suite.name, suite.version, tally.scores)
+        if existing is not None:
+            progress(f"up to date: run {existing.run_id} already holds these results ({wall:.1f} s)")
+            return existing
     record = RunRecord(
         run_id=new_run_id(suite, started_at),
         submission=sub.id,
@@ -196,10 +274,10 @@ def evaluate_submission(
         environment=capture_environment(),
         measured=Measured(
             wall_seconds=round(wall, 3),
-            tokens_processed=tokens,
+            tokens_processed=tally.tokens if tally is not None else None,
             device_seconds=round(wall, 3),
             energy_wh=None,
-            hardware_kind=kind,
+            hardware_kind=hardware_kind(settings.device),
         ),
     )
     path = write_record(record, sub.runs_dir)
