@@ -56,3 +56,32 @@ def test_flops_grow_with_context() -> None:
 def test_missing_fields_are_refused_not_guessed() -> None:
     with pytest.raises(UnsupportedConfig, match=r"config\.json has none of num_hidden_layers"):
         structural_cost({"hidden_size": 8, "num_attention_heads": 2, "vocab_size": 10})
+
+
+def test_price_table_has_source_and_matches_driver_names() -> None:
+    from kleaderboard.pricing import price_table
+
+    table = price_table()
+    assert table.source.startswith("https://") and table.source_date and table.retrieved
+    assert table.find("NVIDIA H100 80GB HBM3").name == "H100"
+    assert table.find("NVIDIA H200").name == "H200"
+    assert table.find("Intel Xeon") is None
+
+
+def test_usd_per_million_tokens() -> None:
+    from kleaderboard.pricing import usd_per_million_tokens
+
+    # 1,000 tokens/s on one $3.60/h GPU: 3.6 M tokens per hour for $3.60 -> $1 per 1M
+    assert usd_per_million_tokens(3.6, 1, 1000) == pytest.approx(1.0)
+    assert usd_per_million_tokens(3.6, 8, 1000) == pytest.approx(8.0)
+    with pytest.raises(ValueError, match="throughput must be positive"):
+        usd_per_million_tokens(3.6, 1, 0)
+
+
+def test_energy_meter_says_why_without_a_gpu() -> None:
+    from kleaderboard.evaluation.energy import EnergyMeter
+
+    with EnergyMeter() as meter:
+        pass
+    assert meter.wh is None
+    assert meter.reason and "no GPU energy counter" in meter.reason

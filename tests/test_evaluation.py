@@ -138,3 +138,23 @@ def test_timeout_gives_a_failed_record_in_plain_words(tmp_path: Path, tiny_model
     record = evaluate_submission(sub, load_suite("demo"), options, lambda _: None)
     assert record.status == "failed"
     assert record.error and "did not finish within its time limit of 0 s" in record.error
+
+
+def test_cost_figures_are_measured_and_labelled_cpu(tmp_path: Path, tiny_model: Path) -> None:
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    record = evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), print)
+    measured = record.measured
+    assert [p.concurrency for p in measured.serving] == [1, 4]
+    for point in measured.serving:
+        assert point.input_tokens == 48 and point.output_tokens == 16
+        assert point.ttft_seconds > 0 and point.output_tokens_per_second > 0
+    assert measured.structural is not None and measured.structural.attention == "mha"
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(sub.folder / "model", dtype=torch.float32)
+    real = sum(p.numel() for p in model.parameters())
+    assert measured.structural.total_parameters == pytest.approx(real, rel=0.01)  # norms not counted
+    assert measured.cost is not None and measured.cost.gpu is None
+    assert "CPU figures" in measured.cost.note
+    assert measured.cost.energy_wh is None and "no GPU energy counter" in measured.cost.note

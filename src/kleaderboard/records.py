@@ -86,6 +86,45 @@ class Environment(_Record):
     libraries: dict[str, str] = Field(description="lm_eval, torch, transformers, ... versions.")
 
 
+class ServingPoint(_Record):
+    """The fixed serving workload at one concurrency level."""
+
+    concurrency: int = Field(ge=1)
+    input_tokens: int = Field(ge=1)
+    output_tokens: int = Field(ge=1)
+    ttft_seconds: float = Field(ge=0, description="Time to first token (prefill plus one step).")
+    output_tokens_per_second: float = Field(ge=0, description="All requests together.")
+    wall_seconds: float = Field(ge=0)
+
+
+class StructuralCostRecord(_Record):
+    """Per-token cost by design, from config.json (see kleaderboard.costmodel)."""
+
+    attention: str
+    layers: int
+    total_parameters: int
+    active_parameters: int
+    kv_cache_bytes_per_token: int
+    flops_per_token: int
+    context: int
+    dtype: str
+
+
+class ServingCost(_Record):
+    """Money and energy per token, derived from the serving workload."""
+
+    gpu: str | None = Field(description="Device the figures were measured on; None on CPU.")
+    gpu_count: int = 0
+    usd_per_gpu_hour: float | None = None
+    price_source: str | None = None
+    usd_per_million_output_tokens: float | None = Field(
+        default=None, description="At the highest concurrency measured."
+    )
+    energy_wh: float | None = None
+    wh_per_million_output_tokens: float | None = None
+    note: str = ""
+
+
 class Measured(_Record):
     """What the run itself cost, measured by the pipeline."""
 
@@ -98,6 +137,9 @@ class Measured(_Record):
     )
     energy_wh: float | None = Field(default=None, ge=0, description="From NVML when available.")
     hardware_kind: Literal["cpu", "gpu"]
+    serving: list[ServingPoint] = Field(default_factory=list)
+    structural: StructuralCostRecord | None = None
+    cost: ServingCost | None = None
 
 
 class RunRecord(_Record):

@@ -183,6 +183,23 @@ def load_hf_model(model_args: dict[str, Any], batch_size: int | str, device: str
         raise EvaluationError(f"the model could not be loaded: {exc}") from exc
 
 
+def hf_parts(lm: LM) -> tuple[Any, int, int]:
+    """The transformers model behind an lm-eval HF model, its vocabulary size and special-token count."""
+    inner = getattr(lm, "lm", lm)  # CachingLM wraps the model it caches
+    model = getattr(inner, "model", None)
+    tokenizer = getattr(inner, "tokenizer", None)
+    if model is None or tokenizer is None:
+        raise EvaluationError("the serving workload needs the hf backend's model and tokenizer")
+    return model, len(tokenizer), len(tokenizer.all_special_ids)
+
+
+def gpu_name_and_count(device: str) -> tuple[str | None, int]:
+    """The CUDA device name and how many are visible, or (None, 0) on a CPU run."""
+    if not device.startswith("cuda") or not torch.cuda.is_available():
+        return None, 0
+    return torch.cuda.get_device_name(0), torch.cuda.device_count()
+
+
 def with_cache(lm: LM, cache_file: Path | None) -> LM:
     """Wrap the model in lm-eval's sqlite response cache (one file per model identity)."""
     if cache_file is None:

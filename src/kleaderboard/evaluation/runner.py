@@ -22,12 +22,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EvaluationError, InputError
-from ..records import Measured, ModelIdentity, RunRecord, Settings, TaskScore, write_record
+from ..records import (
+    Measured,
+    ModelIdentity,
+    RunRecord,
+    ServingCost,
+    ServingPoint,
+    Settings,
+    StructuralCostRecord,
+    TaskScore,
+    write_record,
+)
 from ..submissions import Submission, load_runs
 from ..suites import Suite, SuiteTask
 from . import adapter
+from .costing import measure_cost
 from .environment import capture_environment, hardware_kind
 from .reuse import reusable_scores, up_to_date
+from .serving import Workload
 
 Progress = Callable[[str], None]
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
@@ -43,6 +55,7 @@ class RunOptions:
     cache_dir: Path | None = None
     limit: int | None = None
     force: bool = False
+    measure_cost: bool = True
     timeout_s: float | None = None
 
 
@@ -126,6 +139,10 @@ class _LazyModel:
         self._progress = progress
         self._lm = None
 
+    @property
+    def loaded(self) -> bool:
+        return self._lm is not None
+
     def get(self):  # -> lm_eval LM
         if self._lm is None:
             self._progress(f"  loading {self._settings.model_args.get('pretrained')} …")
@@ -202,6 +219,38 @@ def _run_tasks(
     return tally
 
 
+@dataclass(frozen=True)
+class _CostParts:
+    serving: list[ServingPoint] = field(default_factory=list)
+    structural: StructuralCostRecord | None = None
+    cost: ServingCost | None = None
+
+
+def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Progress) -> _CostParts:
+    """Measure the serving workload when the weights are loaded, else carry earlier figures over."""
+    spec = tally.suite.serving
+    if spec is None:
+        return _CostParts()
+    if not tally.model.loaded:
+        earlier = [r for r in load_runs(sub) if r.model == model_identity(sub) and r.measured.serving]
+        if not earlier:
+            return _CostParts()
+        m = earlier[-1].measured
+        return _CostParts(m.serving, m.structural, m.cost)
+    workload = Workload(spec.input_tokens, spec.output_tokens, tuple(spec.concurrency))
+    progress(
+        f"  serving workload: {spec.input_tokens} in / {spec.output_tokens} out, "
+        f"concurrency {spec.concurrency}"
+    )
+    points, structure, cost = measure_cost(tally.model.get(), settings.dtype, settings.device, workload)
+    for point in points:
+        progress(
+            f"    concurrency {point.concurrency}: first token {point.ttft_seconds:.3f} s, "
+            f"{point.output_tokens_per_second:.1f} output tokens/s"
+        )
+    return _CostParts(points, structure, cost)
+
+
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
     """Raise EvaluationError when the block runs longer than seconds (main thread only)."""
@@ -243,10 +292,13 @@ def evaluate_submission(
     adapter.quiet_logs()
     t0 = time.monotonic()
     tally: _Tally | None = None
+    parts = _CostParts()
     status, error = "succeeded", None
     try:
         with _time_limit(options.timeout_s):
             tally = _run_tasks(sub, suite, settings, options, progress)
+            if options.measure_cost:
+                parts = _cost_parts(tally, sub, settings, progress)
     except EvaluationError as exc:
         status, error = "failed", str(exc)
         progress(f"  failed: {error}")
@@ -278,6 +330,9 @@ def evaluate_submission(
             device_seconds=round(wall, 3),
             energy_wh=None,
             hardware_kind=hardware_kind(settings.device),
+            serving=parts.serving,
+            structural=parts.structural,
+            cost=parts.cost,
         ),
     )
     path = write_record(record, sub.runs_dir)

@@ -79,6 +79,14 @@ class SuiteTask(_Frozen):
         return Path(spec.origin).parent / "tasks" / folder
 
 
+class ServingSpec(_Frozen):
+    """The fixed serving workload timed for the cost figures."""
+
+    input_tokens: Annotated[int, Field(ge=1)]
+    output_tokens: Annotated[int, Field(ge=1)]
+    concurrency: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+
+
 class Suite(_Frozen):
     """A versioned set of tasks with their categories."""
 
@@ -93,6 +101,9 @@ class Suite(_Frozen):
     max_gen_toks: Annotated[int, Field(ge=1)] = 256
     categories: list[Category] = Field(min_length=1)
     tasks: list[SuiteTask] = Field(min_length=1)
+    serving: ServingSpec | None = Field(
+        default=None, description="Serving workload for the cost figures; none: not measured."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Suite:

@@ -1,0 +1,71 @@
+"""Cost of running the model, measured on the runner and stored in the run record.
+
+Three figures, each labelled on the site: the serving workload (time to first
+token, output tokens per second), money (US$ per 1M output tokens at the committed
+GPU price, GPU runs only) and energy (NVML watt-hours, when the GPU reports them),
+plus the structural cost from config.json (active parameters, KV-cache bytes and
+FLOPs per token). On a CPU the same code path runs and the record says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..costmodel import UnsupportedConfig, structural_cost
+from ..pricing import price_table, usd_per_million_tokens
+from ..records import ServingCost, ServingPoint, StructuralCostRecord
+from . import adapter
+from .energy import EnergyMeter
+from .serving import Workload, measure_hf
+
+
+def structural(config: dict[str, Any], dtype: str, context: int) -> StructuralCostRecord | None:
+    """Structural cost of a config, or None when the architecture is not covered."""
+    try:
+        cost = structural_cost(config, dtype=dtype, context=context)
+    except UnsupportedConfig:
+        return None
+    return StructuralCostRecord(**cost.__dict__)
+
+
+def _money(points: list[ServingPoint], device: str) -> ServingCost:
+    gpu, count = adapter.gpu_name_and_count(device)
+    if gpu is None:
+        return ServingCost(gpu=None, note="CPU figures: no GPU price applies")
+    table = price_table()
+    price = table.find(gpu)
+    if price is None:
+        return ServingCost(gpu=gpu, gpu_count=count, note=f"no price for {gpu} in data/gpu_prices.yaml")
+    best = max(points, key=lambda p: p.concurrency)
+    return ServingCost(
+        gpu=gpu,
+        gpu_count=count,
+        usd_per_gpu_hour=price.usd_per_hour,
+        price_source=f"{table.source} ({table.source_date}, {table.basis})",
+        usd_per_million_output_tokens=round(
+            usd_per_million_tokens(price.usd_per_hour, count, best.output_tokens_per_second), 4
+        ),
+    )
+
+
+def measure_cost(
+    lm: Any, dtype: str, device: str, workload: Workload
+) -> tuple[list[ServingPoint], StructuralCostRecord | None, ServingCost]:
+    """Run the serving workload on a loaded lm-eval model and price it."""
+    model, vocab_size, special = adapter.hf_parts(lm)
+    with EnergyMeter() as meter:
+        points = measure_hf(model, vocab_size, special, workload)
+    cost = _money(points, device)
+    generated = sum(p.concurrency * (p.output_tokens + 1) for p in points) + len(points)
+    energy = {}
+    if meter.wh is not None:
+        energy = {
+            "energy_wh": round(meter.wh, 6),
+            "wh_per_million_output_tokens": round(meter.wh / generated * 1e6, 3),
+        }
+    note = cost.note or ""
+    if meter.reason:
+        note = f"{note}; {meter.reason}" if note else meter.reason
+    cost = cost.model_copy(update={**energy, "note": note})
+    context = workload.input_tokens + workload.output_tokens
+    return points, structural(model.config.to_dict(), dtype, context), cost

@@ -1,0 +1,70 @@
+"""A fixed serving workload, timed: time to first token and output tokens per second.
+
+Each concurrency level sends that many requests at once, every request with the
+same number of prompt tokens (seeded random ids, no special tokens) and forced to
+generate exactly the same number of tokens, so runs on different models and
+runners are comparable. On the ``hf`` backend a batch of ``c`` sequences stands
+for ``c`` concurrent requests; the run record says which backend and hardware
+produced the figures (CPU figures are labelled as such on the site).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..records import ServingPoint
+
+
+@dataclass(frozen=True)
+class Workload:
+    input_tokens: int
+    output_tokens: int
+    concurrency: tuple[int, ...]
+    seed: int = 0
+
+
+def _prompts(vocab_size: int, special: int, count: int, length: int, seed: int):  # -> torch.Tensor
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(special, vocab_size, (count, length), generator=generator)
+
+
+def _generate(model: Any, ids: Any, new_tokens: int) -> float:
+    import torch
+
+    start = time.perf_counter()
+    with torch.no_grad():
+        model.generate(
+            input_ids=ids,
+            attention_mask=torch.ones_like(ids),
+            max_new_tokens=new_tokens,
+            min_new_tokens=new_tokens,
+            do_sample=False,
+            pad_token_id=model.config.pad_token_id or 0,
+        )
+    return time.perf_counter() - start
+
+
+def measure_hf(model: Any, vocab_size: int, special_tokens: int, workload: Workload) -> list[ServingPoint]:
+    """Time the workload on a transformers model; one ServingPoint per concurrency level."""
+    points = []
+    for concurrency in workload.concurrency:
+        ids = _prompts(vocab_size, special_tokens, concurrency, workload.input_tokens, workload.seed)
+        ids = ids.to(model.device)
+        _generate(model, ids[:1, :8], 1)  # warm-up: kernels, allocator
+        ttft = _generate(model, ids, 1)
+        wall = _generate(model, ids, workload.output_tokens)
+        points.append(
+            ServingPoint(
+                concurrency=concurrency,
+                input_tokens=workload.input_tokens,
+                output_tokens=workload.output_tokens,
+                ttft_seconds=round(ttft, 6),
+                output_tokens_per_second=round(concurrency * workload.output_tokens / wall, 3),
+                wall_seconds=round(wall, 6),
+            )
+        )
+    return points
