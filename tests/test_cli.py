@@ -115,3 +115,16 @@ def test_public_api_is_sorted_and_complete() -> None:
         if not name.startswith("_") and not isinstance(getattr(kleaderboard, name), type(kleaderboard))
     }
     assert public == set(kleaderboard.__all__)
+
+
+def test_vllm_on_cpu_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("lm_eval")
+    folder = make_submission(tmp_path, DATA / "valid" / "full.yaml")
+    (folder / "loss_log.csv").write_text("step,tokens_seen,loss,learning_rate\n1,10,5.0,0.1\n")
+    code = main(["evaluate", str(folder), "--suite", "ko-global-v1", "--device", "cpu"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "--backend: vllm: suite ko-global-v1 runs on vLLM, which needs a CUDA GPU" in err
+    assert not (folder / "runs").exists()

@@ -57,7 +57,9 @@ def test_whole_production_suite_runs_on_real_configs(
     shutil.copytree(tiny_model, folder / "model")
     (folder / "submission.yaml").write_text(MANIFEST, encoding="utf-8")
     sub = load_submission(folder / "submission.yaml")
-    record = evaluate_submission(sub, suite, RunOptions(device="cpu", batch_size=8, data_dir=data_dir), print)
+    record = evaluate_submission(
+        sub, suite, RunOptions(device="cpu", backend="hf", batch_size=8, data_dir=data_dir), print
+    )
     assert record.status == "succeeded", record.error
     assert [s.task for s in record.scores] == [t.task for t in suite.tasks]
     by_task = {s.task: s for s in record.scores}

@@ -67,6 +67,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         limit=args.limit,
         force=args.force,
         timeout_s=args.timeout,
+        backend=args.backend,
+        tensor_parallel=args.tensor_parallel,
+        pipeline_parallel=args.pipeline_parallel,
+        data_parallel=args.data_parallel,
+        base_url=args.base_url,
     )
     record = evaluate_submission(sub, load_suite(args.suite), options)
     return 0 if record.status == "succeeded" else 3
@@ -113,6 +118,13 @@ def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--limit", type=int, default=None, help="only N documents per task")
         parser.add_argument("--force", action="store_true", help="re-evaluate scores that would carry over")
         parser.add_argument("--timeout", type=float, default=None, help="fail the run after N seconds")
+        parser.add_argument(
+            "--backend", choices=["hf", "vllm", "local-completions"], help="default: the suite's"
+        )
+        parser.add_argument("--tensor-parallel", type=int, default=1, help="vllm: GPUs per model copy")
+        parser.add_argument("--pipeline-parallel", type=int, default=1, help="vllm: pipeline stages")
+        parser.add_argument("--data-parallel", type=int, default=1, help="vllm: model copies (Ray)")
+        parser.add_argument("--base-url", help="local-completions: the server's completions URL")
     elif name == "demo":
         parser.add_argument("--workspace", default="kleaderboard-demo", help="output folder")
     elif name == "build":

@@ -168,29 +168,66 @@ def resolve_device(device: str) -> str:
     return device
 
 
-def load_hf_model(model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
-    """Instantiate lm-eval's HF backend; remote code is never trusted."""
-    from lm_eval.models.huggingface import HFLM
+def load_model(backend: str, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
+    """Instantiate lm-eval's model for a backend; remote code is never trusted.
 
+    ``hf``: transformers on one device (CPU tests, small models). ``vllm``: the GPU
+    default; ``model_args`` may carry tensor_parallel_size, pipeline_parallel_size,
+    data_parallel_size (through Ray), gpu_memory_utilization and max_model_len, which
+    lm-eval hands to ``vllm.LLM``. ``local-completions``: an already running
+    OpenAI-compatible server (``base_url`` in model_args).
+    """
     try:
-        return HFLM(**model_args, batch_size=batch_size, device=device, trust_remote_code=False)
+        return _construct(backend, model_args, batch_size, device)
     except torch.cuda.OutOfMemoryError as exc:
         raise EvaluationError(
             "the model does not fit in GPU memory while loading — use a larger GPU "
-            "or a multi-GPU runner (vllm backend with tensor_parallel_size)"
+            "or more GPUs (vllm backend with --tensor-parallel)"
         ) from exc
+    except ImportError as exc:
+        raise EvaluationError(f"backend '{backend}' is not installed here ({exc.name})") from exc
     except (OSError, ValueError) as exc:
         raise EvaluationError(f"the model could not be loaded: {exc}") from exc
 
 
-def hf_parts(lm: LM) -> tuple[Any, int, int]:
-    """The transformers model behind an lm-eval HF model, its vocabulary size and special-token count."""
+def _construct(backend: str, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
+    if backend == "hf":
+        from lm_eval.models.huggingface import HFLM
+
+        return HFLM(**model_args, batch_size=batch_size, device=device, trust_remote_code=False)
+    if backend == "vllm":
+        from lm_eval.models.vllm_causallms import VLLM
+
+        return VLLM(**model_args, batch_size="auto", trust_remote_code=False)
+    if backend == "local-completions":
+        from lm_eval.models.openai_completions import LocalCompletionsAPI
+
+        args = dict(model_args)
+        return LocalCompletionsAPI(
+            base_url=args.pop("base_url"),
+            model=args.pop("pretrained"),
+            tokenizer_backend="huggingface",
+            tokenizer=args.pop("tokenizer", None),
+            batch_size=batch_size,
+            **args,
+        )
+    raise EvaluationError(f"unknown backend '{backend}' — use hf, vllm or local-completions")
+
+
+def engine_parts(lm: LM) -> tuple[Any, int, int]:
+    """The engine behind an lm-eval model (a transformers model or a vllm.LLM), its
+    vocabulary size and special-token count, for the serving workload."""
     inner = getattr(lm, "lm", lm)  # CachingLM wraps the model it caches
     model = getattr(inner, "model", None)
     tokenizer = getattr(inner, "tokenizer", None)
     if model is None or tokenizer is None:
-        raise EvaluationError("the serving workload needs the hf backend's model and tokenizer")
+        raise EvaluationError("this backend exposes no model to time the serving workload on")
     return model, len(tokenizer), len(tokenizer.all_special_ids)
+
+
+def vllm_hf_config(llm: Any) -> dict[str, Any]:
+    """The Hugging Face config a vllm.LLM loaded (for the structural cost)."""
+    return llm.llm_engine.model_config.hf_config.to_dict()
 
 
 def gpu_name_and_count(device: str) -> tuple[str | None, int]:

@@ -16,7 +16,7 @@ from ..pricing import price_table, usd_per_million_tokens
 from ..records import ServingCost, ServingPoint, StructuralCostRecord
 from . import adapter
 from .energy import EnergyMeter
-from .serving import Workload, measure_hf
+from .serving import Workload, measure_hf, measure_vllm
 
 
 def structural(config: dict[str, Any], dtype: str, context: int) -> StructuralCostRecord | None:
@@ -49,12 +49,13 @@ def _money(points: list[ServingPoint], device: str) -> ServingCost:
 
 
 def measure_cost(
-    lm: Any, dtype: str, device: str, workload: Workload
+    lm: Any, backend: str, dtype: str, device: str, workload: Workload
 ) -> tuple[list[ServingPoint], StructuralCostRecord | None, ServingCost]:
     """Run the serving workload on a loaded lm-eval model and price it."""
-    model, vocab_size, special = adapter.hf_parts(lm)
+    engine, vocab_size, special = adapter.engine_parts(lm)
+    measure = measure_vllm if backend == "vllm" else measure_hf
     with EnergyMeter() as meter:
-        points = measure_hf(model, vocab_size, special, workload)
+        points = measure(engine, vocab_size, special, workload)
     cost = _money(points, device)
     generated = sum(p.concurrency * (p.output_tokens + 1) for p in points) + len(points)
     energy = {}
@@ -68,4 +69,5 @@ def measure_cost(
         note = f"{note}; {meter.reason}" if note else meter.reason
     cost = cost.model_copy(update={**energy, "note": note})
     context = workload.input_tokens + workload.output_tokens
-    return points, structural(model.config.to_dict(), dtype, context), cost
+    config = engine.config.to_dict() if backend == "hf" else adapter.vllm_hf_config(engine)
+    return points, structural(config, dtype, context), cost

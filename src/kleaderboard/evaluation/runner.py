@@ -56,6 +56,12 @@ class RunOptions:
     limit: int | None = None
     force: bool = False
     measure_cost: bool = True
+    backend: str | None = None  # None: the suite's backend
+    tensor_parallel: int = 1
+    pipeline_parallel: int = 1
+    data_parallel: int = 1
+    gpu_memory_utilization: float = 0.9
+    base_url: str | None = None  # local-completions: the running server
     timeout_s: float | None = None
 
 
@@ -97,12 +103,47 @@ def model_identity(sub: Submission) -> ModelIdentity:
     return ModelIdentity(source=spec.local_path, revision=None, file_hashes=hashes)
 
 
-def _model_args(sub: Submission, identity: ModelIdentity) -> dict[str, str | None]:
+def _model_args(
+    sub: Submission, identity: ModelIdentity, backend: str, options: RunOptions
+) -> dict[str, str | int | float | None]:
     spec = sub.manifest.model
     if spec.local_path is not None:
-        pretrained = str(sub.path(spec.local_path).resolve())
-        return {"pretrained": pretrained, "dtype": spec.precision}
-    return {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
+        args: dict[str, str | int | float | None] = {
+            "pretrained": str(sub.path(spec.local_path).resolve()),
+            "dtype": spec.precision,
+        }
+    else:
+        args = {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
+    if backend == "vllm":
+        args |= {
+            "tensor_parallel_size": options.tensor_parallel,
+            "pipeline_parallel_size": options.pipeline_parallel,
+            "data_parallel_size": options.data_parallel,
+            "gpu_memory_utilization": options.gpu_memory_utilization,
+            "seed": adapter.SEEDS["torch"],
+        }
+    if backend == "local-completions":
+        args |= {"base_url": options.base_url, "tokenizer": args["pretrained"]}
+    return args
+
+
+def _backend(suite: Suite, options: RunOptions, device: str) -> str:
+    backend = options.backend or suite.backend
+    if backend == "vllm" and not device.startswith("cuda"):
+        raise InputError.single(
+            "--backend",
+            "vllm",
+            f"suite {suite.name} runs on vLLM, which needs a CUDA GPU, and this run is on {device}",
+            "run on a GPU runner, or pass --backend hf for a small model on CPU",
+        )
+    if backend == "local-completions" and not options.base_url:
+        raise InputError.single(
+            "--base-url",
+            "",
+            "local-completions needs the server's URL",
+            "pass --base-url http://host:port/v1/completions",
+        )
+    return backend
 
 
 def _cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings) -> Path | None:
@@ -116,9 +157,11 @@ def _cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings
 
 
 def _settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
+    device = adapter.resolve_device(options.device)
+    backend = _backend(suite, options, device)
     return Settings(
-        backend="hf",
-        device=adapter.resolve_device(options.device),
+        backend=backend,  # type: ignore[arg-type]
+        device=device,
         dtype=sub.manifest.model.precision,
         batch_size=options.batch_size or suite.batch_size,
         seeds=dict(adapter.SEEDS),
@@ -126,7 +169,7 @@ def _settings(sub: Submission, suite: Suite, options: RunOptions, identity: Mode
         fewshot_as_multiturn=False,
         max_gen_toks=suite.max_gen_toks,
         limit=options.limit,
-        model_args=_model_args(sub, identity),
+        model_args=_model_args(sub, identity, backend, options),
     )
 
 
@@ -146,8 +189,11 @@ class _LazyModel:
     def get(self):  # -> lm_eval LM
         if self._lm is None:
             self._progress(f"  loading {self._settings.model_args.get('pretrained')} …")
-            lm = adapter.load_hf_model(
-                dict(self._settings.model_args), self._settings.batch_size, self._settings.device
+            lm = adapter.load_model(
+                self._settings.backend,
+                dict(self._settings.model_args),
+                self._settings.batch_size,
+                self._settings.device,
             )
             self._lm = adapter.with_cache(lm, self._cache_file)
         return self._lm
@@ -229,8 +275,8 @@ class _CostParts:
 def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Progress) -> _CostParts:
     """Measure the serving workload when the weights are loaded, else carry earlier figures over."""
     spec = tally.suite.serving
-    if spec is None:
-        return _CostParts()
+    if spec is None or settings.backend == "local-completions":
+        return _CostParts()  # a remote server's cost is not ours to measure
     if not tally.model.loaded:
         earlier = [r for r in load_runs(sub) if r.model == model_identity(sub) and r.measured.serving]
         if not earlier:
@@ -242,7 +288,9 @@ def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Pr
         f"  serving workload: {spec.input_tokens} in / {spec.output_tokens} out, "
         f"concurrency {spec.concurrency}"
     )
-    points, structure, cost = measure_cost(tally.model.get(), settings.dtype, settings.device, workload)
+    points, structure, cost = measure_cost(
+        tally.model.get(), settings.backend, settings.dtype, settings.device, workload
+    )
     for point in points:
         progress(
             f"    concurrency {point.concurrency}: first token {point.ttft_seconds:.3f} s, "

@@ -1,5 +1,10 @@
 """A fixed serving workload, timed: time to first token and output tokens per second.
 
+Both engines run the same code shape: ``measure_hf`` (transformers ``generate``)
+and ``measure_vllm`` (``vllm.LLM.generate`` with ``ignore_eos`` and a fixed
+``min_tokens``). NOTE: the vLLM path has not yet run on a GPU in this repository's
+history; the first GPU session must run it and commit the figures.
+
 Each concurrency level sends that many requests at once, every request with the
 same number of prompt tokens (seeded random ids, no special tokens) and forced to
 generate exactly the same number of tokens, so runs on different models and
@@ -57,6 +62,37 @@ def measure_hf(model: Any, vocab_size: int, special_tokens: int, workload: Workl
         _generate(model, ids[:1, :8], 1)  # warm-up: kernels, allocator
         ttft = _generate(model, ids, 1)
         wall = _generate(model, ids, workload.output_tokens)
+        points.append(
+            ServingPoint(
+                concurrency=concurrency,
+                input_tokens=workload.input_tokens,
+                output_tokens=workload.output_tokens,
+                ttft_seconds=round(ttft, 6),
+                output_tokens_per_second=round(concurrency * workload.output_tokens / wall, 3),
+                wall_seconds=round(wall, 6),
+            )
+        )
+    return points
+
+
+def measure_vllm(llm: Any, vocab_size: int, special_tokens: int, workload: Workload) -> list[ServingPoint]:
+    """Time the workload on a vllm.LLM: all requests of a level submitted at once."""
+    from vllm import SamplingParams
+    from vllm.inputs import TokensPrompt
+
+    def run(ids: Any, new_tokens: int) -> float:
+        prompts = [TokensPrompt(prompt_token_ids=row.tolist()) for row in ids]
+        params = SamplingParams(max_tokens=new_tokens, min_tokens=new_tokens, ignore_eos=True, temperature=0)
+        start = time.perf_counter()
+        llm.generate(prompts, params, use_tqdm=False)
+        return time.perf_counter() - start
+
+    points = []
+    for concurrency in workload.concurrency:
+        ids = _prompts(vocab_size, special_tokens, concurrency, workload.input_tokens, workload.seed)
+        run(ids[:1, :8], 1)  # warm-up
+        ttft = run(ids, 1)
+        wall = run(ids, workload.output_tokens)
         points.append(
             ServingPoint(
                 concurrency=concurrency,
