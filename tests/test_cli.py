@@ -85,7 +85,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "x" / "y"
     bad.mkdir(parents=True)
-    (bad / "submission.yaml").write_bytes(b"\xff\xfe")
+    (bad / "submission.yaml").write_bytes(b"team: \xc0\xc1")
     proc = subprocess.run(
         [sys.executable, "-m", "kleaderboard.cli", "validate", str(tmp_path)],
         capture_output=True,

@@ -6,6 +6,8 @@ it never imports torch or lm-eval; those load only when a command evaluates.
 
 from .errors import (
     EvaluationError,
+    GitHubError,
+    HubError,
     InputError,
     KleaderboardError,
     LossLogError,
@@ -28,6 +30,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EvaluationError",
+    "GitHubError",
+    "HubError",
     "InputError",
     "KleaderboardError",
     "Leaderboard",

@@ -31,6 +31,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Build the static site with mkdocs (strict).",
         "kleaderboard build --config mkdocs.yml --site-dir site",
     ),
+    "check-pr": (
+        "Check that a pull request changes only one submission folder its author may change.",
+        "kleaderboard check-pr --files files.json --author some-login",
+    ),
+    "hub-check": (
+        "Check a submission's Hugging Face repo from metadata alone: weights, remote code, size, access, licence.",
+        "kleaderboard hub-check submissions/acme/acme-7b --max-parameters 1.2e12",
+    ),
     "schema": (
         "Print the JSON Schema of submission.yaml or of a run record.",
         "kleaderboard schema submission > schema/submission.schema.json",
@@ -105,6 +113,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_pr(args: argparse.Namespace) -> int:
+    from .prscope import run_command
+
+    return run_command(args)
+
+
+def cmd_hub_check(args: argparse.Namespace) -> int:
+    from .hub import run_command
+
+    return run_command(args)
+
+
 def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     if name == "validate":
         parser.add_argument("paths", nargs="*", default=["submissions"], help="files or folders")
@@ -130,6 +150,14 @@ def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "build":
         parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml to build")
         parser.add_argument("--site-dir", default=None, help="output folder (default: site/)")
+    elif name == "check-pr":
+        from .prscope import add_arguments
+
+        add_arguments(parser)
+    elif name == "hub-check":
+        from .hub import add_arguments as add_hub_arguments
+
+        add_hub_arguments(parser)
     elif name == "schema":
         parser.add_argument("which", choices=["submission", "run"], help="which schema")
 
@@ -140,6 +168,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "build": cmd_build,
     "schema": cmd_schema,
+    "check-pr": cmd_check_pr,
+    "hub-check": cmd_hub_check,
 }
 
 

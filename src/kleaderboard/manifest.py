@@ -20,10 +20,10 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
-    PositiveInt,
     ValidationError,
     model_validator,
 )
@@ -34,6 +34,7 @@ from .errors import ManifestError, Problem
 
 SCHEMA_VERSION = 1
 PENDING = "pending"
+MAX_PROBLEMS = 50  # per file: past this, one line says how many more
 
 
 def _fail(message: str, fix: str) -> PydanticCustomError:
@@ -74,11 +75,42 @@ def _check_relative_path(value: str) -> str:
     return value
 
 
+def _not_bool(value: Any) -> Any:
+    # YAML reads yes/no/on/off as booleans and Python counts True as 1: no number may be one.
+    if isinstance(value, bool):
+        raise _fail(f"{str(value).lower()} is not a number", "write the number itself")
+    return value
+
+
+def _not_number(value: Any) -> Any:
+    # pydantic would read a number as a Unix timestamp: 20260131 would become a date in 1970.
+    if isinstance(value, int | float):
+        raise _fail(f"{value!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31")
+    return value
+
+
+def _check_loss_log_name(value: str) -> str:
+    if value != "loss_log.csv":
+        raise PydanticCustomError(
+            "kleaderboard",
+            f"{value!r} is not where loss logs live",
+            {"fix": "name the file loss_log.csv, beside submission.yaml, and write loss_log: loss_log.csv"},
+        )
+    return value
+
+
 HubRepoId = Annotated[str, AfterValidator(_check_hub_repo)]
+LossLogName = Annotated[str, AfterValidator(_check_loss_log_name)]
 Revision = Annotated[str, AfterValidator(_check_revision)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]
+PositiveInt = Annotated[int, Field(gt=0), BeforeValidator(_not_bool)]
+NonNegativeInt = Annotated[int, Field(ge=0), BeforeValidator(_not_bool)]
+NonNegativeFloat = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
+Number = Annotated[float, BeforeValidator(_not_bool)]
+Flag = Annotated[bool, Field(strict=True)]  # true or false only; not 1, nor "yes" in quotes
+Date = Annotated[dt.date, BeforeValidator(_not_number)]
 
 
 class Mode(StrEnum):
@@ -135,7 +167,7 @@ BORROWED_WEIGHTS = {Relation.initialised_from, Relation.frozen_from}
 class Strict(BaseModel):
     """Base of every manifest model: unknown keys are mistakes, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False)
 
 
 class Team(Strict):
@@ -173,7 +205,7 @@ class ModelSpec(Strict):
     )
     architecture: ShortText = Field(description="One line, e.g. 'decoder-only MoE, MLA, 48 layers'.")
     modes: list[Mode] = Field(default_factory=lambda: [Mode.base], min_length=1)
-    chat_template: bool = Field(default=False, description="Evaluate with the model's chat template.")
+    chat_template: Flag = Field(default=False, description="Evaluate with the model's chat template.")
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelSpec:
@@ -233,7 +265,7 @@ class Innovation(Strict):
 
 
 class Originality(Strict):
-    weights_initialised_from_zero: bool | None = Field(
+    weights_initialised_from_zero: Flag | None = Field(
         description="true or false; null only in a maintainers' entry whose public sources do not say."
     )
     claim_source: HttpUrl | None = Field(
@@ -242,8 +274,8 @@ class Originality(Strict):
     components: list[Component] = Field(min_length=1)
     innovations: list[Innovation] = Field(default_factory=list)
     technical_report: HttpUrl | None = None
-    loss_log: RelativePath | None = Field(
-        default=None, description="CSV of the pre-training loss, inside the submission folder."
+    loss_log: LossLogName | None = Field(
+        default=None, description="Always loss_log.csv: the pre-training loss log beside the manifest."
     )
 
     @model_validator(mode="after")
@@ -261,15 +293,15 @@ class Originality(Strict):
 class TrainingCost(Strict):
     gpu_type: ShortText | None = None
     gpu_count: PositiveInt | None = None
-    gpu_hours: Annotated[float, Field(ge=0)] | None = None
+    gpu_hours: NonNegativeFloat | None = None
     tokens: PositiveInt | None = Field(default=None, description="Pre-training tokens.")
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Date | None = None
+    end: Date | None = None
 
 
 class ServingCost(Strict):
-    price_per_1m_input_tokens_usd: Annotated[float, Field(ge=0)] | None = None
-    price_per_1m_output_tokens_usd: Annotated[float, Field(ge=0)] | None = None
+    price_per_1m_input_tokens_usd: NonNegativeFloat | None = None
+    price_per_1m_output_tokens_usd: NonNegativeFloat | None = None
     reference_hardware: ShortText | None = None
 
 
@@ -280,9 +312,9 @@ class Cost(Strict):
 
 class SelfReportedScore(Strict):
     benchmark: ShortText
-    value: float
+    value: Number
     mode: Mode | None = None
-    n_shot: Annotated[int, Field(ge=0)] | None = None
+    n_shot: NonNegativeInt | None = None
     source: HttpUrl = Field(description="Where the team published this number.")
     note: LongText = ""
 
@@ -290,7 +322,9 @@ class SelfReportedScore(Strict):
 class Manifest(Strict):
     """A team's submission.yaml, version 1."""
 
-    schema_version: Literal[1] = Field(description="Always 1 for this format.")
+    schema_version: Annotated[Literal[1], BeforeValidator(_not_bool)] = Field(
+        description="Always 1 for this format."
+    )
     entered_by: EnteredBy = Field(
         default=EnteredBy.team,
         description="'team', or 'maintainers' for a public model entered from its public sources.",
@@ -339,6 +373,8 @@ def load_manifest(path: Path) -> Manifest:
 
 def parse_manifest(data: Any, path: Path | str) -> Manifest:
     """Validate already-parsed YAML data as a Manifest."""
+    if data is None:
+        raise ManifestError.single(path, "", "is empty (no YAML mapping)", "start from `kleaderboard new`")
     if not isinstance(data, dict):
         raise ManifestError.single(
             path, "", "must be a YAML mapping (key: value lines)", "start from `kleaderboard new`"
@@ -346,7 +382,12 @@ def parse_manifest(data: Any, path: Path | str) -> Manifest:
     try:
         return Manifest.model_validate(data)
     except ValidationError as exc:
-        raise ManifestError([_to_problem(err, str(path)) for err in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [_to_problem(err, str(path)) for err in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            more = f"… and {len(errors) - MAX_PROBLEMS:,} more problems"
+            problems.append(Problem(str(path), "", more, "fix the ones above first"))
+        raise ManifestError(problems) from None
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -354,8 +395,8 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and part[:1].isupper():
-            continue  # a union member's class name, not a key the user wrote
+        elif isinstance(part, str) and (part[:1].isupper() or "[" in part):
+            continue  # a union member's tag (Upstream, literal['own']), not a key the user wrote
         else:
             out += f".{part}" if out else str(part)
     return out
@@ -369,7 +410,10 @@ def _to_problem(err: Any, file: str) -> Problem:
     if kind == "extra_forbidden":
         return Problem(file, field, "unknown key", _suggest(loc))
     if kind == "missing":
-        return Problem(file, field, "is required", f"add `{loc[-1]}:` ({_describe(loc)})")
+        about = _describe(loc)
+        return Problem(file, field, "is required", f"add `{loc[-1]}:`" + (f" ({about})" if about else ""))
+    if kind in ("model_type", "dict_type"):
+        return Problem(file, field, "must be a mapping (key: value lines)", _keys_hint(loc))
     if kind == "kleaderboard":
         return Problem(file, field, err["msg"], ctx.get("fix", ""))
     if kind.startswith("url_"):
@@ -407,6 +451,11 @@ def _describe(loc: tuple[Any, ...]) -> str:
     if holder is None or loc[-1] not in holder.model_fields:
         return ""
     return holder.model_fields[loc[-1]].description or ""
+
+
+def _keys_hint(loc: tuple[Any, ...]) -> str:
+    holder = _model_at(loc)
+    return f"allowed keys: {', '.join(holder.model_fields)}" if holder else "see the JSON Schema"
 
 
 def _suggest(loc: tuple[Any, ...]) -> str:

@@ -60,7 +60,7 @@ def check_layout(manifest_path: Path) -> list[Problem]:
     if manifest_path.name != MANIFEST_NAME:
         problems.append(Problem(str(manifest_path), "", f"must be named {MANIFEST_NAME}", "rename the file"))
     for part, what in ((manifest_path.parent.parent.name, "org"), (manifest_path.parent.name, "model")):
-        if not SLUG.match(part):
+        if not SLUG.fullmatch(part):
             problems.append(
                 Problem(
                     str(manifest_path),
