@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "kleaderboard check-pr --files files.json --author some-login",
     ),
     "hub-check": (
-        "Check a submission's Hugging Face repo from metadata alone: weights, remote code, size, access, licence.",
+        "Check a submission's Hub repo from metadata alone: weights, remote code, size, access, licence.",
         "kleaderboard hub-check submissions/acme/acme-7b --max-parameters 1.2e12",
     ),
     "schema": (

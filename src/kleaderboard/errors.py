@@ -9,6 +9,8 @@ The tree::
     │   ├── SuiteError                a suite definition is unknown or malformed
     │   └── RunRecordError            a runs/*.json file does not load or validate
     ├── EvaluationError               lm-eval could not evaluate the model (exit 3)
+    ├── GitHubError                   the GitHub API could not be reached or refused a call (exit 7)
+    ├── HubError                      the Hugging Face Hub could not be reached or answered oddly (exit 6)
     ├── MissingExtraError             an optional dependency is not installed (exit 4)
     └── SiteBuildError                the site could not be generated (exit 5)
 
@@ -78,6 +80,26 @@ class EvaluationError(KleaderboardError):
     exit_code = 3
 
 
+class GitHubError(KleaderboardError):
+    """Raised when the GitHub REST API cannot be reached, refuses a call, or answers unreadably.
+
+    What a pull request contains (files out of scope, a bad manifest) is never a
+    GitHubError: those are problems with the submission, reported as Problems.
+    """
+
+    exit_code = 7
+
+
+class HubError(KleaderboardError):
+    """Raised when the Hugging Face Hub cannot be reached, times out, or answers in a way we cannot read.
+
+    What the Hub says about a submission (repo not found, gated, pickle weights …)
+    is not a HubError: those are problems with the submission, reported as Problems.
+    """
+
+    exit_code = 6
+
+
 class MissingExtraError(KleaderboardError):
     """Raised when a command needs an optional dependency group that is not installed."""
 
@@ -100,6 +122,8 @@ class SiteBuildError(KleaderboardError):
 
 __all__ = [
     "EvaluationError",
+    "GitHubError",
+    "HubError",
     "InputError",
     "KleaderboardError",
     "LossLogError",
