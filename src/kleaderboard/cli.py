@@ -52,6 +52,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_paths([Path(p) for p in args.paths])
     for problem in report.problems:
         print(problem)
+    for note in report.notes:
+        print(f"note: {note}")
     verdict = "ok" if report.ok else f"{len(report.problems)} problem(s)"
     print(f"checked {report.checked} submission(s): {verdict}", file=sys.stderr)
     return 0 if report.ok else 1
@@ -75,6 +77,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         limit=args.limit,
         force=args.force,
         timeout_s=args.timeout,
+        measure_cost=not args.no_cost,
         backend=args.backend,
         tensor_parallel=args.tensor_parallel,
         pipeline_parallel=args.pipeline_parallel,
@@ -138,6 +141,7 @@ def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--limit", type=int, default=None, help="only N documents per task")
         parser.add_argument("--force", action="store_true", help="re-evaluate scores that would carry over")
         parser.add_argument("--timeout", type=float, default=None, help="fail the run after N seconds")
+        parser.add_argument("--no-cost", action="store_true", help="skip the serving-cost workload")
         parser.add_argument(
             "--backend", choices=["hf", "vllm", "local-completions"], help="default: the suite's"
         )

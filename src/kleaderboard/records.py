@@ -152,6 +152,11 @@ class RunRecord(_Record):
     suite: str
     suite_version: int
     lm_eval_version: str
+    inputs_hash: str | None = Field(
+        default=None,
+        description="sha256 of weights, settings, suite, lm-eval release and task files: "
+        "an unchanged re-run is recognised by it without loading anything.",
+    )
     started_at: str
     finished_at: str
     status: Literal["succeeded", "failed"]

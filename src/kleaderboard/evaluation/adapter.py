@@ -35,8 +35,7 @@ from lm_eval.tasks._yaml_loader import load_yaml
 
 from ..errors import EvaluationError
 from ..suites import SuiteTask
-
-SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
+from .settings import SEEDS
 
 
 @dataclass(frozen=True)
@@ -159,13 +158,6 @@ def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, lim
 
 
 # --- models ----------------------------------------------------------------------------
-
-
-def resolve_device(device: str) -> str:
-    """'auto' becomes 'cuda' when a GPU is visible, else 'cpu'."""
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
 
 
 def load_model(backend: str, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:

@@ -9,22 +9,17 @@ a team understands; a run that is killed produces no record at all.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import signal
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EvaluationError, InputError
+from ..errors import EvaluationError
 from ..records import (
     Measured,
-    ModelIdentity,
     RunRecord,
     ServingCost,
     ServingPoint,
@@ -35,142 +30,20 @@ from ..records import (
 )
 from ..submissions import Submission, load_runs
 from ..suites import Suite, SuiteTask
-from . import adapter
-from .costing import measure_cost
 from .environment import capture_environment, hardware_kind
 from .reuse import reusable_scores, up_to_date
-from .serving import Workload
+from .settings import (
+    RunOptions,
+    cache_file,
+    inputs_hash,
+    lm_eval_version,
+    model_identity,
+    new_run_id,
+    now_utc,
+    run_settings,
+)
 
 Progress = Callable[[str], None]
-WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run; everything here that can move a score lands in the run record."""
-
-    device: str = "auto"
-    batch_size: int | None = None
-    data_dir: Path | None = None
-    cache_dir: Path | None = None
-    limit: int | None = None
-    force: bool = False
-    measure_cost: bool = True
-    backend: str | None = None  # None: the suite's backend
-    tensor_parallel: int = 1
-    pipeline_parallel: int = 1
-    data_parallel: int = 1
-    gpu_memory_utilization: float = 0.9
-    base_url: str | None = None  # local-completions: the running server
-    timeout_s: float | None = None
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def new_run_id(suite: Suite, when: str) -> str:
-    """Run ids sort by time and never collide: 20261123T175501Z-demo-v1-3f9a1c."""
-    stamp = when.replace("-", "").replace(":", "")
-    return f"{stamp}-{suite.name}-v{suite.version}-{uuid.uuid4().hex[:6]}"
-
-
-def model_identity(sub: Submission) -> ModelIdentity:
-    """Which weights: the Hub repo and commit, or the local folder with file hashes."""
-    spec = sub.manifest.model
-    if spec.local_path is None:
-        if spec.pending:
-            raise InputError.single(
-                sub.folder / "submission.yaml",
-                "model.revision",
-                "is 'pending', so there is nothing fixed to evaluate",
-                "set the 40-hex commit of the weights to evaluate",
-            )
-        return ModelIdentity(source=str(spec.hub_repo), revision=spec.revision)
-    folder = sub.path(spec.local_path)
-    if not folder.is_dir():
-        raise InputError.single(
-            sub.folder / "submission.yaml",
-            "model.local_path",
-            f"{folder} is not a folder",
-            "point local_path at the saved model folder",
-        )
-    hashes = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.suffix in WEIGHT_SUFFIXES
-    }
-    return ModelIdentity(source=spec.local_path, revision=None, file_hashes=hashes)
-
-
-def _model_args(
-    sub: Submission, identity: ModelIdentity, backend: str, options: RunOptions
-) -> dict[str, str | int | float | None]:
-    spec = sub.manifest.model
-    if spec.local_path is not None:
-        args: dict[str, str | int | float | None] = {
-            "pretrained": str(sub.path(spec.local_path).resolve()),
-            "dtype": spec.precision,
-        }
-    else:
-        args = {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
-    if backend == "vllm":
-        args |= {
-            "tensor_parallel_size": options.tensor_parallel,
-            "pipeline_parallel_size": options.pipeline_parallel,
-            "data_parallel_size": options.data_parallel,
-            "gpu_memory_utilization": options.gpu_memory_utilization,
-            "seed": adapter.SEEDS["torch"],
-        }
-    if backend == "local-completions":
-        args |= {"base_url": options.base_url, "tokenizer": args["pretrained"]}
-    return args
-
-
-def _backend(suite: Suite, options: RunOptions, device: str) -> str:
-    backend = options.backend or suite.backend
-    if backend == "vllm" and not device.startswith("cuda"):
-        raise InputError.single(
-            "--backend",
-            "vllm",
-            f"suite {suite.name} runs on vLLM, which needs a CUDA GPU, and this run is on {device}",
-            "run on a GPU runner, or pass --backend hf for a small model on CPU",
-        )
-    if backend == "local-completions" and not options.base_url:
-        raise InputError.single(
-            "--base-url",
-            "",
-            "local-completions needs the server's URL",
-            "pass --base-url http://host:port/v1/completions",
-        )
-    return backend
-
-
-def _cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings) -> Path | None:
-    # lm-eval's cache key has no model identity: one cache per (weights, backend, dtype).
-    if options.cache_dir is None:
-        return None
-    key = json.dumps(
-        [identity.source, identity.revision, identity.file_hashes, settings.backend, settings.dtype]
-    )
-    return options.cache_dir / hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
-def _settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
-    device = adapter.resolve_device(options.device)
-    backend = _backend(suite, options, device)
-    return Settings(
-        backend=backend,  # type: ignore[arg-type]
-        device=device,
-        dtype=sub.manifest.model.precision,
-        batch_size=options.batch_size or suite.batch_size,
-        seeds=dict(adapter.SEEDS),
-        apply_chat_template=False,
-        fewshot_as_multiturn=False,
-        max_gen_toks=suite.max_gen_toks,
-        limit=options.limit,
-        model_args=_model_args(sub, identity, backend, options),
-    )
 
 
 class _LazyModel:
@@ -187,6 +60,8 @@ class _LazyModel:
         return self._lm is not None
 
     def get(self):  # -> lm_eval LM
+        from . import adapter
+
         if self._lm is None:
             self._progress(f"  loading {self._settings.model_args.get('pretrained')} …")
             lm = adapter.load_model(
@@ -212,6 +87,8 @@ class _Tally:
 
     def evaluate(self, task: SuiteTask, limit: int | None, fingerprint: str) -> str:
         """Run one task through lm-eval and record its score; return the progress text."""
+        from . import adapter
+
         t0 = time.monotonic()
         outcome = adapter.run_task(
             self.model.get(), self.tm, task, max_gen_toks=self.suite.max_gen_toks, limit=limit
@@ -245,10 +122,12 @@ def _run_tasks(
     progress: Progress,
 ) -> _Tally:
     identity = model_identity(sub)
+    from . import adapter
+
     tm = adapter.make_task_manager(suite.tasks, options.data_dir)
     previous = [] if options.force else load_runs(sub)
-    reusable = reusable_scores(previous, identity, settings, adapter.version())
-    model = _LazyModel(settings, _cache_file(options, identity, settings), progress)
+    reusable = reusable_scores(previous, identity, settings, lm_eval_version())
+    model = _LazyModel(settings, cache_file(options, identity, settings), progress)
     tally = _Tally(model, tm, suite)
     started = time.monotonic()
     for number, task in enumerate(suite.tasks, start=1):
@@ -283,6 +162,9 @@ def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Pr
             return _CostParts()
         m = earlier[-1].measured
         return _CostParts(m.serving, m.structural, m.cost)
+    from .costing import measure_cost
+    from .serving import Workload
+
     workload = Workload(spec.input_tokens, spec.output_tokens, tuple(spec.concurrency))
     progress(
         f"  serving workload: {spec.input_tokens} in / {spec.output_tokens} out, "
@@ -330,13 +212,24 @@ def evaluate_submission(
     version, nothing is written and that record is returned (``options.force``
     re-evaluates everything).
     """
-    started_at = _now()
+    started_at = now_utc()
     identity = model_identity(sub)
-    settings = _settings(sub, suite, options, identity)
+    settings = run_settings(sub, suite, options, identity)
     progress(
         f"evaluating {sub.id} on {suite.label}: {len(suite.tasks)} tasks, "
         f"{settings.device}, batch {settings.batch_size}"
     )
+    quick = inputs_hash(suite, settings, identity, options.data_dir)
+    if not options.force:
+        done = next(
+            (r for r in reversed(load_runs(sub)) if r.inputs_hash == quick and r.status == "succeeded"),
+            None,
+        )
+        if done is not None:
+            progress(f"up to date: run {done.run_id} already holds these results (same inputs)")
+            return done
+    from . import adapter
+
     adapter.quiet_logs()
     t0 = time.monotonic()
     tally: _Tally | None = None
@@ -363,9 +256,10 @@ def evaluate_submission(
         manifest_sha256=sub.manifest_sha256,
         suite=suite.name,
         suite_version=suite.version,
-        lm_eval_version=adapter.version(),
+        lm_eval_version=lm_eval_version(),
+        inputs_hash=quick,
         started_at=started_at,
-        finished_at=_now(),
+        finished_at=now_utc(),
         status=status,  # type: ignore[arg-type]
         error=error,
         model=identity,

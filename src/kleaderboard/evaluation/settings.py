@@ -1,0 +1,193 @@
+"""Everything a run is defined by, resolved without importing torch or lm-eval.
+
+Options come from the command line, settings are what the run record stores (every
+setting that can move a score), and the *inputs hash* condenses all of it — weights,
+settings, suite, lm-eval release and the task files on disk — so that an unchanged
+re-run is recognised in a fraction of a second, before any heavy import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ..errors import InputError
+from ..records import ModelIdentity, Settings
+from ..submissions import Submission
+from ..suites import Suite
+
+SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
+WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
+
+
+def resolve_device(device: str) -> str:
+    """'auto' becomes 'cuda' when a GPU is visible, else 'cpu' (only 'auto' imports torch)."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def lm_eval_version() -> str:
+    """The installed lm-eval release, read from its metadata (no import)."""
+    return metadata.version("lm-eval")
+
+
+def now_utc() -> str:
+    """The current UTC time as recorded in run records."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_run_id(suite: Suite, when: str) -> str:
+    """Run ids sort by time and never collide: 20261123T175501Z-demo-v1-3f9a1c."""
+    stamp = when.replace("-", "").replace(":", "")
+    return f"{stamp}-{suite.name}-v{suite.version}-{uuid.uuid4().hex[:6]}"
+
+
+def _folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_hash(suite: Suite, settings: Settings, identity: ModelIdentity, data_dir: Path | None) -> str:
+    """sha256 of everything a run's scores depend on; equal hashes mean an unchanged re-run."""
+    folders = sorted({t.include_path() for t in suite.tasks})
+    parts = [
+        suite.model_dump(mode="json", exclude={"serving", "description", "title_ko", "title_en"}),
+        settings.model_dump(mode="json"),
+        identity.model_dump(mode="json"),
+        lm_eval_version(),
+        [(str(f.name), _folder_digest(f)) for f in folders],
+        str(data_dir) if data_dir else None,
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run; everything here that can move a score lands in the run record."""
+
+    device: str = "auto"
+    batch_size: int | None = None
+    data_dir: Path | None = None
+    cache_dir: Path | None = None
+    limit: int | None = None
+    force: bool = False
+    measure_cost: bool = True
+    backend: str | None = None  # None: the suite's backend
+    tensor_parallel: int = 1
+    pipeline_parallel: int = 1
+    data_parallel: int = 1
+    gpu_memory_utilization: float = 0.9
+    base_url: str | None = None  # local-completions: the running server
+    timeout_s: float | None = None
+
+
+def model_identity(sub: Submission) -> ModelIdentity:
+    """Which weights: the Hub repo and commit, or the local folder with file hashes."""
+    spec = sub.manifest.model
+    if spec.local_path is None:
+        if spec.pending:
+            raise InputError.single(
+                sub.folder / "submission.yaml",
+                "model.revision",
+                "is 'pending', so there is nothing fixed to evaluate",
+                "set the 40-hex commit of the weights to evaluate",
+            )
+        return ModelIdentity(source=str(spec.hub_repo), revision=spec.revision)
+    folder = sub.path(spec.local_path)
+    if not folder.is_dir():
+        raise InputError.single(
+            sub.folder / "submission.yaml",
+            "model.local_path",
+            f"{folder} is not a folder",
+            "point local_path at the saved model folder",
+        )
+    hashes = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix in WEIGHT_SUFFIXES
+    }
+    return ModelIdentity(source=spec.local_path, revision=None, file_hashes=hashes)
+
+
+def model_args(
+    sub: Submission, identity: ModelIdentity, backend: str, options: RunOptions
+) -> dict[str, str | int | float | None]:
+    spec = sub.manifest.model
+    if spec.local_path is not None:
+        args: dict[str, str | int | float | None] = {
+            "pretrained": str(sub.path(spec.local_path).resolve()),
+            "dtype": spec.precision,
+        }
+    else:
+        args = {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
+    if backend == "vllm":
+        args |= {
+            "tensor_parallel_size": options.tensor_parallel,
+            "pipeline_parallel_size": options.pipeline_parallel,
+            "data_parallel_size": options.data_parallel,
+            "gpu_memory_utilization": options.gpu_memory_utilization,
+            "seed": SEEDS["torch"],
+        }
+    if backend == "local-completions":
+        args |= {"base_url": options.base_url, "tokenizer": args["pretrained"]}
+    return args
+
+
+def choose_backend(suite: Suite, options: RunOptions, device: str) -> str:
+    backend = options.backend or suite.backend
+    if backend == "vllm" and not device.startswith("cuda"):
+        raise InputError.single(
+            "--backend",
+            "vllm",
+            f"suite {suite.name} runs on vLLM, which needs a CUDA GPU, and this run is on {device}",
+            "run on a GPU runner, or pass --backend hf for a small model on CPU",
+        )
+    if backend == "local-completions" and not options.base_url:
+        raise InputError.single(
+            "--base-url",
+            "",
+            "local-completions needs the server's URL",
+            "pass --base-url http://host:port/v1/completions",
+        )
+    return backend
+
+
+def cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings) -> Path | None:
+    # lm-eval's cache key has no model identity: one cache per (weights, backend, dtype).
+    if options.cache_dir is None:
+        return None
+    key = json.dumps(
+        [identity.source, identity.revision, identity.file_hashes, settings.backend, settings.dtype]
+    )
+    return options.cache_dir / hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
+    device = resolve_device(options.device)
+    backend = choose_backend(suite, options, device)
+    return Settings(
+        backend=backend,  # type: ignore[arg-type]
+        device=device,
+        dtype=sub.manifest.model.precision,
+        batch_size=options.batch_size or suite.batch_size,
+        seeds=dict(SEEDS),
+        apply_chat_template=False,
+        fewshot_as_multiturn=False,
+        max_gen_toks=suite.max_gen_toks,
+        limit=options.limit,
+        model_args=model_args(sub, identity, backend, options),
+    )
