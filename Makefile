@@ -24,6 +24,8 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/jactionlint --strict-exit --no-online --shellcheck=$(VENV)/bin/shellcheck .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --no-progress .github/workflows
 
 test: $(STAMP) browser lint
 	$(PY) -m pytest

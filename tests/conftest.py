@@ -45,3 +45,25 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model = build_model(TrainSpec(hidden_size=32, layers=1, heads=2), len(tokenizer), tokenizer)
     model.save_pretrained(out)
     return out
+
+
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|{{ m.role }}|>{{ m.content }}\n{% endfor %}"
+    "{% if add_generation_prompt %}<|assistant|>"
+    "{% if enable_thinking is defined and not enable_thinking %}<no_think>{% endif %}{% endif %}"
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_chat_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model with a chat template that switches thinking off like hybrid reasoning models."""
+    import shutil
+
+    from transformers import AutoTokenizer
+
+    out = tmp_path_factory.mktemp("tiny-chat-model") / "model"
+    shutil.copytree(tiny_model, out)
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(out)
+    return out

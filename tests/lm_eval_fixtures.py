@@ -184,10 +184,12 @@ def materialise(suite: Any, data_dir: Path) -> dict[str, list[str]]:
     Returns {suite task name: [its leaf task names]}. The few-shot split gets at least
     n_shot + 1 distinct rows (template rows, then numbered variants).
     """
-    index = _index(suite)
+    # chat variants (kmmlu_direct, ...) read the same datasets: mirror theirs too
+    tasks = [*suite.tasks, *(t.for_mode("instruct") for t in suite.tasks if t.chat)]
+    index = _index(suite.model_copy(update={"tasks": tasks}))
     expanded: dict[str, list[str]] = {}
     mirrors: dict[str, dict[str, dict[str, str]]] = {}
-    for suite_task in suite.tasks:
+    for suite_task in tasks:
         leaves = leaf_configs(suite_task.task, index)
         for cfg in leaves.values():
             repo, config = cfg["dataset_path"], cfg.get("dataset_name") or "default"

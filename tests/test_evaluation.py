@@ -158,3 +158,55 @@ def test_cost_figures_are_measured_and_labelled_cpu(tmp_path: Path, tiny_model: 
     assert measured.cost is not None and measured.cost.gpu is None
     assert "CPU figures" in measured.cost.note
     assert measured.cost.energy_wh is None and "no GPU energy counter" in measured.cost.note
+
+
+def test_think_modes_use_the_chat_template_with_thinking_switched(
+    tmp_path: Path, tiny_chat_model: Path
+) -> None:
+    path = make_local_submission(tmp_path, tiny_chat_model)
+    text = path.read_text(encoding="utf-8").replace(
+        "  architecture: 1-layer Llama\n",
+        "  architecture: 1-layer Llama\n  modes: [think_on, think_off]\n  chat_template: true\n"
+        "  think_end_token: </think>\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    sub = load_submission(path)
+    demo = load_suite("demo")
+    # thinking models answer in text: only the generative task can run with thinking on
+    suite = demo.model_copy(update={"tasks": demo.tasks[3:], "categories": demo.categories[3:]})
+    on = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=3, measure_cost=False), print)
+    off = evaluate_submission(
+        sub, suite, RunOptions(device="cpu", limit=3, measure_cost=False, mode="think_off"), print
+    )
+    assert on.status == off.status == "succeeded", (on.error, off.error)
+    assert (on.settings.mode, off.settings.mode) == ("think_on", "think_off")
+    assert on.settings.apply_chat_template and on.settings.fewshot_as_multiturn
+    assert on.settings.model_args["enable_thinking"] is True
+    assert off.settings.model_args["enable_thinking"] is False
+    assert "-think_on-" in on.run_id and "-think_off-" in off.run_id
+    # the prompts differ (the template adds <no_think>), so the task hashes differ
+    assert [s.task_hash for s in on.scores] != [s.task_hash for s in off.scores]
+
+
+def test_undeclared_mode_is_refused(tmp_path: Path, tiny_model: Path) -> None:
+    from kleaderboard.errors import InputError
+
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    with pytest.raises(InputError, match="does not declare mode 'instruct' \\(it declares base\\)"):
+        evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", mode="instruct"), print)
+
+
+def test_think_on_with_likelihood_tasks_is_refused_up_front(tmp_path: Path, tiny_chat_model: Path) -> None:
+    from kleaderboard.errors import InputError
+
+    path = make_local_submission(tmp_path, tiny_chat_model)
+    text = path.read_text(encoding="utf-8").replace(
+        "  architecture: 1-layer Llama\n",
+        "  architecture: 1-layer Llama\n  modes: [think_on]\n  chat_template: true\n"
+        "  think_end_token: </think>\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    sub = load_submission(path)
+    with pytest.raises(InputError, match="think_on mode needs generative tasks, but demo_ko_facts"):
+        evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), print)
+    assert not sub.runs_dir.exists()

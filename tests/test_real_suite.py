@@ -79,3 +79,29 @@ def test_missing_mirror_is_a_clear_failure(tmp_path: Path) -> None:
         adapter.EvaluationError, match="no local mirror of dataset HAERAE-HUB/KMMLU \\(read by 'kmmlu_"
     ):
         adapter.make_task_manager(suite.tasks[:1], tmp_path)
+
+
+def test_chat_variants_run_through_the_chat_template(
+    tmp_path: Path, tiny_chat_model: Path, mirror: tuple[Path, dict[str, list[str]]]
+) -> None:
+    data_dir, _ = mirror
+    full = load_suite("ko-global-v1")
+    with_variants = [t for t in full.tasks if t.chat]
+    categories = [c for c in full.categories if any(t.category == c.id for t in with_variants)]
+    suite = full.model_copy(update={"tasks": with_variants, "categories": categories, "max_gen_toks": 8})
+    folder = tmp_path / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    shutil.copytree(tiny_chat_model, folder / "model")
+    manifest = MANIFEST.replace(
+        "  architecture: 1-layer Llama\n",
+        "  architecture: 1-layer Llama\n  modes: [instruct]\n  chat_template: true\n",
+    )
+    (folder / "submission.yaml").write_text(manifest, encoding="utf-8")
+    sub = load_submission(folder / "submission.yaml")
+    options = RunOptions(device="cpu", backend="hf", batch_size=8, data_dir=data_dir, measure_cost=False)
+    record = evaluate_submission(sub, suite, options, print)
+    assert record.status == "succeeded", record.error
+    assert record.settings.mode == "instruct" and record.settings.apply_chat_template
+    assert [s.task for s in record.scores] == ["kmmlu_direct", "arc_challenge_chat", "mmlu_generative"]
+    for score, task in zip(record.scores, suite.for_mode("instruct").tasks, strict=True):
+        assert score.metric == task.metric_key

@@ -15,6 +15,11 @@ from pathlib import Path
 from .errors import InputError, KleaderboardError
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "new": (
+        "Start a submission folder: a commented submission.yaml that validates as written.",
+        "kleaderboard new acme/acme-7b --hub-repo acme/Acme-7B --revision pending "
+        "--team Acme --contact evals@acme.example --params-total 7B --from-zero",
+    ),
     "validate": (
         "Check submission manifests, loss logs and run records; print every problem.",
         "kleaderboard validate submissions/acme/acme-7b",
@@ -44,6 +49,50 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "kleaderboard schema submission > schema/submission.schema.json",
     ),
 }
+
+
+# Commands whose module holds both halves: add_arguments(parser) and run_command(args).
+DELEGATED: dict[str, str] = {
+    "new": "scaffold",
+    "check-pr": "prscope",
+    "hub-check": "hub",
+    "pr-check": "prcheck",
+    "comment-scores": "comment",
+    "check-run-record": "recordcheck",
+    "rerun-plan": "rerun",
+    "propose-records": "proposal",
+}
+COMMANDS.update(
+    {
+        "pr-check": (
+            "Check a pull request through the GitHub API: scope, manifest, loss log, Hub; comment it.",
+            "kleaderboard pr-check --repo acme/leaderboard --pr 12 --sha <40-hex> --comment --status",
+        ),
+        "comment-scores": (
+            "Comment a validated run record's scores on the pull request.",
+            "kleaderboard comment-scores --repo acme/leaderboard --pr 12 --sha <40-hex> "
+            "--submission acme/acme-7b --record record/",
+        ),
+        "check-run-record": (
+            "Validate an untrusted run-record artifact before anything reads it.",
+            "kleaderboard check-run-record record/ --submission acme/acme-7b --manifest-sha256 <hex>",
+        ),
+        "rerun-plan": (
+            "List which submissions a maintainer re-run evaluates (for the workflow matrix).",
+            "kleaderboard rerun-plan --submissions all --suite ko-global-v1 --force false",
+        ),
+        "propose-records": (
+            "Open a pull request from a bot branch that adds validated run records.",
+            "kleaderboard propose-records records/ --repo acme/leaderboard --base main",
+        ),
+    }
+)
+
+
+def _delegate(name: str):  # -> module with add_arguments / run_command
+    import importlib
+
+    return importlib.import_module(f".{DELEGATED[name]}", __package__)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -78,6 +127,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         force=args.force,
         timeout_s=args.timeout,
         measure_cost=not args.no_cost,
+        mode=args.mode,
         backend=args.backend,
         tensor_parallel=args.tensor_parallel,
         pipeline_parallel=args.pipeline_parallel,
@@ -116,20 +166,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check_pr(args: argparse.Namespace) -> int:
-    from .prscope import run_command
-
-    return run_command(args)
-
-
-def cmd_hub_check(args: argparse.Namespace) -> int:
-    from .hub import run_command
-
-    return run_command(args)
-
-
 def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
-    if name == "validate":
+    if name in DELEGATED:
+        _delegate(name).add_arguments(parser)
+    elif name == "validate":
         parser.add_argument("paths", nargs="*", default=["submissions"], help="files or folders")
     elif name == "evaluate":
         parser.add_argument("submission", help="submission folder or its submission.yaml")
@@ -143,6 +183,11 @@ def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--timeout", type=float, default=None, help="fail the run after N seconds")
         parser.add_argument("--no-cost", action="store_true", help="skip the serving-cost workload")
         parser.add_argument(
+            "--mode",
+            choices=["base", "instruct", "think_on", "think_off"],
+            help="prompting mode (default: the manifest's first)",
+        )
+        parser.add_argument(
             "--backend", choices=["hf", "vllm", "local-completions"], help="default: the suite's"
         )
         parser.add_argument("--tensor-parallel", type=int, default=1, help="vllm: GPUs per model copy")
@@ -154,14 +199,6 @@ def _add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "build":
         parser.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml to build")
         parser.add_argument("--site-dir", default=None, help="output folder (default: site/)")
-    elif name == "check-pr":
-        from .prscope import add_arguments
-
-        add_arguments(parser)
-    elif name == "hub-check":
-        from .hub import add_arguments as add_hub_arguments
-
-        add_hub_arguments(parser)
     elif name == "schema":
         parser.add_argument("which", choices=["submission", "run"], help="which schema")
 
@@ -172,8 +209,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "build": cmd_build,
     "schema": cmd_schema,
-    "check-pr": cmd_check_pr,
-    "hub-check": cmd_hub_check,
 }
 
 
@@ -199,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; maps our errors to exit codes."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command in DELEGATED:
+            return _delegate(args.command).run_command(args)
         return HANDLERS[args.command](args)
     except InputError as exc:
         for problem in exc.problems:

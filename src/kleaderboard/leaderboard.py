@@ -17,6 +17,7 @@ from typing import Literal
 from . import scoring
 from .errors import InputError, Problem
 from .losslog import LossLog, read_loss_log
+from .provenance import Finding, loss_log_findings
 from .records import RunRecord, TaskScore
 from .submissions import Submission, load_all, load_runs
 from .suites import Category, Suite, SuiteTask
@@ -52,11 +53,17 @@ class CategoryResult:
 
 @dataclass(frozen=True)
 class LossCurve:
-    """A loss log as evidence: the team's points plus what the pipeline derived."""
+    """A loss log as evidence: the team's points plus what the pipeline derived.
+
+    ``findings`` set the log beside the manifest's declarations (first loss vs
+    ln V, tokens vs declared tokens); they are ``checked`` figures, shown as
+    evidence, never as a verdict.
+    """
 
     log: LossLog | None
     problems: tuple[Problem, ...] = ()
     provenance: Provenance = "declared"
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,15 @@ class Leaderboard:
     problems: tuple[Problem, ...] = field(default=())
 
 
-def latest_runs(runs: list[RunRecord], suite: Suite) -> tuple[RunRecord | None, RunRecord | None]:
-    """The newest succeeded and the newest failed run for this suite and version."""
-    mine = [r for r in runs if r.suite == suite.name and r.suite_version == suite.version]
+def latest_runs(
+    runs: list[RunRecord], suite: Suite, mode: str = "base"
+) -> tuple[RunRecord | None, RunRecord | None]:
+    """The newest succeeded and the newest failed run for this suite, version and mode."""
+    mine = [
+        r
+        for r in runs
+        if r.suite == suite.name and r.suite_version == suite.version and r.settings.mode == mode
+    ]
     ok = [r for r in mine if r.status == "succeeded"]
     failed = [r for r in mine if r.status == "failed"]
     return (ok[-1] if ok else None), (failed[-1] if failed else None)
@@ -137,14 +150,17 @@ def _loss_curve(sub: Submission) -> LossCurve:
     if relative is None:
         return LossCurve(None)
     try:
-        return LossCurve(read_loss_log(sub.path(relative)))
+        log = read_loss_log(sub.path(relative))
     except InputError as exc:
         return LossCurve(None, tuple(exc.problems))
+    return LossCurve(log, findings=loss_log_findings(sub.manifest, log))
 
 
 def build_entry(sub: Submission, suite: Suite) -> Entry:
     """Join one submission with its latest runs and score it."""
-    run, failed = latest_runs(load_runs(sub), suite)
+    mode = sub.manifest.model.modes[0].value  # a model is ranked in the first mode it declares
+    suite = suite.for_mode(mode)
+    run, failed = latest_runs(load_runs(sub), suite, mode)
     tasks = score_tasks(run, suite)
     categories = score_categories(tasks, suite)
     overall = scoring.index([c.index for c in categories], [1.0] * len(categories))

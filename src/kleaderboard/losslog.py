@@ -1,24 +1,54 @@
 """Pre-training loss logs (``loss_log.csv``): parsing and format checks.
 
 Columns: ``step, tokens_seen, loss, learning_rate`` and optionally ``grad_norm``
-and ``eval_loss``. Steps and tokens must increase; every value must be finite.
-Errors name the line so a team can find it.
+and ``eval_loss``, separated by commas, with a header line first. Errors name the
+line so a team can find it.
+
+What a row may hold:
+
+* ``step`` and ``tokens_seen`` are whole numbers from 0 to 10^18; steps increase,
+  tokens never decrease.
+* ``loss`` and ``eval_loss`` are the mean cross-entropy per token in nats: from 0 to
+  1,000. A cross-entropy cannot be negative, and a value in the thousands is a
+  perplexity or a summed loss, not what the chart and the ln(V) check compare.
+* ``learning_rate`` and ``grad_norm`` are 0 or more (a negative learning rate or norm
+  means a column was mixed up).
+* Every value is a finite plain ASCII number (no ``nan``, ``inf``, ``1_000``).
+
+Accepted as written by common tools: a UTF-8 byte-order mark, CRLF (or CR) line
+endings, quoted fields, blank lines, spaces around names and values.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import safe_yaml
-from .errors import LossLogError, Problem
+from .errors import InputError, LossLogError, Problem
 
 REQUIRED = ("step", "tokens_seen", "loss", "learning_rate")
 OPTIONAL = ("grad_norm", "eval_loss")
+COLUMNS = REQUIRED + OPTIONAL
 MAX_BYTES = 64 * 1024 * 1024
+MAX_COUNT = 10**18  # steps and tokens: ~25,000x the largest pre-training run published so far
+MAX_LOSS = 1000.0
+MAX_PROBLEMS = 100  # past this, the parser stops and says so
+INTEGERS = frozenset({"step", "tokens_seen"})
+# The largest value of each column (all are 0 or more), as a number and as text.
+HIGHEST: dict[str, tuple[float, str]] = {
+    "step": (MAX_COUNT, "10^18"),
+    "tokens_seen": (MAX_COUNT, "10^18"),
+    "loss": (MAX_LOSS, "1,000"),
+    "eval_loss": (MAX_LOSS, "1,000"),
+    "learning_rate": (math.inf, ""),
+    "grad_norm": (math.inf, ""),
+}
 
 
 @dataclass(frozen=True)
@@ -49,79 +79,196 @@ class LossLog:
         return self.points[-1].tokens_seen
 
 
+class _Stop(Exception):
+    """Raised inside the parser when a problem means nothing after it can be read."""
+
+
+class _Problems(list[Problem]):
+    """The problems of one file, capped at MAX_PROBLEMS."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+
+    def add(self, field: str, message: str, fix: str) -> None:
+        if len(self) >= MAX_PROBLEMS:
+            self.append(
+                Problem(self.file, field, f"stopped after {MAX_PROBLEMS} problems", "fix these first")
+            )
+            raise _Stop
+        self.append(Problem(self.file, field, message, fix))
+
+
 def read_loss_log(path: Path) -> LossLog:
     """Parse and check a loss log; raise LossLogError listing every problem."""
-    text = safe_yaml.read_text(path, MAX_BYTES)
+    try:
+        text = safe_yaml.read_text(path, MAX_BYTES)
+    except InputError as exc:  # unreadable, too big or not UTF-8: still a loss-log error for callers
+        raise LossLogError(exc.problems) from exc
     return parse_loss_log(text, str(path))
 
 
 def parse_loss_log(text: str, file: str) -> LossLog:
     """Parse loss-log CSV text (file is used in error messages only)."""
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in columns]
-    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
-    problems = [
-        Problem(file, "header", f"missing column '{c}'", f"the header must include {', '.join(REQUIRED)}")
-        for c in missing
-    ] + [
-        Problem(file, "header", f"unknown column '{c}'", f"allowed: {', '.join(REQUIRED + OPTIONAL)}")
-        for c in unknown
-    ]
-    if problems:
-        raise LossLogError(problems)
+    problems = _Problems(file)
     points: list[LossPoint] = []
-    for line_no, row in enumerate(reader, start=2):
-        point = _parse_row(row, file, line_no, problems)
-        if point is not None:
-            _check_order(points, point, file, line_no, problems)
-            points.append(point)
-    if not points and not problems:
-        problems.append(Problem(file, "line 2", "no data rows", "add one row per logged step"))
+    # newline=None: universal newlines, so CRLF and CR files read like LF ones.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=None))
+    try:
+        columns = _read_header(reader, problems)
+        for line_no, row in _rows(reader, problems):
+            point = _parse_row(row, columns, line_no, problems)
+            if point is not None:
+                _check_order(points, point, line_no, problems)
+                points.append(point)
+        if not points and not problems:
+            problems.add("line 2", "no data rows", "add one row per logged step")
+    except _Stop:
+        pass
     if problems:
         raise LossLogError(problems)
     return LossLog(file, tuple(points))
 
 
-def _parse_row(row: dict, file: str, line_no: int, problems: list[Problem]) -> LossPoint | None:
+def _rows(reader: Iterator[list[str]], problems: _Problems) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank rows with their line numbers; a CSV syntax error stops the file."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = getattr(reader, "line_num", 0)
+            problems.add(f"line {line}", f"cannot be read as CSV ({exc})", "write one plain row per line")
+            raise _Stop from exc
+        if any(cell.strip() for cell in row):
+            yield getattr(reader, "line_num", 0), row
+
+
+def _read_header(reader: Iterator[list[str]], problems: _Problems) -> list[str]:
+    header = next((row for _, row in _rows(reader, problems)), None)
+    if header is None:
+        problems.add("line 1", "is empty", f"the first line is the header: {','.join(REQUIRED)}")
+        raise _Stop
+    columns = [name.strip() for name in header]
+    if len(columns) == 1 and (sep := next((s for s in ";\t|" if s in columns[0]), None)):
+        problems.add("line 1", f"columns are separated by {sep!r}", "separate columns with commas (,)")
+        raise _Stop
+    _check_columns(columns, problems)
+    if problems:
+        raise _Stop
+    return columns
+
+
+def _check_columns(columns: list[str], problems: _Problems) -> None:
+    seen: set[str] = set()
+    for number, name in enumerate(columns, start=1):
+        if not name:
+            problems.add("header", f"column {number} has no name", f"name every column: {', '.join(COLUMNS)}")
+        elif name in seen:
+            problems.add("header", f"column '{name}' appears twice", "keep one column of each name")
+        elif name not in COLUMNS:
+            close = difflib.get_close_matches(name.lower(), COLUMNS, n=1)
+            fix = f"Perhaps you meant '{close[0]}'?" if close else f"allowed: {', '.join(COLUMNS)}"
+            problems.add("header", f"unknown column '{_short(name)}'", fix)
+        seen.add(name)
+    for name in REQUIRED:
+        if name not in seen:
+            problems.add(
+                "header", f"missing column '{name}'", f"the header must include {', '.join(REQUIRED)}"
+            )
+
+
+def _parse_row(row: list[str], columns: list[str], line_no: int, problems: _Problems) -> LossPoint | None:
+    if len(row) != len(columns):
+        problems.add(
+            f"line {line_no}",
+            f"has {len(row)} values; the header has {len(columns)} columns",
+            "one value per column, separated by commas; leave an optional value empty",
+        )
+        return None
     values: dict[str, float | int | None] = {}
-    for column in REQUIRED + OPTIONAL:
-        raw = (row.get(column) or "").strip()
+    for column, cell in zip(columns, row, strict=True):
+        raw = cell.strip()
         if not raw and column in OPTIONAL:
             values[column] = None
             continue
-        try:
-            number = int(raw) if column in ("step", "tokens_seen") else float(raw)
-        except ValueError:
-            problems.append(
-                Problem(file, f"line {line_no}, {column}", f"{raw!r} is not a number", "write a plain number")
-            )
-            return None
-        if isinstance(number, float) and not math.isfinite(number):
-            problems.append(
-                Problem(file, f"line {line_no}, {column}", f"{raw} is not finite", "log finite values only")
-            )
+        number = _number(raw, column, f"line {line_no}, {column}", problems)
+        if number is None:
             return None
         values[column] = number
     return LossPoint(**values)  # type: ignore[arg-type]
 
 
-def _check_order(
-    points: list[LossPoint], point: LossPoint, file: str, line_no: int, problems: list[Problem]
-) -> None:
+def _number(raw: str, column: str, where: str, problems: _Problems) -> float | int | None:
+    """The value of one cell, or None after adding the problem with it."""
+    if not raw:
+        problems.add(where, "is empty", f"every row needs {', '.join(REQUIRED)}")
+        return None
+    try:
+        # isascii and no '_': Python alone would also read '１' or '1_000'.
+        if not raw.isascii() or "_" in raw:
+            raise ValueError
+        if column in INTEGERS and len(raw) > 24 and raw.lstrip("+-").isdigit():
+            # int() refuses 4,300+ digits, and 25 digits are out of range anyway.
+            number: float | int = -math.inf if raw.startswith("-") else math.inf
+        else:
+            number = int(raw) if column in INTEGERS else float(raw)
+    except ValueError:
+        problems.add(where, *_not_a_number(raw, column))
+        return None
+    high, high_text = HIGHEST[column]
+    if not math.isfinite(number) and not raw.lstrip("+-").isdigit():
+        problems.add(where, f"{raw} is not finite", "log finite values only")
+    elif number < 0:
+        problems.add(where, f"{_short(raw)} is negative", _NEGATIVE_FIX[column])
+    elif number > high:
+        problems.add(where, f"{_short(raw)} is above {high_text}", _HIGH_FIX[column])
+    else:
+        return number
+    return None
+
+
+_NEGATIVE_FIX = {
+    "step": "steps count up from 0",
+    "tokens_seen": "tokens_seen counts the tokens seen so far, from 0",
+    "loss": "a cross-entropy is 0 or more: log the language-model loss itself",
+    "eval_loss": "a cross-entropy is 0 or more: log the language-model loss itself",
+    "learning_rate": "a learning rate is 0 or more: check the column order",
+    "grad_norm": "a gradient norm is 0 or more: check the column order",
+}
+_HIGH_FIX = {
+    "step": "check the column order",
+    "tokens_seen": "tokens_seen counts tokens (not bytes or characters): check the units",
+    "loss": "log the mean cross-entropy per token in nats, not a perplexity or a sum",
+    "eval_loss": "log the mean cross-entropy per token in nats, not a perplexity or a sum",
+}
+
+
+def _not_a_number(raw: str, column: str) -> tuple[str, str]:
+    if column in INTEGERS and raw.isascii() and "_" not in raw:
+        try:
+            float(raw)
+        except ValueError:
+            pass
+        else:
+            return f"{_short(raw)!r} is not a whole number", f"write {column} as an integer, e.g. 1000000"
+    return f"{_short(raw)!r} is not a number", "write a plain number, e.g. 2.3456 or 1e-4"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _check_order(points: list[LossPoint], point: LossPoint, line_no: int, problems: _Problems) -> None:
     if not points:
         return
     previous = points[-1]
     if point.step <= previous.step:
-        problems.append(
-            Problem(file, f"line {line_no}, step", f"{point.step} does not increase", "sort rows by step")
-        )
+        problems.add(f"line {line_no}, step", f"{point.step} does not increase", "sort rows by step")
     if point.tokens_seen < previous.tokens_seen:
-        problems.append(
-            Problem(
-                file,
-                f"line {line_no}, tokens_seen",
-                f"{point.tokens_seen} is below the previous row",
-                "tokens_seen counts all tokens so far and never decreases",
-            )
+        problems.add(
+            f"line {line_no}, tokens_seen",
+            f"{point.tokens_seen} is below the previous row",
+            "tokens_seen counts all tokens so far and never decreases",
         )

@@ -37,8 +37,10 @@ PENDING = "pending"
 MAX_PROBLEMS = 50  # per file: past this, one line says how many more
 
 
-def _fail(message: str, fix: str) -> PydanticCustomError:
-    return PydanticCustomError("kleaderboard", message, {"fix": fix})
+def _fail(message: str, fix: str, field: str = "") -> PydanticCustomError:
+    # field: for a check across a whole model, the key the problem is about (a model
+    # validator's errors carry no location of their own)
+    return PydanticCustomError("kleaderboard", message, {"fix": fix, "field": field})
 
 
 def _check_hub_repo(value: str) -> str:
@@ -206,6 +208,10 @@ class ModelSpec(Strict):
     architecture: ShortText = Field(description="One line, e.g. 'decoder-only MoE, MLA, 48 layers'.")
     modes: list[Mode] = Field(default_factory=lambda: [Mode.base], min_length=1)
     chat_template: Flag = Field(default=False, description="Evaluate with the model's chat template.")
+    think_end_token: ShortText | None = Field(
+        default=None,
+        description="Marks the end of the reasoning, e.g. </think>; the answer after it is scored.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ModelSpec:
@@ -213,6 +219,16 @@ class ModelSpec(Strict):
             raise _fail(
                 "give exactly one of hub_repo and local_path",
                 "public models use hub_repo plus revision; local_path is for the demo",
+            )
+        if Mode.think_on in self.modes and not self.think_end_token:
+            raise _fail(
+                "mode think_on needs think_end_token",
+                "add think_end_token: the string that ends the reasoning, e.g. </think>",
+            )
+        if any(m is not Mode.base for m in self.modes) and not self.chat_template:
+            raise _fail(
+                "instruct and think modes are evaluated through the chat template",
+                "set chat_template: true, or declare only the base mode",
             )
         if self.hub_repo is not None and self.revision is None:
             raise _fail(
@@ -343,13 +359,15 @@ class Manifest(Strict):
     def _who_entered_it(self) -> Manifest:
         if self.entered_by is EnteredBy.team and self.originality.weights_initialised_from_zero is None:
             raise _fail(
-                "originality.weights_initialised_from_zero must be true or false",
+                "must be true or false",
                 "a team knows whether its weights started from zero: say so",
+                field="originality.weights_initialised_from_zero",
             )
         if self.entered_by is EnteredBy.maintainers and not self.sources:
             raise _fail(
                 "a maintainers' entry needs sources",
                 "list the public pages (model card, report) the values come from",
+                field="sources",
             )
         return self
 
@@ -415,7 +433,7 @@ def _to_problem(err: Any, file: str) -> Problem:
     if kind in ("model_type", "dict_type"):
         return Problem(file, field, "must be a mapping (key: value lines)", _keys_hint(loc))
     if kind == "kleaderboard":
-        return Problem(file, field, err["msg"], ctx.get("fix", ""))
+        return Problem(file, ctx.get("field") or field, err["msg"], ctx.get("fix", ""))
     if kind.startswith("url_"):
         return Problem(file, field, f"{err.get('input')!r} is not a full URL", "write it as https://…")
     message = err["msg"][0].lower() + err["msg"][1:]

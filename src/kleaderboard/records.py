@@ -53,6 +53,7 @@ class Settings(_Record):
     """Every setting that changes a score."""
 
     backend: Literal["hf", "vllm", "local-completions"]
+    mode: str = Field(default="base", description="base, instruct, think_on or think_off.")
     device: str
     dtype: str
     batch_size: int | str

@@ -1,6 +1,9 @@
 """Repository-level checks: every problem in every submission given, before exiting.
 
 ``validate`` never imports torch or lm-eval: it reads YAML, CSV and JSON only.
+Besides problems it returns notes: what the evidence (a loss log) shows beside the
+declarations (:mod:`kleaderboard.provenance`). Notes are information for the team
+and never fail a submission.
 """
 
 from __future__ import annotations
@@ -10,16 +13,18 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .losslog import read_loss_log
+from .provenance import loss_log_findings
 from .records import read_record
 from .submissions import MANIFEST_NAME, Submission, load_submission
 
 
 @dataclass(frozen=True)
 class Report:
-    """What validate found: how many manifests it checked and every problem."""
+    """What validate found: how many manifests it checked, every problem, and notes."""
 
     checked: int
     problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -46,25 +51,29 @@ def collect_manifests(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def _evidence_problems(sub: Submission) -> list[Problem]:
-    problems: list[Problem] = []
+def _loss_log_evidence(sub: Submission) -> tuple[list[Problem], list[str]]:
+    """Problems with the declared loss log, or notes on what it shows."""
     loss_log = sub.manifest.originality.loss_log
-    if loss_log is not None:
-        path = sub.path(loss_log)
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    str(sub.folder / MANIFEST_NAME),
-                    "originality.loss_log",
-                    f"{loss_log} does not exist",
-                    "add the file to the submission folder or remove the key",
-                )
-            )
-        else:
-            try:
-                read_loss_log(path)
-            except InputError as exc:
-                problems.extend(exc.problems)
+    if loss_log is None:
+        return [], []
+    path = sub.path(loss_log)
+    if not path.is_file():
+        problem = Problem(
+            str(sub.folder / MANIFEST_NAME),
+            "originality.loss_log",
+            f"{loss_log} does not exist",
+            "add the file to the submission folder or remove the key",
+        )
+        return [problem], []
+    try:
+        log = read_loss_log(path)
+    except InputError as exc:
+        return list(exc.problems), []
+    return [], [f"{path}: {f.what_en}: {f.sentence_en}" for f in loss_log_findings(sub.manifest, log)]
+
+
+def _run_problems(sub: Submission) -> list[Problem]:
+    problems: list[Problem] = []
     for record in sorted(sub.runs_dir.glob("*.json")) if sub.runs_dir.is_dir() else []:
         try:
             read_record(record)
@@ -76,11 +85,14 @@ def _evidence_problems(sub: Submission) -> list[Problem]:
 def validate_paths(paths: list[Path]) -> Report:
     """Check every submission under the given files and folders."""
     manifests, problems = collect_manifests(paths)
+    notes: list[str] = []
     for path in manifests:
         try:
             sub = load_submission(path)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        problems.extend(_evidence_problems(sub))
-    return Report(len(manifests), tuple(problems))
+        log_problems, log_notes = _loss_log_evidence(sub)
+        problems.extend(log_problems + _run_problems(sub))
+        notes.extend(log_notes)
+    return Report(len(manifests), tuple(problems), tuple(notes))

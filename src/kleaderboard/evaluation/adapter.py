@@ -82,11 +82,20 @@ def _leaf_entries(tm: TaskManager, name: str) -> Iterator[Any]:
         for member in sorted(entry.tags):
             yield from _leaf_entries(tm, member)
     elif kind == "GROUP":
-        for member in load_yaml(entry.yaml_path, resolve_func=False).get("task", []):
-            member_name = member if isinstance(member, str) else member.get("task") or member["group"]
-            yield from _leaf_entries(tm, member_name)
+        yield from _member_entries(tm, load_yaml(entry.yaml_path, resolve_func=False).get("task", []))
     else:
         yield entry
+
+
+def _member_entries(tm: TaskManager, members: Any) -> Iterator[Any]:
+    """Leaves of a group's `task:` list: names, {task: ...} dicts, and inline subgroups."""
+    for member in [members] if isinstance(members, str) else members:
+        if isinstance(member, str):
+            yield from _leaf_entries(tm, member)
+        elif "group" in member and member["group"] not in tm.task_index:  # inline subgroup
+            yield from _member_entries(tm, member.get("task", []))
+        else:
+            yield from _leaf_entries(tm, member.get("task") or member["group"])
 
 
 def leaf_tasks(tm: TaskManager, name: str) -> list[str]:
@@ -131,6 +140,14 @@ def make_task_manager(tasks: list[SuiteTask], data_dir: Path | None = None) -> T
         return tm
     overlay = _write_overlay(tm, tasks, data_dir)
     return TaskManager(include_path=[*folders, str(overlay)], include_defaults=False)
+
+
+def output_types(tm: TaskManager, task: SuiteTask) -> set[str]:
+    """The lm-eval output types of a task's leaves (loglikelihood, multiple_choice, generate_until…)."""
+    return {
+        str(load_yaml(e.yaml_path, resolve_func=False).get("output_type", "generate_until"))
+        for e in _leaf_entries(tm, task.task)
+    }
 
 
 def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, limit: int | None) -> str:
@@ -262,21 +279,30 @@ def run_task(
     *,
     max_gen_toks: int,
     limit: int | None,
+    chat: bool = False,
 ) -> TaskOutcome:
     """Evaluate one suite task (a task or a whole group) and parse its result."""
     _seed_everything()
     loaded = tm.load([task.task])
     _configure(loaded, task, max_gen_toks)
-    results = evaluate(
-        lm=lm,
-        task_dict=loaded,
-        limit=limit,
-        bootstrap_iters=1000,
-        log_samples=True,
-        apply_chat_template=False,
-        fewshot_as_multiturn=False,
-        verbosity="WARNING",
-    )
+    try:
+        results = evaluate(
+            lm=lm,
+            task_dict=loaded,
+            limit=limit,
+            bootstrap_iters=1000,
+            log_samples=True,
+            apply_chat_template=chat,
+            fewshot_as_multiturn=chat,
+            verbosity="WARNING",
+        )
+    except torch.cuda.OutOfMemoryError as exc:
+        raise EvaluationError(
+            f"out of GPU memory while running '{task.task}' — lower the batch size, "
+            "or use more GPUs (vllm backend with --tensor-parallel)"
+        ) from exc
+    except (ValueError, RuntimeError, KeyError) as exc:
+        raise EvaluationError(f"lm-eval could not run '{task.task}': {exc}") from exc
     if results is None:  # only non-zero ranks get None; we run single-process
         raise EvaluationError(f"lm-eval returned no results for '{task.task}'")
     return parse_result(results, task, lm)

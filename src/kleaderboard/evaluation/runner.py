@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, InputError
 from ..records import (
     Measured,
     RunRecord,
@@ -50,6 +50,7 @@ class _LazyModel:
     """Loads the weights on first use: a run whose scores all carry over never loads them."""
 
     def __init__(self, settings: Settings, cache_file: Path | None, progress: Progress) -> None:
+        self.settings = settings
         self._settings = settings
         self._cache_file = cache_file
         self._progress = progress
@@ -91,7 +92,12 @@ class _Tally:
 
         t0 = time.monotonic()
         outcome = adapter.run_task(
-            self.model.get(), self.tm, task, max_gen_toks=self.suite.max_gen_toks, limit=limit
+            self.model.get(),
+            self.tm,
+            task,
+            max_gen_toks=self.suite.max_gen_toks,
+            limit=limit,
+            chat=self.model.settings.apply_chat_template,
         )
         seconds = time.monotonic() - t0
         self.tokens += outcome.tokens
@@ -114,6 +120,22 @@ class _Tally:
         return f"{task.task}: {outcome.value:.3f}{err} ({outcome.n_samples} samples, {seconds:.1f} s)"
 
 
+def _require_generative(tm: object, suite: Suite) -> None:
+    """Thinking models answer in text: every task must be generative in think_on mode."""
+    from . import adapter
+
+    scored_by_likelihood = [t.task for t in suite.tasks if adapter.output_types(tm, t) - {"generate_until"}]
+    if scored_by_likelihood:
+        raise InputError.single(
+            f"suite {suite.name}",
+            "tasks",
+            f"think_on mode needs generative tasks, but {', '.join(scored_by_likelihood)} "
+            "are scored by log-likelihood",
+            "give those tasks a `chat:` variant in the suite (e.g. kmmlu -> kmmlu_direct), "
+            "or evaluate the model in think_off or base mode",
+        )
+
+
 def _run_tasks(
     sub: Submission,
     suite: Suite,
@@ -125,6 +147,8 @@ def _run_tasks(
     from . import adapter
 
     tm = adapter.make_task_manager(suite.tasks, options.data_dir)
+    if settings.mode == "think_on":
+        _require_generative(tm, suite)
     previous = [] if options.force else load_runs(sub)
     reusable = reusable_scores(previous, identity, settings, lm_eval_version())
     model = _LazyModel(settings, cache_file(options, identity, settings), progress)
@@ -216,8 +240,8 @@ def evaluate_submission(
     identity = model_identity(sub)
     settings = run_settings(sub, suite, options, identity)
     progress(
-        f"evaluating {sub.id} on {suite.label}: {len(suite.tasks)} tasks, "
-        f"{settings.device}, batch {settings.batch_size}"
+        f"evaluating {sub.id} on {suite.label} ({settings.mode} mode): {len(suite.tasks)} tasks, "
+        f"{settings.backend} on {settings.device}, batch {settings.batch_size}"
     )
     quick = inputs_hash(suite, settings, identity, options.data_dir)
     if not options.force:
@@ -237,7 +261,7 @@ def evaluate_submission(
     status, error = "succeeded", None
     try:
         with _time_limit(options.timeout_s):
-            tally = _run_tasks(sub, suite, settings, options, progress)
+            tally = _run_tasks(sub, suite.for_mode(settings.mode), settings, options, progress)
             if options.measure_cost:
                 parts = _cost_parts(tally, sub, settings, progress)
     except EvaluationError as exc:
@@ -251,7 +275,7 @@ def evaluate_submission(
             progress(f"up to date: run {existing.run_id} already holds these results ({wall:.1f} s)")
             return existing
     record = RunRecord(
-        run_id=new_run_id(suite, started_at),
+        run_id=new_run_id(suite, settings.mode, started_at),
         submission=sub.id,
         manifest_sha256=sub.manifest_sha256,
         suite=suite.name,

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..records import ModelIdentity, Settings
 from ..submissions import Submission
-from ..suites import Suite
+from ..suites import CHAT_MODES, Suite
 
 SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
@@ -44,10 +44,10 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def new_run_id(suite: Suite, when: str) -> str:
-    """Run ids sort by time and never collide: 20261123T175501Z-demo-v1-3f9a1c."""
+def new_run_id(suite: Suite, mode: str, when: str) -> str:
+    """Run ids sort by time and never collide: 20261123T175501Z-demo-v1-base-3f9a1c."""
     stamp = when.replace("-", "").replace(":", "")
-    return f"{stamp}-{suite.name}-v{suite.version}-{uuid.uuid4().hex[:6]}"
+    return f"{stamp}-{suite.name}-v{suite.version}-{mode}-{uuid.uuid4().hex[:6]}"
 
 
 def _folder_digest(folder: Path) -> str:
@@ -93,6 +93,7 @@ class RunOptions:
     gpu_memory_utilization: float = 0.9
     base_url: str | None = None  # local-completions: the running server
     timeout_s: float | None = None
+    mode: str | None = None  # None: the first mode the manifest declares
 
 
 def model_identity(sub: Submission) -> ModelIdentity:
@@ -176,18 +177,40 @@ def cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings)
     return options.cache_dir / hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def choose_mode(sub: Submission, options: RunOptions) -> str:
+    """The prompting mode: asked for, or the first the manifest declares; it must be declared."""
+    declared = [m.value for m in sub.manifest.model.modes]
+    mode = options.mode or declared[0]
+    if mode not in declared:
+        raise InputError.single(
+            sub.folder / "submission.yaml",
+            "model.modes",
+            f"does not declare mode {mode!r} (it declares {', '.join(declared)})",
+            "evaluate a declared mode, or declare the mode in the manifest",
+        )
+    return mode
+
+
 def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
     device = resolve_device(options.device)
     backend = choose_backend(suite, options, device)
+    mode = choose_mode(sub, options)
+    chat = mode in CHAT_MODES and sub.manifest.model.chat_template
+    args = model_args(sub, identity, backend, options)
+    if mode in ("think_on", "think_off"):
+        args["enable_thinking"] = mode == "think_on"
+        if mode == "think_on":
+            args["think_end_token"] = sub.manifest.model.think_end_token
     return Settings(
         backend=backend,  # type: ignore[arg-type]
+        mode=mode,
         device=device,
         dtype=sub.manifest.model.precision,
         batch_size=options.batch_size or suite.batch_size,
         seeds=dict(SEEDS),
-        apply_chat_template=False,
-        fewshot_as_multiturn=False,
+        apply_chat_template=chat,
+        fewshot_as_multiturn=chat,
         max_gen_toks=suite.max_gen_toks,
         limit=options.limit,
-        model_args=model_args(sub, identity, backend, options),
+        model_args=args,
     )

@@ -53,6 +53,11 @@ RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("suite", "벤치마크 모음 이름", "benchmark suite name"),
     ("suite_version", "벤치마크 모음 버전", "benchmark suite version"),
     ("lm_eval_version", "lm-eval 버전", "lm-evaluation-harness version"),
+    (
+        "inputs_hash",
+        "가중치·설정·모음·lm-eval·과제 파일의 sha256 (같으면 재실행 생략)",
+        "sha256 of weights, settings, suite, lm-eval and task files (equal: re-run skipped)",
+    ),
     ("started_at", "시작 시각", "start time"),
     ("finished_at", "종료 시각", "end time"),
     ("status", "성공 또는 실패", "succeeded or failed"),
@@ -65,14 +70,17 @@ RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("settings", "점수를 바꿀 수 있는 모든 설정", "every setting that can change a score"),
     (
         "scores",
-        "과제별 점수, 표준오차, 표본 수, 과제 버전과 해시",
-        "per-task score, stderr, samples, task version and hash",
+        "과제별 점수, 표준오차, 표본 수, 과제 버전과 해시, 설정 해시, 재사용한 실행",
+        "per-task score, stderr, samples, task version and hash, config hash, run reused from",
     ),
     ("environment", "하드웨어와 라이브러리 버전", "hardware and library versions"),
     (
         "measured",
-        "측정한 평가 비용: 시간, 토큰, 장치 초, 전력량",
-        "measured cost: wall time, tokens, device seconds, energy",
+        "측정한 비용: 평가 시간·토큰·장치 초, 서빙 부하(첫 토큰 시간, 초당 출력 토큰), "
+        "구조적 비용(활성 매개변수, KV 캐시, FLOPs), 100만 토큰당 $·Wh",
+        "measured cost: evaluation wall time, tokens, device seconds; serving workload (time to "
+        "first token, output tokens/s); structural cost (active parameters, KV cache, FLOPs); "
+        "$ and Wh per 1M tokens",
     ),
 )
 

@@ -37,6 +37,25 @@ class Category(_Frozen):
     en: str = Field(description="English title.")
 
 
+class TaskVariant(_Frozen):
+    """The task that stands in for a suite task when a model is prompted as a chat model.
+
+    Base models are scored by log-likelihood; instruct and reasoning modes answer in
+    text, so a suite may name the generative form of the same benchmark (e.g.
+    kmmlu -> kmmlu_direct). Fields left out keep the base task's value.
+    """
+
+    task: str
+    task_dir: str | None = None
+    metric: str | None = None
+    filter: str | None = None
+    n_shot: Annotated[int, Field(ge=0)] | None = None
+    chance: Annotated[float, Field(ge=0, lt=1)] | None = None
+
+
+CHAT_MODES = ("instruct", "think_on", "think_off")
+
+
 class SuiteTask(_Frozen):
     """One lm-eval task or group and how its score counts."""
 
@@ -58,6 +77,16 @@ class SuiteTask(_Frozen):
     limit: Annotated[int, Field(gt=0)] | None = Field(
         default=None, description="Evaluate only the first N documents (demo suites only)."
     )
+    chat: TaskVariant | None = Field(
+        default=None, description="Generative stand-in used in instruct and think_on/off modes."
+    )
+
+    def for_mode(self, mode: str) -> SuiteTask:
+        """The task as run in a mode: the chat variant for chat modes, else itself."""
+        if mode not in CHAT_MODES or self.chat is None:
+            return self
+        changes = {k: v for k, v in self.chat.model_dump().items() if v is not None}
+        return self.model_copy(update={**changes, "chat": None})
 
     @property
     def metric_key(self) -> str:
@@ -131,6 +160,10 @@ class Suite(_Frozen):
     def tasks_in(self, category_id: str) -> list[SuiteTask]:
         """The tasks of one category, in file order."""
         return [t for t in self.tasks if t.category == category_id]
+
+    def for_mode(self, mode: str) -> Suite:
+        """The suite as run in a mode (chat variants swapped in for chat modes)."""
+        return self.model_copy(update={"tasks": [t.for_mode(mode) for t in self.tasks]})
 
 
 def available_suites() -> list[str]:

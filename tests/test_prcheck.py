@@ -1,0 +1,242 @@
+"""The pull-request check end to end: a real 127.0.0.1 GitHub API, recorded Hub answers, no checkout."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kleaderboard import prcheck
+from kleaderboard.comment import CHECK_MARKER
+from kleaderboard.github import GitHubClient
+from kleaderboard.prscope import Owners
+from tests.fake_github import FakeGitHub, ReplayHub, serve
+from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, manifest_bytes
+
+SUB = "submissions/hanbit-ai/hanbit-7b"
+OWNERS = "maintainers: [alice]\nsubmissions:\n  skt/ax-k1: [skt-bot]\n"
+
+
+@pytest.fixture
+def gh() -> Iterator[FakeGitHub]:
+    yield from serve(FakeGitHub())
+
+
+@pytest.fixture
+def hub() -> Iterator[ReplayHub]:
+    yield from serve(ReplayHub(("safe",)))
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """A checkout of the base branch: OWNERS.yaml and one existing submission folder."""
+    root = tmp_path / "base"
+    (root / "submissions" / "skt" / "ax-k1").mkdir(parents=True)
+    (root / "submissions" / "OWNERS.yaml").write_text(OWNERS, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def env(gh: FakeGitHub, hub: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", gh.url)
+    monkeypatch.setenv("GITHUB_TOKEN", gh.token)
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+
+
+def open_pull(
+    gh: FakeGitHub, files: dict, changed: list[dict], author: str = "hanbit-dev", number: int = 7
+) -> str:
+    base_sha = gh.store.commit({"README.md": b"kleaderboard\n"})
+    gh.refs["heads/main"] = base_sha
+    head = gh.store.commit({"README.md": b"kleaderboard\n", **files}, parents=(base_sha,))
+    gh.add_pull(number, author, head, changed)
+    return head
+
+
+def good_pull(gh: FakeGitHub, **manifest_changes: object) -> str:
+    files = {
+        f"{SUB}/submission.yaml": manifest_bytes(**manifest_changes),
+        f"{SUB}/loss_log.csv": LOSS_LOG.encode(),
+    }
+    changed = [{"filename": path} for path in files]
+    return open_pull(gh, files, changed)
+
+
+def inputs(base: Path, hub: ReplayHub | None = None) -> prcheck.CheckInputs:
+    from kleaderboard.prscope import load_owners
+
+    return prcheck.CheckInputs(
+        owners=load_owners(base / "submissions" / "OWNERS.yaml"),
+        existing=prcheck.existing_submissions(base / "submissions"),
+        check_hub=hub is not None,
+        hub_endpoint=hub.url if hub else None,
+    )
+
+
+def check(gh: FakeGitHub, base: Path, tmp_path: Path, hub: ReplayHub | None = None) -> prcheck.CheckReport:
+    with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
+        pr = client.pull_request(7)
+        return prcheck.check_pull_request(client, pr, inputs(base, hub), tmp_path / "work")
+
+
+def command(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    prcheck.add_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_a_good_new_submission_passes_with_hub_facts(
+    gh: FakeGitHub, hub: ReplayHub, base: Path, tmp_path: Path
+) -> None:
+    head = good_pull(gh)
+    report = check(gh, base, tmp_path, hub)
+    assert report.problems == ()
+    assert (report.submission, report.is_new, report.state) == ("hanbit-ai/hanbit-7b", True, "success")
+    assert report.manifest is not None and report.manifest.model.revision == HUB_COMMIT
+    assert report.manifest_sha256 == hashlib.sha256(manifest_bytes()).hexdigest()
+    assert report.hub is not None and report.hub.commit == HUB_COMMIT
+    assert report.staged == (tmp_path / "work" / SUB).resolve() or report.staged == tmp_path / "work" / SUB
+    assert (report.staged / "loss_log.csv").read_text() == LOSS_LOG
+    assert not [s for s in gh.seen if "/contents/" in s.path], "files are read as git blobs only"
+    assert all(s.method == "GET" for s in gh.seen), "the check itself writes nothing"
+    assert head in {s.path.rsplit("/", 1)[-1] for s in gh.requests_to("GET", r".*/git/trees/.*")}
+
+
+def test_changed_files_carry_their_modes_so_scope_sees_links(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    files = {f"{SUB}/submission.yaml": manifest_bytes(), f"{SUB}/loss_log.csv": (b"/etc/passwd", "120000")}
+    open_pull(gh, files, [{"filename": p} for p in files])
+    report = check(gh, base, tmp_path)
+    messages = [p.message for p in report.problems]
+    assert any("is a symbolic link" in m for m in messages), messages
+    assert not any("is unknown" in m for m in messages)
+    assert not (report.staged / "loss_log.csv").exists(), "a link is never staged"
+
+
+def test_a_hostile_pull_request_gets_every_problem_at_once(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    files = {
+        f"{SUB}/submission.yaml": manifest_bytes(license=None),
+        f"{SUB}/runs/fake.json": b"{}",
+        ".github/workflows/check.yml": b"on: push",
+        "submissions/OWNERS.yaml": b"maintainers: [mallory]",
+    }
+    open_pull(gh, files, [{"filename": p, "status": "added"} for p in files])
+    report = check(gh, base, tmp_path)
+    text = "\n".join(str(p) for p in report.problems)
+    assert report.state == "failure"
+    assert "changes the repository's GitHub workflows" in text
+    assert "only the evaluation pipeline writes" in text
+    assert "changed by maintainers only" in text
+    assert f"{SUB}/submission.yaml: license:" in text, "validation problems name the repository path"
+    assert str(tmp_path) not in text
+
+
+def test_a_pull_request_outside_submissions_is_not_a_submission(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    open_pull(gh, {"docs/x.md": b"x"}, [{"filename": "docs/x.md"}], author="alice")
+    report = check(gh, base, tmp_path)
+    assert not report.touches_submissions and report.ok
+    assert report.summary == "no submission files changed: nothing to check"
+
+
+def test_someone_elses_submission_is_refused(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
+    path = "submissions/skt/ax-k1/submission.yaml"
+    open_pull(gh, {path: manifest_bytes()}, [{"filename": path, "status": "modified"}], author="mallory")
+    report = check(gh, base, tmp_path)
+    assert any("'mallory' may not change this folder" in p.message for p in report.problems)
+
+
+def test_an_unreachable_hub_is_an_error_state_not_a_problem(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    good_pull(gh)
+    with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
+        pr = client.pull_request(7)
+        closed = prcheck.CheckInputs(Owners(frozenset(), {}), frozenset(), True, "http://127.0.0.1:9")
+        report = prcheck.check_pull_request(client, pr, closed, tmp_path)
+    assert report.ok and report.state == "error" and report.hub_error
+    assert report.summary == "hanbit-ai/hanbit-7b: the Hugging Face Hub could not be checked"
+
+
+@pytest.mark.usefixtures("env")
+def test_the_command_comments_sets_statuses_and_writes_outputs(
+    gh: FakeGitHub, base: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    head = good_pull(gh)
+    out = tmp_path / "github_output"
+    argv = [
+        "--repo", gh.repo, "--pr", "7", "--sha", head, "--comment", "--status",
+        "--owners", str(base / "submissions" / "OWNERS.yaml"),
+        "--submissions-dir", str(base / "submissions"),
+        "--github-output", str(out),
+        "--run-url", "https://github.com/acme/leaderboard/actions/runs/1",
+    ]  # fmt: skip
+    assert prcheck.run_command(command(*argv)) == 0
+    assert [s["state"] for s in gh.statuses] == ["pending", "success"]
+    assert gh.statuses[-1]["context"] == "kleaderboard/check"
+    assert gh.statuses[-1]["target_url"] == "https://github.com/acme/leaderboard/actions/runs/1"
+    [comment] = gh.comments[7]
+    assert comment["body"].startswith(CHECK_MARKER)
+    assert "Submission check passed" in comment["body"]
+    lines = out.read_text().splitlines()
+    assert "ok=true" in lines and "submission=hanbit-ai/hanbit-7b" in lines
+    assert f"manifest_sha256={hashlib.sha256(manifest_bytes()).hexdigest()}" in lines
+    assert "hanbit-ai/hanbit-7b: ok" in capsys.readouterr().out
+    # a new push: the same comment is updated, never a second one
+    gh.files[7].append({**gh.files[7][0]})
+    assert prcheck.run_command(command(*argv)) == 0
+    assert len(gh.comments[7]) == 1
+
+
+@pytest.mark.usefixtures("env")
+def test_the_command_refuses_with_exit_1_and_a_failing_status(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    head = good_pull(gh, **{"team.name": "<img src=x onerror=alert(1)>", "license": None})
+    argv = [
+        "--repo", gh.repo, "--pr", "7", "--sha", head, "--comment", "--status",
+        "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
+    ]  # fmt: skip
+    assert prcheck.run_command(command(*argv)) == 1
+    assert gh.statuses[-1]["state"] == "failure"
+    body = gh.comments[7][0]["body"]
+    assert "license" in body and "<img" not in body
+
+
+@pytest.mark.usefixtures("env")
+def test_a_superseded_head_is_not_checked(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
+    good_pull(gh)
+    out = tmp_path / "github_output"
+    argv = [
+        "--repo", gh.repo, "--pr", "7", "--sha", "f" * 40, "--comment", "--status",
+        "--github-output", str(out),
+        "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
+    ]  # fmt: skip
+    assert prcheck.run_command(command(*argv)) == 0
+    assert gh.statuses == [] and gh.comments == {}
+    assert "ok=false" in out.read_text().splitlines()
+
+
+@pytest.mark.usefixtures("env")
+def test_stage_dir_keeps_the_files_for_the_gpu_job(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
+    head = good_pull(gh)
+    out = tmp_path / "github_output"
+    stage = tmp_path / "stage"
+    argv = [
+        "--repo", gh.repo, "--pr", "7", "--sha", head, "--no-hub", "--stage-dir", str(stage),
+        "--github-output", str(out),
+        "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
+    ]  # fmt: skip
+    assert prcheck.run_command(command(*argv)) == 0
+    staged = stage.resolve() / SUB
+    assert (staged / "submission.yaml").read_bytes() == manifest_bytes()
+    assert f"staged={staged}" in out.read_text().splitlines()
+    assert gh.statuses == [] and gh.comments == {}

@@ -1,0 +1,152 @@
+"""Re-runs: the plan from the workflow inputs, and run records proposed through a bot pull request."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kleaderboard import proposal, rerun
+from kleaderboard.errors import InputError, RunRecordError
+from kleaderboard.github import GitHubClient
+from kleaderboard.submissions import load_submission
+from kleaderboard.suites import load_suite
+from tests.fake_github import FakeGitHub, serve
+from tests.pr_fixtures import manifest_bytes, record_data, write_record_file
+
+SUITE = load_suite("ko-global-v1")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A checkout with three submissions: one evaluated, one not, one pending."""
+    root = tmp_path / "repo"
+    for sid, changes in (
+        ("hanbit-ai/hanbit-7b", {}),
+        ("acme/acme-7b", {}),
+        ("acme/later", {"model.revision": "pending"}),
+    ):
+        folder = root / "submissions" / sid
+        folder.mkdir(parents=True)
+        (folder / "submission.yaml").write_bytes(manifest_bytes(**{"originality.loss_log": None, **changes}))
+    sub = load_submission(root / "submissions/hanbit-ai/hanbit-7b/submission.yaml")
+    write_record_file(sub.runs_dir, record_data(manifest_sha256=sub.manifest_sha256))
+    return root
+
+
+def test_all_skips_evaluated_and_pending(repo: Path) -> None:
+    plan = rerun.plan_reruns(repo / "submissions", "all", SUITE)
+    assert plan.run == ("acme/acme-7b",)
+    reasons = dict(plan.skipped)
+    assert "already evaluated on ko-global-v1 v1" in reasons["hanbit-ai/hanbit-7b"]
+    assert "pending" in reasons["acme/later"]
+
+
+def test_force_evaluates_again_and_ids_are_parsed(repo: Path) -> None:
+    plan = rerun.plan_reruns(
+        repo / "submissions", " hanbit-ai/hanbit-7b,acme/acme-7b  acme/acme-7b", SUITE, True
+    )
+    assert plan.run == ("hanbit-ai/hanbit-7b", "acme/acme-7b")
+
+
+def test_a_changed_manifest_is_evaluated_again(repo: Path) -> None:
+    (repo / "submissions/hanbit-ai/hanbit-7b/submission.yaml").write_bytes(
+        manifest_bytes(**{"originality.loss_log": None, "license": "MIT"})
+    )
+    assert rerun.plan_reruns(repo / "submissions", "hanbit-ai/hanbit-7b", SUITE).run == (
+        "hanbit-ai/hanbit-7b",
+    )
+
+
+def test_unknown_ids_are_all_reported_with_suggestions(repo: Path) -> None:
+    with pytest.raises(InputError) as info:
+        rerun.plan_reruns(repo / "submissions", "acme/acme-7c, ghost/x; rm -rf /", SUITE)
+    text = str(info.value)
+    assert "acme/acme-7c: is not a submission on this branch — Perhaps you meant 'acme/acme-7b'?" in text
+    assert "ghost/x" in text and "rm" in text
+
+
+def test_the_plan_command_writes_the_matrix(repo: Path, tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    rerun.add_arguments(parser)
+    out = tmp_path / "out"
+    submissions = str(repo / "submissions")
+    argv = ["--submissions", "all", "--force", "true", "--submissions-dir", submissions]
+    args = parser.parse_args([*argv, "--github-output", str(out)])
+    assert rerun.run_command(args) == 0
+    values = dict(line.split("=", 1) for line in out.read_text().splitlines())
+    assert json.loads(values["submissions"]) == ["acme/acme-7b", "hanbit-ai/hanbit-7b"]
+    assert values["count"] == "2"
+
+
+# --- proposing records ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gh() -> Iterator[FakeGitHub]:
+    yield from serve(FakeGitHub())
+
+
+def new_record(repo: Path, sid: str, run_id: str, folder: Path) -> Path:
+    sub = load_submission(repo / "submissions" / sid / "submission.yaml")
+    data = record_data(submission=sid, run_id=run_id, manifest_sha256=sub.manifest_sha256)
+    return write_record_file(folder, data)
+
+
+def test_new_records_are_proposed_on_a_bot_branch(gh: FakeGitHub, repo: Path, tmp_path: Path) -> None:
+    gh.refs["heads/main"] = gh.store.commit({"README.md": b"x"})
+    artifacts = tmp_path / "records"
+    new_record(repo, "acme/acme-7b", "20261124T000000Z-ko-global-v1-v1-aaaaaa", artifacts / "run-records-0")
+    new_record(
+        repo, "hanbit-ai/hanbit-7b", "20261124T000000Z-ko-global-v1-v1-bbbbbb", artifacts / "run-records-1"
+    )
+    expect = proposal.Expectation(submissions_dir=repo / "submissions")
+    records = proposal.checked_records([artifacts], expect)
+    with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
+        created = proposal.propose_records(client, "main", records, "Re-run", "note", repo)
+    assert created is not None and created.number == 500
+    [opened] = gh.opened
+    assert opened["head"].startswith("kleaderboard-bot/runs-") and opened["base"] == "main"
+    assert "| acme/acme-7b | ko-global-v1 v1 |" in opened["body"]
+    commit = gh.refs[f"heads/{opened['head']}"]
+    files = gh.store.flat[gh.store.commits[commit]["tree"]]
+    path = "submissions/acme/acme-7b/runs/20261124T000000Z-ko-global-v1-v1-aaaaaa.json"
+    assert json.loads(files[path][0]) == records[0].model_dump(mode="json")
+    assert files[path][1] == "100644"
+
+
+def test_records_must_match_the_manifest_on_the_branch(repo: Path, tmp_path: Path) -> None:
+    stale = record_data(submission="acme/acme-7b", run_id="r1", manifest_sha256="9" * 64)
+    write_record_file(tmp_path / "a", stale)
+    write_record_file(tmp_path / "b", record_data(submission="../../.github", run_id="r2"))
+    with pytest.raises(InputError) as info:
+        proposal.checked_records(
+            [tmp_path / "a", tmp_path / "b"], proposal.Expectation(None, None, repo / "submissions")
+        )
+    text = str(info.value)
+    assert "is not the sha256 of the evaluated manifest" in text
+    assert "'../../.github' is not a submission on the base branch" in text
+
+
+def test_a_record_already_on_the_branch_is_never_overwritten(gh: FakeGitHub, repo: Path) -> None:
+    existing = next((repo / "submissions/hanbit-ai/hanbit-7b/runs").glob("*.json"))
+    expect = proposal.Expectation(submissions_dir=repo / "submissions")
+    records = proposal.checked_records([existing], expect)
+    with (
+        GitHubClient(gh.repo, gh.token, api_url=gh.url) as client,
+        pytest.raises(InputError, match="already exists"),
+    ):
+        proposal.propose_records(client, "main", records, "t", root=repo)
+    assert gh.seen == []
+
+
+def test_a_pull_request_record_is_checked_against_the_given_submission(tmp_path: Path) -> None:
+    write_record_file(tmp_path, record_data(manifest_sha256="1" * 64))
+    expect = proposal.Expectation("hanbit-ai/hanbit-7b", "2" * 64)
+    with pytest.raises(RunRecordError, match="not the sha256 of the evaluated manifest"):
+        proposal.checked_records([tmp_path], expect)
+    with pytest.raises(InputError, match="is not <org>/<model>"):
+        proposal.checked_records([tmp_path], proposal.Expectation("../x", None))
