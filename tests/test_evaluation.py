@@ -210,3 +210,49 @@ def test_think_on_with_likelihood_tasks_is_refused_up_front(tmp_path: Path, tiny
     with pytest.raises(InputError, match="think_on mode needs generative tasks, but demo_ko_facts"):
         evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), print)
     assert not sub.runs_dir.exists()
+
+
+def test_local_completions_backend_matches_the_hf_backend(tmp_path: Path, tiny_model: Path) -> None:
+    from .openai_server import completions_server
+
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    suite = load_suite("demo")
+    local = evaluate_submission(sub, suite, RunOptions(device="cpu", limit=5, measure_cost=False), print)
+    with completions_server(sub.folder / "model") as url:
+        remote = evaluate_submission(
+            sub,
+            suite,
+            RunOptions(device="cpu", limit=5, backend="local-completions", base_url=url, batch_size=1),
+            print,
+        )
+    assert remote.status == "succeeded", remote.error
+    assert remote.settings.backend == "local-completions"
+    assert remote.measured.serving == []  # a remote server's cost is not ours to measure
+    assert [s.value for s in remote.scores] == pytest.approx([s.value for s in local.scores])
+
+
+def test_killed_run_resumes_from_the_response_cache(tmp_path: Path, tiny_model: Path) -> None:
+    import sqlite3
+
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    suite = load_suite("demo")
+    cache = tmp_path / "cache"
+
+    def interrupt(line: str) -> None:
+        if "[2/4]" in line:
+            raise KeyboardInterrupt
+
+    options = RunOptions(device="cpu", limit=4, cache_dir=cache, measure_cost=False)
+    with pytest.raises(KeyboardInterrupt):
+        evaluate_submission(sub, suite, options, interrupt)
+    assert not sub.runs_dir.exists()  # no half-written record
+    (db,) = cache.glob("*.db")
+    with sqlite3.connect(db) as conn:
+        cached = conn.execute("SELECT COUNT(*) FROM unnamed").fetchone()[0]
+    assert cached > 0  # the responses of the finished tasks survived the kill
+    resumed = evaluate_submission(sub, suite, options, lambda _: None)
+    fresh = evaluate_submission(
+        sub, suite, RunOptions(device="cpu", limit=4, measure_cost=False, force=True), lambda _: None
+    )
+    assert resumed.status == "succeeded"
+    assert [s.value for s in resumed.scores] == [s.value for s in fresh.scores]

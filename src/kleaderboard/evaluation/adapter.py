@@ -194,7 +194,7 @@ def load_model(backend: str, model_args: dict[str, Any], batch_size: int | str, 
             "or more GPUs (vllm backend with --tensor-parallel)"
         ) from exc
     except ImportError as exc:
-        raise EvaluationError(f"backend '{backend}' is not installed here ({exc.name})") from exc
+        raise EvaluationError(f"backend '{backend}' is not installed here: {exc}") from exc
     except (OSError, ValueError) as exc:
         raise EvaluationError(f"the model could not be loaded: {exc}") from exc
 

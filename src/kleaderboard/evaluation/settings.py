@@ -174,7 +174,7 @@ def cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings)
     key = json.dumps(
         [identity.source, identity.revision, identity.file_hashes, settings.backend, settings.dtype]
     )
-    return options.cache_dir / hashlib.sha256(key.encode()).hexdigest()[:24]
+    return options.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
 
 
 def choose_mode(sub: Submission, options: RunOptions) -> str:
