@@ -41,6 +41,17 @@ def make_local_submission(root: Path, model_dir: Path) -> Path:
     return folder / "submission.yaml"
 
 
+def with_modes(path: Path, modes: str) -> Path:
+    """Declare chat modes (with the chat template and a think-end token) in a test manifest."""
+    text = path.read_text(encoding="utf-8").replace(
+        "  architecture: 1-layer Llama\n",
+        f"  architecture: 1-layer Llama\n  modes: [{modes}]\n  chat_template: true\n"
+        "  think_end_token: </think>\n",
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_run_writes_a_complete_record(tmp_path: Path, tiny_model: Path) -> None:
     sub = load_submission(make_local_submission(tmp_path, tiny_model))
     suite = load_suite("demo")
@@ -163,14 +174,7 @@ def test_cost_figures_are_measured_and_labelled_cpu(tmp_path: Path, tiny_model: 
 def test_think_modes_use_the_chat_template_with_thinking_switched(
     tmp_path: Path, tiny_chat_model: Path
 ) -> None:
-    path = make_local_submission(tmp_path, tiny_chat_model)
-    text = path.read_text(encoding="utf-8").replace(
-        "  architecture: 1-layer Llama\n",
-        "  architecture: 1-layer Llama\n  modes: [think_on, think_off]\n  chat_template: true\n"
-        "  think_end_token: </think>\n",
-    )
-    path.write_text(text, encoding="utf-8")
-    sub = load_submission(path)
+    sub = load_submission(with_modes(make_local_submission(tmp_path, tiny_chat_model), "think_on, think_off"))
     demo = load_suite("demo")
     # thinking models answer in text: only the generative task can run with thinking on
     suite = demo.model_copy(update={"tasks": demo.tasks[3:], "categories": demo.categories[3:]})
@@ -199,14 +203,7 @@ def test_undeclared_mode_is_refused(tmp_path: Path, tiny_model: Path) -> None:
 def test_think_on_with_likelihood_tasks_is_refused_up_front(tmp_path: Path, tiny_chat_model: Path) -> None:
     from kleaderboard.errors import InputError
 
-    path = make_local_submission(tmp_path, tiny_chat_model)
-    text = path.read_text(encoding="utf-8").replace(
-        "  architecture: 1-layer Llama\n",
-        "  architecture: 1-layer Llama\n  modes: [think_on]\n  chat_template: true\n"
-        "  think_end_token: </think>\n",
-    )
-    path.write_text(text, encoding="utf-8")
-    sub = load_submission(path)
+    sub = load_submission(with_modes(make_local_submission(tmp_path, tiny_chat_model), "think_on"))
     with pytest.raises(InputError, match="think_on mode needs generative tasks, but demo_ko_facts"):
         evaluate_submission(sub, load_suite("demo"), RunOptions(device="cpu", limit=2), print)
     assert not sub.runs_dir.exists()

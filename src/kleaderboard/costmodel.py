@@ -19,28 +19,15 @@ clear ``UnsupportedConfig`` rather than a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from .records import StructuralCostRecord
 
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "fp8": 1}
 
 
 class UnsupportedConfig(ValueError):
     """The config lacks a field the cost formulas need."""
-
-
-@dataclass(frozen=True)
-class StructuralCost:
-    """Per-token cost of an architecture, by design (not measured)."""
-
-    attention: str  # "mha", "gqa", "mqa" or "mla"
-    layers: int
-    total_parameters: int
-    active_parameters: int
-    kv_cache_bytes_per_token: int
-    flops_per_token: int
-    context: int
-    dtype: str
 
 
 def _get(config: dict[str, Any], *names: str) -> int:
@@ -107,7 +94,9 @@ def _attention_kind(config: dict[str, Any], heads: int) -> str:
     return "mha" if kv_heads == heads else ("mqa" if kv_heads == 1 else "gqa")
 
 
-def structural_cost(config: dict[str, Any], dtype: str = "bfloat16", context: int = 4096) -> StructuralCost:
+def structural_cost(
+    config: dict[str, Any], dtype: str = "bfloat16", context: int = 4096
+) -> StructuralCostRecord:
     """Parameters, KV-cache bytes and FLOPs per token of a Hugging Face config.json."""
     hidden = _get(config, "hidden_size")
     layers = _get(config, "num_hidden_layers")
@@ -126,7 +115,7 @@ def structural_cost(config: dict[str, Any], dtype: str = "bfloat16", context: in
     matmul_params = active - vocab * hidden  # the input embedding is a lookup, not a matmul
     flops = 2 * matmul_params + 4 * layers * context * heads * head_dim
     width = DTYPE_BYTES[dtype]
-    return StructuralCost(
+    return StructuralCostRecord(
         attention=_attention_kind(config, heads),
         layers=layers,
         total_parameters=total,

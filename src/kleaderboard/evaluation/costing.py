@@ -22,10 +22,9 @@ from .serving import Workload, measure_hf, measure_vllm
 def structural(config: dict[str, Any], dtype: str, context: int) -> StructuralCostRecord | None:
     """Structural cost of a config, or None when the architecture is not covered."""
     try:
-        cost = structural_cost(config, dtype=dtype, context=context)
+        return structural_cost(config, dtype=dtype, context=context)
     except UnsupportedConfig:
         return None
-    return StructuralCostRecord(**cost.__dict__)
 
 
 def _money(points: list[ServingPoint], device: str) -> ServingCost:

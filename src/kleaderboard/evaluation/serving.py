@@ -16,6 +16,7 @@ produced the figures (CPU figures are labelled as such on the site).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,46 +38,27 @@ def _prompts(vocab_size: int, special: int, count: int, length: int, seed: int):
     return torch.randint(special, vocab_size, (count, length), generator=generator)
 
 
-def _generate(model: Any, ids: Any, new_tokens: int) -> float:
+def _timed_hf(model: Any) -> Callable[[Any, int], float]:
     import torch
 
-    start = time.perf_counter()
-    with torch.no_grad():
-        model.generate(
-            input_ids=ids,
-            attention_mask=torch.ones_like(ids),
-            max_new_tokens=new_tokens,
-            min_new_tokens=new_tokens,
-            do_sample=False,
-            pad_token_id=model.config.pad_token_id or 0,
-        )
-    return time.perf_counter() - start
-
-
-def measure_hf(model: Any, vocab_size: int, special_tokens: int, workload: Workload) -> list[ServingPoint]:
-    """Time the workload on a transformers model; one ServingPoint per concurrency level."""
-    points = []
-    for concurrency in workload.concurrency:
-        ids = _prompts(vocab_size, special_tokens, concurrency, workload.input_tokens, workload.seed)
+    def run(ids: Any, new_tokens: int) -> float:
         ids = ids.to(model.device)
-        _generate(model, ids[:1, :8], 1)  # warm-up: kernels, allocator
-        ttft = _generate(model, ids, 1)
-        wall = _generate(model, ids, workload.output_tokens)
-        points.append(
-            ServingPoint(
-                concurrency=concurrency,
-                input_tokens=workload.input_tokens,
-                output_tokens=workload.output_tokens,
-                ttft_seconds=round(ttft, 6),
-                output_tokens_per_second=round(concurrency * workload.output_tokens / wall, 3),
-                wall_seconds=round(wall, 6),
+        start = time.perf_counter()
+        with torch.no_grad():
+            model.generate(
+                input_ids=ids,
+                attention_mask=torch.ones_like(ids),
+                max_new_tokens=new_tokens,
+                min_new_tokens=new_tokens,
+                do_sample=False,
+                pad_token_id=model.config.pad_token_id or 0,
             )
-        )
-    return points
+        return time.perf_counter() - start
+
+    return run
 
 
-def measure_vllm(llm: Any, vocab_size: int, special_tokens: int, workload: Workload) -> list[ServingPoint]:
-    """Time the workload on a vllm.LLM: all requests of a level submitted at once."""
+def _timed_vllm(llm: Any) -> Callable[[Any, int], float]:
     from vllm import SamplingParams
     from vllm.inputs import TokensPrompt
 
@@ -87,10 +69,16 @@ def measure_vllm(llm: Any, vocab_size: int, special_tokens: int, workload: Workl
         llm.generate(prompts, params, use_tqdm=False)
         return time.perf_counter() - start
 
+    return run
+
+
+def _measure(
+    run: Callable[[Any, int], float], vocab_size: int, special: int, workload: Workload
+) -> list[ServingPoint]:
     points = []
     for concurrency in workload.concurrency:
-        ids = _prompts(vocab_size, special_tokens, concurrency, workload.input_tokens, workload.seed)
-        run(ids[:1, :8], 1)  # warm-up
+        ids = _prompts(vocab_size, special, concurrency, workload.input_tokens, workload.seed)
+        run(ids[:1, :8], 1)  # warm-up: kernels, allocator
         ttft = run(ids, 1)
         wall = run(ids, workload.output_tokens)
         points.append(
@@ -104,3 +92,13 @@ def measure_vllm(llm: Any, vocab_size: int, special_tokens: int, workload: Workl
             )
         )
     return points
+
+
+def measure_hf(model: Any, vocab_size: int, special_tokens: int, workload: Workload) -> list[ServingPoint]:
+    """Time the workload on a transformers model; one ServingPoint per concurrency level."""
+    return _measure(_timed_hf(model), vocab_size, special_tokens, workload)
+
+
+def measure_vllm(llm: Any, vocab_size: int, special_tokens: int, workload: Workload) -> list[ServingPoint]:
+    """Time the workload on a vllm.LLM: all requests of a level submitted at once."""
+    return _measure(_timed_vllm(llm), vocab_size, special_tokens, workload)
