@@ -212,8 +212,12 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; every command's help ends with an example."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; every command's help ends with an example.
+
+    ``only``: add the arguments of that command alone, so that running one command
+    does not import the modules of all the others.
+    """
     parser = argparse.ArgumentParser(
         prog="kleaderboard", description="Korean sovereign-AI leaderboard: submissions, runs, site."
     )
@@ -226,13 +230,16 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=f"example:\n  {example}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        _add_arguments(name, sub)
+        if only is None or only == name:
+            _add_arguments(name, sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; maps our errors to exit codes."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
         if args.command in DELEGATED:
             return _delegate(args.command).run_command(args)
