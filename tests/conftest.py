@@ -32,6 +32,32 @@ def offline_hub(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["HF_HOME"] = str(cache / "hf")
     os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
     os.environ["LM_HARNESS_CACHE_PATH"] = str(cache / "lm_eval")
+    os.environ["NLTK_DATA"] = str(_offline_punkt(cache / "nltk_data"))
+
+
+PUNKT_TEXT = (
+    "This is a sentence. Dr. Kim went home at 5 p.m. and slept. It was late! Was it? "
+    "Yes. Mr. Park said so, e.g. in the report. The U.S. team agreed. "
+) * 30
+
+
+def _offline_punkt(root: Path) -> Path:
+    """NLTK's punkt_tab sentence model, trained here: IFEval's checks need it and the
+    tests may not download it (production runners fetch the published one once)."""
+    try:
+        from nltk.tokenize.punkt import PunktTrainer, save_punkt_params
+    except ImportError:  # no eval extra: nothing here needs NLTK
+        return root
+    import nltk
+
+    if str(root) not in nltk.data.path:
+        nltk.data.path.insert(0, str(root))
+    target = root / "tokenizers" / "punkt_tab" / "english"
+    target.mkdir(parents=True, exist_ok=True)
+    trainer = PunktTrainer()
+    trainer.train(PUNKT_TEXT, finalize=True)
+    save_punkt_params(trainer.get_params(), dir=str(target))
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ TEMPLATES: dict[tuple[str, str | None], str] = {
     ("allenai/ai2_arc", None): "arc",
     ("Rowan/hellaswag", None): "hellaswag",
     ("openai/gsm8k", None): "gsm8k",
+    ("google/IFEval", None): "ifeval",
 }
 
 # The text column that padding varies to make extra few-shot rows distinct.
@@ -55,6 +56,7 @@ VARIED_FIELD: dict[str, str] = {
     "arc": "question",
     "hellaswag": "ctx_a",
     "gsm8k": "question",
+    "ifeval": "prompt",
 }
 
 SPLIT_KEYS = ("test_split", "validation_split", "training_split", "fewshot_split")
