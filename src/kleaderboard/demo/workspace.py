@@ -53,7 +53,7 @@ DEMO_MODELS = (
         "hanbit-tiny-m",
         "Hanbit Lab (demo)",
         "Hanbit Tiny M",
-        TrainSpec(hidden_size=128, layers=2, heads=4, steps=600, seed=1),
+        TrainSpec(hidden_size=128, layers=2, heads=4, steps=300, seed=1),
     ),
     DemoModel(
         "saebyeok-ai",
@@ -159,6 +159,7 @@ def run_demo(workspace: Path, progress: Progress = print) -> Path:
     from ..evaluation import require_eval_extra
 
     require_eval_extra()
+    workspace = workspace.resolve()  # mkdocs resolves relative paths against mkdocs.yml's folder
     workspace.mkdir(parents=True, exist_ok=True)
     offline_environment(workspace)
     from ..evaluation.runner import RunOptions, evaluate_submission

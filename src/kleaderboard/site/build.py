@@ -50,8 +50,10 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool = T
     """Build the MkDocs site of config_file (into site_dir if given); return the site folder.
 
     Raises SiteBuildError with MkDocs' messages when the configuration is invalid, a
-    plugin fails, or (with strict) anything logs a warning.
+    plugin fails, or (with strict) anything logs a warning. A relative site_dir is taken
+    from the current folder (MkDocs would take it from the config file's folder).
     """
+    site_dir = site_dir.resolve() if site_dir else None
     with _collect_mkdocs_messages() as collector:
         try:
             config = load_config(
