@@ -193,3 +193,66 @@ def test_site_works_from_the_file_system(page, site):
     assert page.url.endswith("/models/gamma/pending-model.html")
     assert "awaiting evaluation (revision pending)" in page.locator("article").inner_text()
     assert _search(page, "methodology") >= 1  # the search worker runs through the local shim
+
+
+# Every run of Hangul syllables in the leaderboard's cells, with the line boxes it spans.
+SPLIT_KOREAN_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('#leaderboard th, #leaderboard td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[\\uac00-\\ud7a3]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_korean_words_in_the_table_never_break_inside(page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(base_url + "index.html")
+    page.wait_for_load_state("networkidle")
+    header = page.locator("#leaderboard thead tr:last-child th").first
+    assert header.evaluate("th => getComputedStyle(th).wordBreak") == "keep-all"
+    assert page.evaluate(SPLIT_KOREAN_WORDS) == []
+
+
+def test_cost_columns_sort_numerically_with_missing_values_last(page, base_url):
+    page.goto(base_url + "index.html")
+    throughput = _header(page, "Output tokens/s")
+    throughput.locator("button").click()  # descending first: fastest on top
+    assert throughput.get_attribute("aria-sort") == "descending"
+    assert _rows(page)[:2] == ["alpha-lab/hangul-7b", "beta-ai/beta-moe"]  # 155.3 before 4.51 (CPU)
+    price = _header(page, "$ / 1M")
+    price.locator("button").click()  # ascending first: cheapest on top
+    assert price.get_attribute("aria-sort") == "ascending"
+    assert _rows(page)[0] == "alpha-lab/hangul-7b"  # the only run with a GPU price; the rest are empty
+
+
+def test_maintainers_entry_is_marked_on_the_leaderboard_and_its_page(page, base_url):
+    page.goto(base_url + "index.html")
+    row = page.locator('#leaderboard tr[data-model="gamma/pending-model"]')
+    assert row.locator(".kl-tag--maintainers").is_visible()
+    assert page.locator('#leaderboard tr[data-model="alpha-lab/hangul-7b"] .kl-tag--maintainers').count() == 0
+    row.get_by_role("link", name="Gamma-1B").click()
+    page.wait_for_url("**/models/gamma/pending-model.html")
+    note = page.locator(".kl-entered-by")
+    note.wait_for()  # visible
+    assert "entered by maintainers from public sources" in note.inner_text()
+    assert note.locator("a").count() == 2  # the two sources, as links
+
+
+def test_model_page_shows_cost_figures(page, base_url):
+    page.goto(base_url + "models/alpha-lab/hangul-7b.html")
+    serving = page.locator("table.kl-serving")
+    serving.wait_for()  # visible
+    assert serving.locator("tbody tr").count() == 2
+    cost = page.locator("article").inner_text()
+    assert "US$5.36" in cost and "128 KiB" in cost and "1,819.9 Wh" in cost

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kleaderboard.leaderboard import Entry, Leaderboard, build_leaderboard
+from kleaderboard.manifest import Mode
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring import Estimate
 from kleaderboard.site import charts, pages
@@ -188,14 +189,14 @@ def test_render_pages_lists_every_page(board, rendered):
 
 
 def test_leaderboard_rows_ranked_first_unscored_last(rendered):
-    rows = re.findall(r'<tr data-model="([^"]+)">', rendered["index.md"])
+    rows = re.findall(r'<tr data-model="([^"]+)"', rendered["index.md"])
     assert rows[:2] == ["alpha-lab/hangul-7b", HOSTILE]
     assert set(rows[2:]) == {"delta/broken-log", "gamma/pending-model"}
 
 
 def test_leaderboard_has_numeric_sort_keys_and_empty_keys_for_missing(rendered):
     html = to_html(rendered["index.md"])
-    row = re.search(r'<tr data-model="gamma/pending-model">(.*?)</tr>', html, re.S)[1]
+    row = re.search(r'<tr data-model="gamma/pending-model"[^>]*>(.*?)</tr>', html, re.S)[1]
     assert 'data-sort=""' in row
     alpha = re.search(r'<tr data-model="alpha-lab/hangul-7b">(.*?)</tr>', html, re.S)[1]
     assert 'data-sort="64.250000"' in alpha
@@ -396,3 +397,163 @@ def test_run_record_without_its_file_is_serialised(board, tmp_path):
     )
     assert item.path is None
     assert RunRecord.model_validate_json(item.content or "") == alpha.run
+
+
+# --- maintainers' entries -----------------------------------------------------------------
+
+MAINTAINERS = "gamma/pending-model"
+
+
+def row_html(html: str, submission_id: str) -> str:
+    """The cells of one leaderboard row."""
+    return re.search(rf'<tr data-model="{re.escape(submission_id)}"[^>]*>(.*?)</tr>', html, re.S)[1]
+
+
+def test_maintainers_entry_page_says_who_entered_it_and_links_the_sources(rendered, board):
+    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
+    assert "공개 자료로 운영진이 입력" in html and "entered by maintainers from public sources" in html
+    for source in entry(board, MAINTAINERS).submission.manifest.sources:
+        assert f'<a href="{source}" rel="nofollow noopener">' in html
+    # the declared badge and the legend say where declared values come from
+    assert "taken by maintainers from the public sources listed" in html
+    assert "written by the team" not in html
+
+
+def test_team_entry_page_does_not_look_like_a_maintainers_entry(rendered):
+    html = to_html(rendered["models/alpha-lab/hangul-7b.md"])
+    assert "entered by maintainers" not in html
+    assert "maintainers' entry" not in html
+    assert "written by the team in submission.yaml" in html  # the declared badge's tooltip
+
+
+def test_leaderboard_marks_maintainers_rows(rendered):
+    html = to_html(rendered["index.md"])
+    gamma = re.search(rf'<tr data-model="{MAINTAINERS}"[^>]*>', html)[0]
+    assert 'data-entered-by="maintainers"' in gamma
+    assert "maintainers' entry" in row_html(html, MAINTAINERS)
+    for team_entry in ("alpha-lab/hangul-7b", HOSTILE, "delta/broken-log"):
+        assert "maintainers' entry" not in row_html(html, team_entry)
+    assert "by the team, or from public sources" in html  # the declared group's header
+
+
+def test_by_maintainers_follows_entered_by(board):
+    assert pages.by_maintainers(entry(board, MAINTAINERS).submission.manifest)
+    assert not pages.by_maintainers(entry(board, "alpha-lab/hangul-7b").submission.manifest)
+
+
+# --- parameters, licence, precision -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (102_600_000_000, "102.6B"),
+        (20_730_000_000, "20.73B"),
+        (2_000_000_000_000, "2T"),
+        (19_700_000_000_000, "19.7T"),
+        (1_234_567_890, "≈1.23B"),
+        (7_241_732_096, "≈7.24B"),
+        (13_015_864_320, "≈13.0B"),
+        (999, "999"),
+    ],
+)
+def test_format_params_is_exact_or_marked_rounded(count, text):
+    assert pages.format_params(count) == text
+
+
+@given(count=st.integers(min_value=1, max_value=10**16))
+def test_a_short_count_without_the_rounded_mark_is_exact(count):
+    text = pages.format_params(count)
+    if not text.startswith("≈"):
+        number, suffix = re.fullmatch(r"([\d.,]+)([KMBT]?)", text).groups()
+        scale = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}[suffix]
+        whole, _, decimals = number.replace(",", "").partition(".")
+        assert (int(whole) * 10 ** len(decimals) + int(decimals or 0)) * scale == count * 10 ** len(decimals)
+
+
+def test_leaderboard_params_never_copy_total_into_active(rendered):
+    html = to_html(rendered["index.md"])
+    assert re.search(r'title="7,800,000,000">7.8B</span> / —', row_html(html, "alpha-lab/hangul-7b"))
+    assert re.search(r">30B</span> / <span[^>]*>3B</span>", row_html(html, HOSTILE))
+    assert 'title="1,234,567,890">≈1.23B</span> / —' in row_html(html, MAINTAINERS)
+
+
+def test_model_page_gives_exact_declared_parameters(rendered):
+    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
+    assert "1,234,567,890 <small>(≈1.23B)</small>" in html
+    assert re.search(r"활성 <span lang=\"en\">active</span> — <small>밝히지 않음", html)
+
+
+def test_noassertion_licence_reads_not_stated(rendered, board):
+    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
+    licence = re.search(r"Licence</span>.*?<dd>(.*?)</dd>", html, re.S)[1]
+    assert licence.startswith('밝히지 않음 <span lang="en">not stated</span>')
+    assert not pages.licence_stated(entry(board, MAINTAINERS).submission.manifest)
+    assert pages.licence_stated(entry(board, "alpha-lab/hangul-7b").submission.manifest)
+
+
+def test_precision_left_at_the_default_is_not_shown_as_declared(rendered, board):
+    gamma = to_html(rendered[f"models/{MAINTAINERS}.md"])
+    precision = re.search(r"Precision</span>.*?<dd>(.*?)</dd>", gamma, re.S)[1]
+    assert "not stated" in precision and "default used for evaluation" in precision
+    alpha = to_html(rendered["models/alpha-lab/hangul-7b.md"])  # precision: bfloat16 in the file
+    assert re.search(r"Precision</span>.*?<dd>bfloat16</dd>", alpha, re.S)
+    assert not pages.precision_declared(entry(board, MAINTAINERS).submission.manifest)
+    assert pages.precision_declared(entry(board, "alpha-lab/hangul-7b").submission.manifest)
+
+
+# --- group headers and unevaluated models -------------------------------------------------
+
+
+def test_group_headers_span_only_the_columns_they_describe(rendered, board):
+    html = to_html(rendered["index.md"])
+    groups = re.search(r'<tr class="kl-groups">(.*?)</tr>', html, re.S)[1]
+    cells = re.findall(r"<th[^>]*colspan=\"(\d+)\"[^>]*>(.*?)</th>", groups, re.S)
+    assert [int(span) for span, _ in cells] == [4, 3 + len(board.suite.categories), 3]
+    assert cells[0][1] == ""  # rank, model, team, status: no badge over them
+    header = re.search(r"<thead>.*?</thead>", html, re.S)[0]
+    columns = re.findall(r"<th scope=\"col\"", header)
+    assert len(columns) == sum(int(span) for span, _ in cells)
+
+
+def test_unevaluated_model_shows_one_awaiting_line_not_every_task(rendered):
+    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
+    scores = re.search(r"Measured scores</span>.*?</h3>(.*?)</div>", html, re.S)[1]
+    assert "awaiting evaluation (revision pending)" in scores
+    assert "no result" not in html
+    assert "<table" not in scores
+
+
+# --- modes --------------------------------------------------------------------------------
+
+
+def test_mode_is_shown_on_the_leaderboard_and_the_model_page(rendered):
+    html = to_html(rendered["index.md"])
+    for submission_id in ("alpha-lab/hangul-7b", HOSTILE, MAINTAINERS):
+        assert "mode</span> <code>base</code>" in row_html(html, submission_id)
+    page = to_html(rendered["models/alpha-lab/hangul-7b.md"])
+    assert "mode</span> <code>base</code>" in page
+    assert '<code>base</code> <small>(순위 <span lang="en">ranked</span>)</small>' in page
+
+
+def test_entry_mode_is_the_runs_mode_else_the_first_declared(board):
+    alpha = entry(board, "alpha-lab/hangul-7b")
+    assert pages.entry_mode(alpha) == "base"
+    gamma = entry(board, MAINTAINERS)
+    manifest = gamma.submission.manifest
+    model = manifest.model.model_copy(
+        update={"modes": [Mode.think_off, Mode.instruct], "chat_template": True}
+    )
+    changed = dataclasses.replace(
+        gamma,
+        submission=dataclasses.replace(
+            gamma.submission, manifest=manifest.model_copy(update={"model": model})
+        ),
+    )
+    assert pages.entry_mode(changed) == "think_off"
+
+
+def test_leaderboard_explains_the_maintainers_tag_only_when_it_is_used(board):
+    without = Leaderboard(board.suite, tuple(e for e in board.entries if e.id != MAINTAINERS))
+    assert "maintainers' entry" not in pages.leaderboard_page(without, pages.Links(False))
+    assert "maintainers' entry" in pages.leaderboard_page(board, pages.Links(False))

@@ -8,12 +8,16 @@ as a fallback when an SVG is viewed on its own:
   and a marked zero line (zero is chance level);
 * :func:`line_chart` — loss curves, optionally with a logarithmic x axis.
 
-Every text that reaches the SVG is escaped here; callers may pass any string.
+Every text that reaches the SVG is escaped here, and characters XML forbids are dropped;
+callers may pass any string. Any finite numbers draw: degenerate ranges are widened.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,40 +58,101 @@ class Axis:
 
 
 def nice_step(span: float, count: int) -> float:
-    """A 1-2-5 step that splits span into about count intervals."""
+    """A 1-2-5 step that splits span (> 0) into about count intervals."""
     raw = span / max(count, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
+    magnitude = 10.0 ** math.floor(math.log10(raw))
     ratio = raw / magnitude
     factor = 1 if ratio <= 1.5 else 2 if ratio <= 3 else 5 if ratio <= 7 else 10
     return factor * magnitude
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering [low, high] (about count intervals)."""
+# A range narrower than this share of its values is widened: below it, tick values
+# collide in floating point (a constant series, or losses within 1e-10 of each other).
+_RELATIVE_SPAN = 1e-9
+_SMALLEST_SPAN = 1e-290  # and never narrower than this (all values near zero)
+_LARGEST = sys.float_info.max
+_LOWEST_POWER, _HIGHEST_POWER = -307, 308  # 10.0**k stays a normal float
+
+
+def widen(low: float, high: float) -> tuple[float, float]:
+    """[low, high] made wide enough to draw: an empty range gets ±10 % around its value
+    (±1 around zero), a very narrow one a relative epsilon around its middle."""
     if high <= low:
-        high = low + 1.0
+        pad = abs(low) * 0.1 or 1.0
+        return _finite(low - pad), _finite(high + pad)
+    least = max(max(abs(low), abs(high)) * _RELATIVE_SPAN, _SMALLEST_SPAN)
+    if high - low >= least:
+        return low, high
+    middle = low / 2 + high / 2
+    return _finite(middle - least / 2), _finite(middle + least / 2)
+
+
+def _finite(value: float) -> float:
+    return max(-_LARGEST, min(_LARGEST, value))
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (about count intervals), at least two of them.
+
+    Ticks are whole multiples of the step, cleaned of float noise relative to the step,
+    so they stay distinct however small or close the values are.
+    """
+    low, high = widen(low, high)
+    if not math.isfinite(high - low):
+        return [low, high]  # the span itself overflows: the plain range still draws
     step = nice_step(high - low, count)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value < high + step * 0.5:
-        ticks.append(round(value, 10))
-        value += step
+    k = math.floor(low / step)
+    ticks = [_clean(k * step, step)]
+    while ticks[-1] < high - abs(high) * 1e-12 and len(ticks) <= 4 * count + 8:
+        k += 1
+        ticks.append(_clean(k * step, step))
+    if len(ticks) < 2 or len(set(ticks)) < len(ticks) or not all(map(math.isfinite, ticks)):
+        return [low, high]  # past float range or precision: the plain range still draws
     return ticks
 
 
+def _clean(value: float, step: float) -> float:
+    """value without float noise: rounded to a few digits below the step's own."""
+    if not math.isfinite(value):
+        return value
+    return float(f"{value:.{_significant_digits(value, step)}g}")
+
+
+def _significant_digits(value: float, step: float) -> int:
+    """How many significant digits tell value apart from its neighbours one step away."""
+    if value == 0 or not math.isfinite(step) or step <= 0:
+        return 1
+    return max(1, min(17, math.floor(math.log10(abs(value))) - math.floor(math.log10(step)) + 2))
+
+
+def tick_labels(ticks: Sequence[float], short: Callable[[float], str]) -> list[str]:
+    """Labels for ticks: the short form where it tells them apart, else as many digits as needed."""
+    labels = [short(t) for t in ticks]
+    if len(set(labels)) == len(labels) or len(ticks) < 2:
+        return labels
+    step = min(abs(b - a) for a, b in itertools.pairwise(ticks)) or 1.0
+    return [f"{t:.{_significant_digits(t, step)}g}" for t in ticks]
+
+
 def log_ticks(low: float, high: float) -> list[float]:
-    """Powers of ten covering [low, high] (both > 0)."""
-    first = math.floor(math.log10(low))
-    last = math.ceil(math.log10(high))
-    return [10.0**k for k in range(first, max(last, first + 1) + 1)]
+    """Powers of ten covering [low, high] (both > 0), at most about a dozen, all normal floats."""
+    first = min(max(math.floor(math.log10(low)), _LOWEST_POWER), _HIGHEST_POWER - 1)
+    last = min(max(math.ceil(math.log10(high)), first + 1), _HIGHEST_POWER)
+    stride = next(s for s in (1, 2, 5, 10, 20, 50, 100) if (last - first) / s <= 12)
+    first = max(math.floor(first / stride) * stride, _LOWEST_POWER)
+    last = min(math.ceil(last / stride) * stride, _HIGHEST_POWER)
+    powers = list(range(first, last + 1, stride))
+    if powers[-1] != last:
+        powers.append(last)
+    return [10.0**k for k in powers]
 
 
 def format_count(value: float) -> str:
-    """Short form of a large number: 1.2K, 3.4M, 2B, 1.5T."""
+    """Short form of a large number: 1.2K, 3.4M, 2B, 1.5T (45,000T past a thousand T)."""
     for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= limit:
-            return f"{value / limit:.3g}{suffix}"
+            scaled = value / limit
+            return f"{scaled:,.0f}{suffix}" if abs(scaled) >= 1000 else f"{scaled:.3g}{suffix}"
     return f"{value:.3g}"
 
 
@@ -169,9 +234,9 @@ def _bar_row(bar: Bar, top: float, x: Callable[[float], float]) -> list[str]:
     middle = top + _BAR_ROW_H / 2
     parts = [
         f'<text class="kl-chart__label" x="{_BAR_LABEL_W - 10}" y="{middle - 2:.1f}" '
-        f'text-anchor="end" font-size="14">{escape(bar.label)}</text>'
+        f'text-anchor="end" font-size="14">{_text(bar.label)}</text>'
         f'<text class="kl-chart__sublabel" x="{_BAR_LABEL_W - 10}" y="{middle + 12:.1f}" '
-        f'text-anchor="end" font-size="12">{escape(bar.sublabel)}</text>'
+        f'text-anchor="end" font-size="12">{_text(bar.sublabel)}</text>'
     ]
     value_x = WIDTH - _BAR_VALUE_W + 8
     if bar.value is None:
@@ -189,7 +254,7 @@ def _bar_row(bar: Bar, top: float, x: Callable[[float], float]) -> list[str]:
         parts.append(_whisker(x(bar.value - bar.stderr), x(bar.value + bar.stderr), middle))
     parts.append(
         f'<text class="kl-chart__value" x="{value_x}" y="{middle + 4:.1f}" '
-        f'font-size="14">{escape(_estimate_text(bar))}</text>'
+        f'font-size="14">{_text(_estimate_text(bar))}</text>'
     )
     return parts
 
@@ -223,7 +288,11 @@ class _Scale:
             value, low, high = math.log10(value), math.log10(self.low), math.log10(self.high)
         else:
             low, high = self.low, self.high
-        return self.start + (value - low) / (high - low) * (self.end - self.start)
+        # Halves: high - low of two huge floats could overflow; halving a float is exact.
+        span = high / 2 - low / 2
+        share = (value / 2 - low / 2) / span if span > 0 else 0.5
+        share = min(max(share, -0.05), 1.05)  # a value past the axis stays beside the plot
+        return self.start + share * (self.end - self.start)
 
 
 def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: str) -> Markup:
@@ -239,8 +308,10 @@ def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: s
     sx = _Scale(x_ticks[0], x_ticks[-1], _MARGIN_L, WIDTH - _MARGIN_R, x_axis.log)
     sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
     parts = [_svg_open(_LINE_H, title, _series_description(drawn))]
-    parts += _x_axis(x_ticks, sx, sy, x_axis.label)
-    parts += _y_axis(y_ticks, sx, sy, y_axis.label)
+    x_labels = tick_labels(x_ticks, format_count)
+    y_labels = tick_labels(y_ticks, lambda tick: f"{tick:g}")
+    parts += _x_axis(list(zip(x_ticks, x_labels, strict=True)), sx, sy, x_axis.label)
+    parts += _y_axis(list(zip(y_ticks, y_labels, strict=True)), sx, sy, y_axis.label)
     parts += [_polyline(s, sx, sy) for s in drawn]
     parts += _legend(drawn)
     parts.append("</svg>")
@@ -261,44 +332,50 @@ def _series_description(series: Sequence[Series]) -> str:
     )
 
 
-def _x_axis(ticks: list[float], sx: _Scale, sy: _Scale, label: str) -> list[str]:
+def _x_axis(ticks: list[tuple[float, str]], sx: _Scale, sy: _Scale, label: str) -> list[str]:
     bottom = sy.start
     parts = []
-    for tick in ticks:
+    for tick, text in ticks:
         parts.append(
             f'<line class="kl-chart__grid" x1="{sx(tick):.1f}" x2="{sx(tick):.1f}" '
             f'y1="{_MARGIN_T}" y2="{bottom:.1f}" stroke="#999" stroke-width="0.5"/>'
             f'<text class="kl-chart__tick" x="{sx(tick):.1f}" y="{bottom + 16:.1f}" '
-            f'text-anchor="middle" font-size="12">{escape(format_count(tick))}</text>'
+            f'text-anchor="middle" font-size="12">{_text(text)}</text>'
         )
     parts.append(
         f'<text class="kl-chart__axis-label" x="{(sx.start + sx.end) / 2:.1f}" '
-        f'y="{_LINE_H - 8}" text-anchor="middle" font-size="12">{escape(label)}</text>'
+        f'y="{_LINE_H - 8}" text-anchor="middle" font-size="12">{_text(label)}</text>'
     )
     return parts
 
 
-def _y_axis(ticks: list[float], sx: _Scale, sy: _Scale, label: str) -> list[str]:
+def _y_axis(ticks: list[tuple[float, str]], sx: _Scale, sy: _Scale, label: str) -> list[str]:
     parts = []
-    for tick in ticks:
+    for tick, text in ticks:
         parts.append(
             f'<line class="kl-chart__grid" x1="{sx.start:.1f}" x2="{sx.end:.1f}" '
             f'y1="{sy(tick):.1f}" y2="{sy(tick):.1f}" stroke="#999" stroke-width="0.5"/>'
             f'<text class="kl-chart__tick" x="{sx.start - 6:.1f}" y="{sy(tick) + 4:.1f}" '
-            f'text-anchor="end" font-size="12">{tick:g}</text>'
+            f'text-anchor="end" font-size="12">{_text(text)}</text>'
         )
     parts.append(
         f'<text class="kl-chart__axis-label" x="14" y="{(sy.start + sy.end) / 2:.1f}" '
         f'text-anchor="middle" font-size="12" '
-        f'transform="rotate(-90 14 {(sy.start + sy.end) / 2:.1f})">{escape(label)}</text>'
+        f'transform="rotate(-90 14 {(sy.start + sy.end) / 2:.1f})">{_text(label)}</text>'
     )
     return parts
 
 
 def _polyline(series: Series, sx: _Scale, sy: _Scale) -> str:
+    if len(series.points) == 1:  # a line needs two points: mark the one there is
+        (px, py), css = series.points[0], _text(series.css_class)
+        return (
+            f'<circle class="{css}" cx="{sx(px):.1f}" cy="{sy(py):.1f}" r="3" '
+            f'fill="none" stroke="#3f51b5" stroke-width="1.8"/>'
+        )
     coords = " ".join(f"{sx(px):.1f},{sy(py):.1f}" for px, py in series.points)
     return (
-        f'<polyline class="{escape(series.css_class)}" points="{coords}" '
+        f'<polyline class="{_text(series.css_class)}" points="{coords}" '
         f'fill="none" stroke="#3f51b5" stroke-width="1.8"/>'
     )
 
@@ -308,10 +385,10 @@ def _legend(series: Sequence[Series]) -> list[str]:
     x = WIDTH - _MARGIN_R - sum(40 + 7 * len(item.name) for item in series)
     for item in series:
         parts.append(
-            f'<line class="{escape(item.css_class)}" x1="{x}" x2="{x + 22}" y1="14" y2="14" '
+            f'<line class="{_text(item.css_class)}" x1="{x}" x2="{x + 22}" y1="14" y2="14" '
             f'stroke="#3f51b5" stroke-width="2.5"/>'
             f'<text class="kl-chart__legend" x="{x + 28}" y="18" font-size="12">'
-            f"{escape(item.name)}</text>"
+            f"{_text(item.name)}</text>"
         )
         x += 40 + 7 * len(item.name)
     return parts
@@ -319,10 +396,19 @@ def _legend(series: Sequence[Series]) -> list[str]:
 
 # --- shared ----------------------------------------------------------------------------
 
+# Characters XML 1.0 does not allow (C0 controls but tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF): an SVG holding one is not well-formed, so they are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text(value: object) -> Markup:
+    """Any text as escaped SVG character data."""
+    return escape(_NOT_XML.sub("", str(value)))
+
 
 def _svg_open(height: float, title: str, description: str) -> str:
     return (
         f'<svg class="kl-chart" role="img" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet">'
-        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+        f"<title>{_text(title)}</title><desc>{_text(description)}</desc>"
     )

@@ -26,11 +26,12 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from ..leaderboard import Entry, Leaderboard
-from ..manifest import Relation
+from ..manifest import EnteredBy, Manifest, Relation
+from ..pricing import PRICES_FILE, PriceTable, price_table
 from ..records import RunRecord
 from ..scoring import Estimate
 from ..suites import Suite
-from . import charts
+from . import charts, costs
 
 INDEX_URI = "index.md"
 METHODOLOGY_URI = "methodology.md"
@@ -133,9 +134,29 @@ def format_estimate(est: Estimate | None, digits: int = 1) -> str:
     return f"{est.value:.{digits}f} ± {est.stderr:.{digits}f}"
 
 
+_UNITS = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K"))
+
+
 def format_params(count: int | None) -> str:
-    """Parameter counts the way model cards write them: 7.8B, 236B, 560M."""
-    return "—" if count is None else charts.format_count(count)
+    """Counts the way model cards write them, never rounded in silence.
+
+    Exact with up to two decimals (7.8B, 102.6B, 20.73B, 236B, 560M); a count that needs
+    more digits is marked as rounded (≈7.24B), and the page gives the exact integer
+    beside it or in a tooltip. '—' for None.
+    """
+    if count is None:
+        return "—"
+    for unit, suffix in _UNITS:
+        if abs(count) >= unit:
+            return _compact(count, unit, suffix)
+    return f"{count:,}"
+
+
+def _compact(count: int, unit: int, suffix: str) -> str:
+    for decimals in range(3):
+        if count * 10**decimals % unit == 0:
+            return f"{count / unit:.{decimals}f}{suffix}"
+    return f"≈{count / unit:.{1 if abs(count) >= 10 * unit else 2}f}{suffix}"
 
 
 def format_number(value: float | None, digits: int = 0) -> str:
@@ -163,6 +184,11 @@ def http_url(value: object) -> str | None:
 def sort_value(est: Estimate | None) -> str:
     """The data-sort attribute of an estimate: its value, or empty (sorted last)."""
     return "" if est is None else f"{est.value:.6f}"
+
+
+def sort_number(value: float | None) -> str:
+    """The data-sort attribute of a plain number: its value, or empty (sorted last)."""
+    return "" if value is None else f"{value:.6g}"
 
 
 _DROPPED = frozenset("\u2028\u2029\ufffe\uffff")
@@ -202,7 +228,9 @@ def template_environment() -> Environment:
         seconds=format_seconds,
         http_url=http_url,
         sort_value=sort_value,
+        sort_number=sort_number,
         front_matter=_front_matter_text,
+        **costs.FILTERS,
     )
     env.globals.update(relation_text=RELATION_TEXT)
     return env
@@ -211,6 +239,32 @@ def template_environment() -> Environment:
 def _front_matter_text(value: str) -> Markup:
     """A YAML scalar for front matter: HTML-escaped text (themes print titles unescaped)."""
     return Markup(json.dumps(str(escape(_printable(value))), ensure_ascii=False))
+
+
+# --- what an entry declares, and how ---------------------------------------------------
+
+NO_ASSERTION = "NOASSERTION"  # SPDX for "the sources make no statement about the licence"
+
+
+def by_maintainers(manifest: Manifest) -> bool:
+    """True for a maintainers' entry: declared values taken from public sources, not the team."""
+    return manifest.entered_by is EnteredBy.maintainers
+
+
+def licence_stated(manifest: Manifest) -> bool:
+    """False when the licence is SPDX NOASSERTION: shown as not stated, never as a licence."""
+    return manifest.license.strip().upper() != NO_ASSERTION
+
+
+def precision_declared(manifest: Manifest) -> bool:
+    """True when submission.yaml sets model.precision; False when it is the format's default."""
+    return "precision" in manifest.model.model_fields_set
+
+
+def entry_mode(entry: Entry) -> str:
+    """The mode an entry is ranked in: its run's mode, else the first mode it declares."""
+    run = entry.run or entry.failed_run
+    return run.settings.mode if run else entry.submission.manifest.model.modes[0].value
 
 
 # --- model page data -------------------------------------------------------------------
@@ -244,6 +298,11 @@ class ModelPage:
     failed_run_href: str | None
     loss_log_href: str | None
     settings: tuple[tuple[str, str], ...]
+    mode: str
+    cost: costs.CostFigures | None
+    maintainers: bool
+    licence_stated: bool
+    precision_declared: bool
 
     @property
     def checked_run_id(self) -> str:
@@ -329,6 +388,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
     """Collect what the model page shows, with links relative to the page."""
     href = links.from_page(entry.page_path)
     has_log_file = _loss_log_file(entry) is not None
+    manifest = entry.submission.manifest
     return ModelPage(
         entry=entry,
         suite=suite,
@@ -340,6 +400,11 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         failed_run_href=href(run_record_uri(entry, entry.failed_run)) if entry.failed_run else None,
         loss_log_href=href(loss_log_uri(entry)) if has_log_file else None,
         settings=settings_rows(entry.run) if entry.run else (),
+        mode=entry_mode(entry),
+        cost=costs.cost_figures(entry.run or entry.failed_run),
+        maintainers=by_maintainers(manifest),
+        licence_stated=licence_stated(manifest),
+        precision_declared=precision_declared(manifest),
     )
 
 
@@ -386,13 +451,41 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
 # --- pages -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Row:
+    """One leaderboard row: the entry and the figures its cells show beyond it."""
+
+    entry: Entry
+    mode: str
+    maintainers: bool
+    tokens_per_second: float | None  # measured, at the highest concurrency
+    usd_per_million: float | None  # measured throughput at the committed GPU price
+    cpu: bool  # the run's figures are CPU figures
+
+
+def leaderboard_row(entry: Entry) -> Row:
+    """The row of one entry; cost figures come from its successful run only."""
+    run = entry.run
+    return Row(
+        entry=entry,
+        mode=entry_mode(entry),
+        maintainers=by_maintainers(entry.submission.manifest),
+        tokens_per_second=costs.tokens_per_second(run),
+        usd_per_million=costs.usd_per_million(run),
+        cpu=run is not None and run.measured.hardware_kind == "cpu",
+    )
+
+
 def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
     """The leaderboard (index.md): one sortable row per submission."""
     env = env or template_environment()
+    rows = [leaderboard_row(entry) for entry in board.entries]
     return env.get_template("leaderboard.md.j2").render(
         board=board,
         suite=board.suite,
         entries=board.entries,
+        rows=rows,
+        maintainers=any(row.maintainers for row in rows),
         evaluated=sum(1 for e in board.entries if e.overall is not None),
         href=links.from_page(INDEX_URI),
         methodology_uri=METHODOLOGY_URI,
@@ -426,11 +519,21 @@ def model_page(
     )
 
 
-def methodology_page(suite: Suite, links: Links, env: Environment | None = None) -> str:
-    """How scores are computed, the suite's tasks, and what a run record holds."""
+# The price table's path in the repository, where readers can look it up.
+PRICE_FILE = f"src/kleaderboard/{PRICES_FILE.relative_to(PRICES_FILE.parents[1]).as_posix()}"
+
+
+def methodology_page(
+    suite: Suite, links: Links, env: Environment | None = None, prices: PriceTable | None = None
+) -> str:
+    """How scores and costs are computed, the suite's tasks, and what a run record holds."""
     env = env or template_environment()
+    prices = prices or price_table()
     return env.get_template("methodology.md.j2").render(
         suite=suite,
+        prices=prices,
+        price_file=PRICE_FILE,
+        price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
