@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-HUB_DATA = Path(__file__).parent / "data" / "hub"
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
 Files = dict[str, "bytes | tuple[bytes, str]"]
 
@@ -365,47 +364,6 @@ ROUTES = {
     ("POST", r"/git/refs"): _Handler.create_ref,
     ("POST", r"/pulls"): _Handler.create_pull,
 }
-
-
-class ReplayHub(ThreadingHTTPServer):
-    """Recorded Hugging Face Hub answers (tests/data/hub/*.json), on 127.0.0.1."""
-
-    daemon_threads = True
-
-    def __init__(self, names: tuple[str, ...] = ("safe",)) -> None:
-        super().__init__(("127.0.0.1", 0), _HubHandler)
-        self.routes: dict[str, dict[str, Any]] = {}
-        for name in names:
-            data = json.loads((HUB_DATA / f"{name}.json").read_text(encoding="utf-8"))
-            self.routes.update(data["responses"])
-        self.seen: list[str] = []
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-
-class _HubHandler(BaseHTTPRequestHandler):
-    server: ReplayHub
-
-    def do_GET(self) -> None:
-        self.server.seen.append(self.path)
-        answer = self.server.routes.get(self.path) or {
-            "status": 404,
-            "headers": {},
-            "json": {"error": "nope"},
-        }
-        body = json.dumps(answer["json"]).encode() if "json" in answer else answer["text"].encode()
-        self.send_response(answer["status"])
-        for name, value in answer["headers"].items():
-            self.send_header(name, value.replace("{endpoint}", self.server.url))
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def serve(server: ThreadingHTTPServer) -> Iterator[Any]:

@@ -13,7 +13,8 @@ from kleaderboard import prcheck
 from kleaderboard.comment import CHECK_MARKER
 from kleaderboard.github import GitHubClient
 from kleaderboard.prscope import Owners
-from tests.fake_github import FakeGitHub, ReplayHub, serve
+from tests.fake_github import FakeGitHub, serve
+from tests.hub_server import RecordedHub, recorded_routes
 from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, manifest_bytes
 
 SUB = "submissions/hanbit-ai/hanbit-7b"
@@ -26,8 +27,8 @@ def gh() -> Iterator[FakeGitHub]:
 
 
 @pytest.fixture
-def hub() -> Iterator[ReplayHub]:
-    yield from serve(ReplayHub(("safe",)))
+def hub() -> Iterator[RecordedHub]:
+    yield from serve(RecordedHub(recorded_routes(("safe",))))
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def base(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def env(gh: FakeGitHub, hub: ReplayHub, monkeypatch: pytest.MonkeyPatch) -> None:
+def env(gh: FakeGitHub, hub: RecordedHub, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_API_URL", gh.url)
     monkeypatch.setenv("GITHUB_TOKEN", gh.token)
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
@@ -66,7 +67,7 @@ def good_pull(gh: FakeGitHub, **manifest_changes: object) -> str:
     return open_pull(gh, files, changed)
 
 
-def inputs(base: Path, hub: ReplayHub | None = None) -> prcheck.CheckInputs:
+def inputs(base: Path, hub: RecordedHub | None = None) -> prcheck.CheckInputs:
     from kleaderboard.prscope import load_owners
 
     return prcheck.CheckInputs(
@@ -77,7 +78,7 @@ def inputs(base: Path, hub: ReplayHub | None = None) -> prcheck.CheckInputs:
     )
 
 
-def check(gh: FakeGitHub, base: Path, tmp_path: Path, hub: ReplayHub | None = None) -> prcheck.CheckReport:
+def check(gh: FakeGitHub, base: Path, tmp_path: Path, hub: RecordedHub | None = None) -> prcheck.CheckReport:
     with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
         pr = client.pull_request(7)
         return prcheck.check_pull_request(client, pr, inputs(base, hub), tmp_path / "work")
@@ -90,7 +91,7 @@ def command(*argv: str) -> argparse.Namespace:
 
 
 def test_a_good_new_submission_passes_with_hub_facts(
-    gh: FakeGitHub, hub: ReplayHub, base: Path, tmp_path: Path
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
 ) -> None:
     head = good_pull(gh)
     report = check(gh, base, tmp_path, hub)
