@@ -152,3 +152,27 @@ def test_validate_prints_findings_as_notes(submission_dir: Path, capsys: pytest.
     assert cli.main(["validate", str(submission_dir)]) == 0  # notes never fail a submission
     out = capsys.readouterr().out
     assert "note: " in out and "+0.169 nats" in out and "0.002× the declared 2T" in out
+
+
+def test_parameter_findings_compare_declared_counts_with_config() -> None:
+    from kleaderboard.manifest import parse_manifest
+    from kleaderboard.provenance import parameter_findings
+    from kleaderboard.records import StructuralCostRecord
+
+    data = yaml.safe_load(FULL)
+    manifest = parse_manifest(data, "submission.yaml")
+    structural = StructuralCostRecord(
+        attention="gqa", layers=32, total_parameters=7_070_000_000, active_parameters=7_070_000_000,
+        kv_cache_bytes_per_token=131072, flops_per_token=14_000_000_000, context=4096, dtype="bfloat16",
+    )  # fmt: skip
+    total, active = parameter_findings(manifest, structural)
+    assert active.gap == "+1.00 %"
+    assert total.key == "total_parameters_vs_config" and total.gap == "+1.00 %"
+    assert total.gap_value == pytest.approx(1.01)
+    assert "7.07B" in total.sentence_en and "7B" in total.sentence_en
+    assert parameter_findings(manifest, None) == ()
+    no_active = parse_manifest(
+        {**data, "model": {**data["model"], "parameters": {"total": 7_000_000_000}}}, "s.yaml"
+    )
+    _, undeclared = parameter_findings(no_active, structural)
+    assert undeclared.gap_value is None and "Nothing was declared" in undeclared.sentence_en

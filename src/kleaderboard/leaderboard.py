@@ -17,7 +17,7 @@ from typing import Literal
 from . import scoring
 from .errors import InputError, Problem
 from .losslog import LossLog, read_loss_log
-from .provenance import Finding, loss_log_findings
+from .provenance import Finding, loss_log_findings, parameter_findings
 from .records import RunRecord, TaskScore
 from .submissions import Submission, load_all, load_runs
 from .suites import Category, Suite, SuiteTask
@@ -83,6 +83,12 @@ class Entry:
     @property
     def id(self) -> str:
         return self.submission.id
+
+    @property
+    def parameter_checks(self) -> tuple[Finding, ...]:
+        """Declared parameter counts beside those computed from the evaluated config.json."""
+        structural = self.run.measured.structural if self.run else None
+        return parameter_findings(self.submission.manifest, structural)
 
     @property
     def page_path(self) -> str:

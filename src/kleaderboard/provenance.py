@@ -8,7 +8,12 @@ initial scale, a log of one training stage), and the page shows the numbers so t
 readers can weigh them. When a comparison cannot be
 made, the finding says so and guesses nothing.
 
-So far the loss log (:func:`loss_log_findings`):
+The declared parameter counts (:func:`parameter_findings`): the declared total and
+active parameters beside the counts computed from the evaluated weights' config.json
+(``kleaderboard.costmodel``; norms and biases are not counted, so a gap of well under
+1 % is expected).
+
+The loss log (:func:`loss_log_findings`):
 
 * **first loss vs ln V** — for a claim of weights initialised from zero. A language
   model whose weights start from random initialisation predicts close to uniformly
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 
 from .losslog import LossLog
 from .manifest import Manifest
+from .records import StructuralCostRecord
 
 NOT_DECLARED = "—"
 
@@ -135,6 +141,59 @@ def tokens_finding(declared: int | None, log: LossLog) -> Finding:
         sentence_en=(
             f"The log's last row (step {step:,}) counts {_short(seen)} tokens, {_ratio(ratio)}× the "
             f"declared {_short(declared)} training tokens."
+        ),
+        gap_value=ratio,
+    )
+
+
+def parameter_findings(manifest: Manifest, structural: StructuralCostRecord | None) -> tuple[Finding, ...]:
+    """Declared total and active parameters beside the counts computed from config.json."""
+    if structural is None:
+        return ()
+    declared = manifest.model.parameters
+    pairs = (
+        ("total", "전체 매개변수", "total parameters", declared.total, structural.total_parameters),
+        (
+            "active",
+            "토큰당 활성 매개변수",
+            "active parameters per token",
+            declared.active,
+            structural.active_parameters,
+        ),
+    )
+    return tuple(_count_finding(*pair) for pair in pairs)
+
+
+def _count_finding(key: str, what_ko: str, what_en: str, declared: int | None, computed: int) -> Finding:
+    if declared is None:
+        return Finding(
+            f"{key}_parameters_vs_config",
+            what_ko,
+            what_en,
+            declared=NOT_DECLARED,
+            observed=_count(computed),
+            gap=NOT_DECLARED,
+            sentence_ko=(
+                f"config.json으로 계산하면 {_short(computed)}입니다. 신고 값이 없어 비교하지 않았습니다."
+            ),
+            sentence_en=f"Computed from config.json: {_short(computed)}. Nothing was declared to compare.",
+        )
+    ratio = computed / declared
+    percent = f"{(ratio - 1) * 100:+.2f} %".replace("-", "−")
+    return Finding(
+        f"{key}_parameters_vs_config",
+        what_ko,
+        what_en,
+        declared=_count(declared),
+        observed=_count(computed),
+        gap=percent,
+        sentence_ko=(
+            f"평가한 가중치의 config.json으로 계산한 값은 {_short(computed)}로, 신고 값 "
+            f"{_short(declared)}보다 {percent} 다릅니다."
+        ),
+        sentence_en=(
+            f"Computed from the evaluated weights' config.json: {_short(computed)}, "
+            f"{percent} from the declared {_short(declared)}."
         ),
         gap_value=ratio,
     )
