@@ -85,3 +85,12 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
     path.write_text("schema_version: 1\nteam:\n  name: A\n  name: B\n", encoding="utf-8")
     with pytest.raises(ManifestError, match="line 4, column 3: duplicate key 'name'"):
         load_manifest(path)
+
+
+def test_an_unnamed_upstream_can_be_recorded_without_inventing_a_repo(tmp_path: Path) -> None:
+    text = (DATA / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("origin: {model: other/base, revision: pending}", "origin: {unnamed: an 8B model}")
+    path = tmp_path / "submission.yaml"
+    path.write_text(text, encoding="utf-8")
+    component = load_manifest(path).originality.components[0]
+    assert component.origin.unnamed == "an 8B model"

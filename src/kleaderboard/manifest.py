@@ -248,9 +248,19 @@ class Upstream(Strict):
     revision: Revision | None = None
 
 
+class UnnamedUpstream(Strict):
+    unnamed: ShortText = Field(
+        description="The upstream as the sources describe it, when they do not name it "
+        "(e.g. 'an 8B-scale model, not named in the README')."
+    )
+
+
 class Component(Strict):
     name: ShortText = Field(description="e.g. language model, tokenizer, vision encoder, MTP head.")
-    origin: Literal["own"] | Upstream = Field(description="'own', or the upstream model it came from.")
+    origin: Literal["own"] | Upstream | UnnamedUpstream = Field(
+        description="'own', the upstream model it came from, "
+        "or {unnamed: ...} when the sources do not name it."
+    )
     relation: Relation
 
     @model_validator(mode="after")
