@@ -93,3 +93,23 @@ def tiny_chat_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) 
     tokenizer.chat_template = CHAT_TEMPLATE
     tokenizer.save_pretrained(out)
     return out
+
+
+# --- the site fixture repository (tests/data/site_repo), scored and rendered -------------
+
+
+@pytest.fixture(scope="module")
+def board():  # -> kleaderboard.leaderboard.Leaderboard
+    from kleaderboard.leaderboard import build_leaderboard
+    from kleaderboard.suites import load_suite
+
+    from .site_fixture import SUBMISSIONS
+
+    return build_leaderboard(SUBMISSIONS, load_suite("demo"))
+
+
+@pytest.fixture(scope="module")
+def rendered(board) -> dict[str, str]:
+    from kleaderboard.site import pages
+
+    return pages.render_pages(board, pages.Links(use_directory_urls=False))

@@ -7,43 +7,23 @@ import dataclasses
 import re
 from pathlib import Path
 
-import markdown
 import pytest
 
 from kleaderboard import costmodel, losslog
-from kleaderboard.leaderboard import Entry, Leaderboard, build_leaderboard
 from kleaderboard.pricing import price_table
 from kleaderboard.records import ServingCost
 from kleaderboard.site import costs, pages
 from kleaderboard.suites import load_suite
 
+from .site_fixture import entry, to_html
+
 ROOT = Path(__file__).parent.parent
-SUBMISSIONS = Path(__file__).parent / "data" / "site_repo" / "submissions"
 GPU = "alpha-lab/hangul-7b"  # H100 run with serving, structural and money/energy figures
 CPU = "beta-ai/beta-moe"  # CPU run: serving and structural figures, no price, no energy
 
 
-@pytest.fixture(scope="module")
-def board() -> Leaderboard:
-    return build_leaderboard(SUBMISSIONS, load_suite("demo"))
-
-
-@pytest.fixture(scope="module")
-def rendered(board: Leaderboard) -> dict[str, str]:
-    return pages.render_pages(board, pages.Links(use_directory_urls=False))
-
-
-def entry(board: Leaderboard, submission_id: str) -> Entry:
-    return next(e for e in board.entries if e.id == submission_id)
-
-
-def html_of(text: str) -> str:
-    body = text.split("\n---\n", 1)[1]
-    return markdown.markdown(body, extensions=["toc", "attr_list", "tables", "admonition"])
-
-
 def cost_section(rendered: dict[str, str], submission_id: str) -> str:
-    page = html_of(rendered[f"models/{submission_id}.md"])
+    page = to_html(rendered[f"models/{submission_id}.md"])
     return re.search(r'<h2 id="cost">(.*?)<h2 id="loss-log">', page, re.S)[1]
 
 
@@ -152,7 +132,7 @@ def test_gpu_without_a_price_says_so(board):
         gpu="NVIDIA L40S", gpu_count=1, note="no price for NVIDIA L40S in data/gpu_prices.yaml"
     )
     run = alpha.run.model_copy(update={"measured": alpha.run.measured.model_copy(update={"cost": unpriced})})
-    page = html_of(pages.model_page(dataclasses.replace(alpha, run=run), board.suite, pages.Links(False)))
+    page = to_html(pages.model_page(dataclasses.replace(alpha, run=run), board.suite, pages.Links(False)))
     assert "no price for this device in the price table" in page
     assert "no price for NVIDIA L40S in data/gpu_prices.yaml" in page
 
@@ -172,7 +152,7 @@ def test_unevaluated_model_has_no_cost_figures(rendered):
 
 
 def test_leaderboard_cost_columns_have_numeric_sort_values(rendered, board):
-    html = html_of(rendered["index.md"])
+    html = to_html(rendered["index.md"])
     first_cost = 5 + len(board.suite.categories)  # rank, model, team, status, overall, categories
     header = re.findall(r"<th scope=\"col\"([^>]*)>", re.search(r"<thead>.*?</thead>", html, re.S)[0])
     assert 'data-sort-type="number"' in header[first_cost]
@@ -193,7 +173,7 @@ def test_leaderboard_cost_columns_have_numeric_sort_values(rendered, board):
 
 
 def test_methodology_explains_how_cost_is_measured(rendered, board):
-    html = html_of(rendered["methodology.md"])
+    html = to_html(rendered["methodology.md"])
     section = re.search(r'<h2 id="cost">(.*?)<h2 id="run-records">', html, re.S)[1]
     serving = board.suite.serving
     assert serving is not None
@@ -213,7 +193,7 @@ def test_methodology_explains_how_cost_is_measured(rendered, board):
 
 
 def test_methodology_structural_formulas_are_those_of_the_cost_model(rendered):
-    html = html_of(rendered["methodology.md"])
+    html = to_html(rendered["methodology.md"])
     formulas = re.findall(r'<code class="kl-formula-code">(.*?)</code>', html)
     assert len(formulas) == 4
     docstring = " ".join((costmodel.__doc__ or "").split())
@@ -222,7 +202,7 @@ def test_methodology_structural_formulas_are_those_of_the_cost_model(rendered):
 
 
 def test_methodology_explains_modes(rendered):
-    html = html_of(rendered["methodology.md"])
+    html = to_html(rendered["methodology.md"])
     section = re.search(r'<h2 id="modes">(.*?)<h2 id="cost">', html, re.S)[1]
     assert "log-likelihood" in section
     assert "<code>chat:</code>" in section
@@ -231,7 +211,7 @@ def test_methodology_explains_modes(rendered):
 
 def test_methodology_lists_each_tasks_chat_variant():
     suite = load_suite("ko-global-v1")
-    html = html_of(pages.methodology_page(suite, pages.Links(False)))
+    html = to_html(pages.methodology_page(suite, pages.Links(False)))
     for task in suite.tasks:
         if task.chat:
             assert f"<code>{task.chat.task}</code>" in html

@@ -5,44 +5,22 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from pathlib import Path
 
-import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kleaderboard.leaderboard import Entry, Leaderboard, build_leaderboard
+from kleaderboard.leaderboard import Entry, Leaderboard
 from kleaderboard.manifest import Mode
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring import Estimate
 from kleaderboard.site import charts, pages
 from kleaderboard.suites import load_suite
 
-REPO = Path(__file__).parent / "data" / "site_repo"
-SUBMISSIONS = REPO / "submissions"
+from .site_fixture import SUBMISSIONS, entry, to_html
+
 HOSTILE = "beta-ai/beta-moe"
-
-
-@pytest.fixture(scope="module")
-def board() -> Leaderboard:
-    return build_leaderboard(SUBMISSIONS, load_suite("demo"))
-
-
-@pytest.fixture(scope="module")
-def rendered(board: Leaderboard) -> dict[str, str]:
-    return pages.render_pages(board, pages.Links(use_directory_urls=False))
-
-
-def entry(board: Leaderboard, submission_id: str) -> Entry:
-    return next(e for e in board.entries if e.id == submission_id)
-
-
-def to_html(text: str) -> str:
-    """What MkDocs does to a page: Markdown with the extensions our mkdocs.yml enables."""
-    body = text.split("\n---\n", 1)[1]  # drop the front matter
-    return markdown.markdown(body, extensions=["toc", "attr_list", "tables", "admonition"])
 
 
 # --- links ------------------------------------------------------------------------------
