@@ -253,3 +253,16 @@ def test_killed_run_resumes_from_the_response_cache(tmp_path: Path, tiny_model: 
     )
     assert resumed.status == "succeeded"
     assert [s.value for s in resumed.scores] == [s.value for s in fresh.scores]
+
+
+def test_time_limit_holds_even_when_a_library_swallows_the_exception() -> None:
+    import contextlib
+    import time
+
+    from kleaderboard.errors import EvaluationError
+    from kleaderboard.evaluation.runner import _time_limit
+
+    with _time_limit(0.01) as deadline, contextlib.suppress(Exception):  # a careless library
+        time.sleep(0.5)
+    with pytest.raises(EvaluationError, match="did not finish within its time limit"):
+        deadline.check()

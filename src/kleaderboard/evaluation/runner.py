@@ -205,23 +205,41 @@ def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Pr
     return _CostParts(points, structure, cost)
 
 
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise EvaluationError when the block runs longer than seconds (main thread only)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
+class _Deadline:
+    """A time limit that stays expired even when a library swallows the exception it raised."""
 
-    def _expire(signum: int, frame: object) -> None:
-        raise EvaluationError(
-            f"the evaluation did not finish within its time limit of {seconds:.0f} s — "
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.expired = False
+
+    @property
+    def message(self) -> str:
+        return (
+            f"the evaluation did not finish within its time limit of {self.seconds:.0f} s — "
             "the responses computed so far are cached; re-run with a longer --timeout or a faster runner"
         )
 
-    previous = signal.signal(signal.SIGALRM, _expire)
+    def expire(self, signum: int, frame: object) -> None:
+        self.expired = True
+        raise EvaluationError(self.message)
+
+    def check(self) -> None:
+        """Raise if the limit passed, whether or not the signal's exception got through."""
+        if self.expired:
+            raise EvaluationError(self.message)
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[_Deadline]:
+    """Raise EvaluationError when the block runs longer than seconds (main thread only)."""
+    deadline = _Deadline(seconds)
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield deadline
+        return
+    previous = signal.signal(signal.SIGALRM, deadline.expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield deadline
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -260,10 +278,11 @@ def evaluate_submission(
     parts = _CostParts()
     status, error = "succeeded", None
     try:
-        with _time_limit(options.timeout_s):
+        with _time_limit(options.timeout_s) as deadline:
             tally = _run_tasks(sub, suite.for_mode(settings.mode), settings, options, progress)
             if options.measure_cost:
                 parts = _cost_parts(tally, sub, settings, progress)
+        deadline.check()  # lm-eval or a library may have caught the signal's exception
     except EvaluationError as exc:
         status, error = "failed", str(exc)
         progress(f"  failed: {error}")
