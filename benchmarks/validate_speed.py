@@ -1,7 +1,7 @@
 """How fast `kleaderboard validate` checks many submissions.
 
 Generates N varied, valid submission folders (manifest plus a small loss log) in a
-temporary directory, runs :func:`kleaderboard.validation.validate_paths` on them and
+temporary directory, runs :func:`kleaderboard.checks.validate.validate_paths` on them and
 prints the wall time and the time per manifest. Asserts nothing: it is a measurement.
 
     .venv/bin/python benchmarks/validate_speed.py            # 1,000 submissions
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kleaderboard.validation import validate_paths
+from kleaderboard.checks.validate import validate_paths
 
 MODES = ["base", "instruct", "think_on", "think_off"]
 TAGS = ["mla", "moe", "gqa", "sliding-window", "multi-token-prediction", "custom-tokenizer"]

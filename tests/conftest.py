@@ -99,8 +99,8 @@ def tiny_chat_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="module")
-def board():  # -> kleaderboard.leaderboard.Leaderboard
-    from kleaderboard.leaderboard import build_leaderboard
+def board():  # -> kleaderboard.scoring.leaderboard.Leaderboard
+    from kleaderboard.scoring.leaderboard import build_leaderboard
     from kleaderboard.suites import load_suite
 
     from .site_fixture import SUBMISSIONS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import markdown
 
-from kleaderboard.leaderboard import Entry, Leaderboard
+from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 
 REPO = Path(__file__).parent / "data" / "site_repo"
 SUBMISSIONS = REPO / "submissions"

@@ -32,10 +32,10 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard import cli
+from kleaderboard.cli import main as cli
 from kleaderboard.errors import LossLogError, ManifestError, Problem
-from kleaderboard.losslog import LossLog, parse_loss_log, read_loss_log
-from kleaderboard.manifest import Manifest, load_manifest
+from kleaderboard.submission.loss_log import LossLog, parse_loss_log, read_loss_log
+from kleaderboard.submission.manifest import Manifest, load_manifest
 
 DATA = Path(__file__).parent / "data"
 BAD_MANIFESTS = sorted((DATA / "manifests" / "invalid").glob("*.yaml"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kleaderboard
-from kleaderboard.cli import COMMANDS, build_parser, main
+from kleaderboard.cli.main import COMMANDS, build_parser, main
 
 DATA = Path(__file__).parent / "data" / "manifests"
 
@@ -87,7 +87,7 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     bad.mkdir(parents=True)
     (bad / "submission.yaml").write_bytes(b"team: \xc0\xc1")
     proc = subprocess.run(
-        [sys.executable, "-m", "kleaderboard.cli", "validate", str(tmp_path)],
+        [sys.executable, "-m", "kleaderboard.cli.main", "validate", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,
@@ -100,7 +100,7 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
 def test_validate_never_imports_torch_or_lm_eval(tmp_path: Path) -> None:
     make_submission(tmp_path, DATA / "valid" / "minimal.yaml")
     code = (
-        "import sys; from kleaderboard.cli import main; main(['validate', sys.argv[1]]); "
+        "import sys; from kleaderboard.cli.main import main; main(['validate', sys.argv[1]]); "
         "assert 'torch' not in sys.modules and 'lm_eval' not in sys.modules, 'heavy import'"
     )
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)

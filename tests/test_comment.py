@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kleaderboard.comment import (
+from kleaderboard.errors import Problem
+from kleaderboard.github.comments import (
     CHECK_MARKER,
     SCORES_MARKER,
     ScoresContext,
@@ -22,10 +23,9 @@ from kleaderboard.comment import (
     render_check_comment,
     render_scores_comment,
 )
-from kleaderboard.errors import Problem
-from kleaderboard.manifest import parse_manifest
-from kleaderboard.prcheck import CheckReport
+from kleaderboard.github.pull_check import CheckReport
 from kleaderboard.records import RunRecord
+from kleaderboard.submission.manifest import parse_manifest
 from tests.pr_fixtures import HOSTILE, HUB_COMMIT, manifest_data, record_data
 
 cmarkgfm = pytest.importorskip("cmarkgfm")

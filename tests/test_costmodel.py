@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kleaderboard.costmodel import UnsupportedConfig, structural_cost
+from kleaderboard.evaluation.structural_cost import UnsupportedConfig, structural_cost
 
 # config.json fields as published for each model (only what the formulas read)
 DEEPSEEK_V3 = {
@@ -59,7 +59,7 @@ def test_missing_fields_are_refused_not_guessed() -> None:
 
 
 def test_price_table_has_source_and_matches_driver_names() -> None:
-    from kleaderboard.pricing import price_table
+    from kleaderboard.scoring.prices import price_table
 
     table = price_table()
     assert table.source.startswith("https://") and table.source_date and table.retrieved
@@ -69,7 +69,7 @@ def test_price_table_has_source_and_matches_driver_names() -> None:
 
 
 def test_usd_per_million_tokens() -> None:
-    from kleaderboard.pricing import usd_per_million_tokens
+    from kleaderboard.scoring.prices import usd_per_million_tokens
 
     # 1,000 tokens/s on one $3.60/h GPU: 3.6 M tokens per hour for $3.60 -> $1 per 1M
     assert usd_per_million_tokens(3.6, 1, 1000) == pytest.approx(1.0)

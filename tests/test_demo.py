@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("lm_eval", reason="needs the eval extra")
 pytestmark = pytest.mark.slow
 
+from kleaderboard.checks.validate import validate_paths  # noqa: E402
 from kleaderboard.demo.workspace import DEMO_MODELS, run_demo  # noqa: E402
-from kleaderboard.losslog import read_loss_log  # noqa: E402
-from kleaderboard.validation import validate_paths  # noqa: E402
+from kleaderboard.submission.loss_log import read_loss_log  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard import safe_yaml, scaffold
-from kleaderboard.cli import COMMANDS
-from kleaderboard.manifest import Manifest, parse_manifest
-from kleaderboard.validation import validate_paths
+from kleaderboard.checks.validate import validate_paths
+from kleaderboard.cli.main import COMMANDS
+from kleaderboard.submission import scaffold
+from kleaderboard.submission import untrusted as safe_yaml
+from kleaderboard.submission.manifest import Manifest, parse_manifest
 
 ROOT = Path(__file__).parent.parent
 DOCS = sorted([ROOT / "README.md", *(ROOT / "site_src").rglob("*.md")])
@@ -148,7 +149,7 @@ def test_pre_commit_hook_definition() -> None:
     assert hook["pass_filenames"] is True
     program, command = str(hook["entry"]).split()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert f'{program} = "kleaderboard.cli:main"' in pyproject
+    assert f'{program} = "kleaderboard.cli.main:main"' in pyproject
     assert command in COMMANDS
     files = re.compile(str(hook["files"]))
     assert files.search("submissions/acme/acme-7b/submission.yaml")

@@ -20,10 +20,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kleaderboard.checks.evidence import loss_log_findings
 from kleaderboard.errors import LossLogError, ManifestError
-from kleaderboard.losslog import COLUMNS, MAX_PROBLEMS, LossLog, parse_loss_log
-from kleaderboard.manifest import Manifest, load_manifest, parse_manifest
-from kleaderboard.provenance import loss_log_findings
+from kleaderboard.submission.loss_log import COLUMNS, MAX_PROBLEMS, LossLog, parse_loss_log
+from kleaderboard.submission.manifest import Manifest, load_manifest, parse_manifest
 
 DATA = Path(__file__).parent / "data"
 VALID = [

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from kleaderboard.errors import GitHubError
-from kleaderboard.github import GitHubClient, check_repo, check_sha
+from kleaderboard.github.client import GitHubClient, check_repo, check_sha
 from tests.fake_github import BOT, FakeGitHub, serve
 
 MARKER = "<!-- kleaderboard:test -->"

@@ -19,8 +19,7 @@ import pytest
 import yaml
 
 from kleaderboard import errors
-from kleaderboard.errors import HubError, Problem
-from kleaderboard.hub import (
+from kleaderboard.checks.hub import (
     DEFAULT_MAX_PARAMETERS,
     HubFile,
     add_arguments,
@@ -30,7 +29,8 @@ from kleaderboard.hub import (
     resolve_revision,
     run_command,
 )
-from kleaderboard.manifest import Manifest, parse_manifest
+from kleaderboard.errors import HubError, Problem
+from kleaderboard.submission.manifest import Manifest, parse_manifest
 
 from .hub_server import RecordedHub, recorded_routes, serve
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kleaderboard.errors import LossLogError
-from kleaderboard.losslog import parse_loss_log
+from kleaderboard.submission.loss_log import parse_loss_log
 
 HEADER = "step,tokens_seen,loss,learning_rate,grad_norm\n"
 

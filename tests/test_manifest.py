@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kleaderboard.errors import ManifestError
-from kleaderboard.manifest import Manifest, load_manifest, manifest_json_schema
+from kleaderboard.submission.manifest import Manifest, load_manifest, manifest_json_schema
 
 DATA = Path(__file__).parent / "data" / "manifests"
 VALID = sorted((DATA / "valid").glob("*.yaml"))

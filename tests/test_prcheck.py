@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard import prcheck
-from kleaderboard.comment import CHECK_MARKER
-from kleaderboard.github import GitHubClient
-from kleaderboard.prscope import Owners
+from kleaderboard.checks.scope import Owners
+from kleaderboard.github import pull_check as prcheck
+from kleaderboard.github.client import GitHubClient
+from kleaderboard.github.comments import CHECK_MARKER
 from tests.fake_github import FakeGitHub, serve
 from tests.hub_server import RecordedHub, recorded_routes
 from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, manifest_bytes
@@ -68,7 +68,7 @@ def good_pull(gh: FakeGitHub, **manifest_changes: object) -> str:
 
 
 def inputs(base: Path, hub: RecordedHub | None = None) -> prcheck.CheckInputs:
-    from kleaderboard.prscope import load_owners
+    from kleaderboard.checks.scope import load_owners
 
     return prcheck.CheckInputs(
         owners=load_owners(base / "submissions" / "OWNERS.yaml"),

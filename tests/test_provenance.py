@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kleaderboard import cli
-from kleaderboard.leaderboard import build_entry
-from kleaderboard.losslog import parse_loss_log
-from kleaderboard.manifest import Manifest, parse_manifest
-from kleaderboard.provenance import Finding, first_loss_finding, loss_log_findings, tokens_finding
+from kleaderboard.checks.evidence import Finding, first_loss_finding, loss_log_findings, tokens_finding
+from kleaderboard.checks.validate import validate_paths
+from kleaderboard.cli import main as cli
+from kleaderboard.scoring.leaderboard import build_entry
 from kleaderboard.site import pages
-from kleaderboard.submissions import load_submission
+from kleaderboard.submission.loss_log import parse_loss_log
+from kleaderboard.submission.manifest import Manifest, parse_manifest
+from kleaderboard.submission.tree import load_submission
 from kleaderboard.suites import load_suite
-from kleaderboard.validation import validate_paths
 
 DATA = Path(__file__).parent / "data"
 FULL = (DATA / "manifests" / "valid" / "full.yaml").read_text(encoding="utf-8")
@@ -155,9 +155,9 @@ def test_validate_prints_findings_as_notes(submission_dir: Path, capsys: pytest.
 
 
 def test_parameter_findings_compare_declared_counts_with_config() -> None:
-    from kleaderboard.manifest import parse_manifest
-    from kleaderboard.provenance import parameter_findings
+    from kleaderboard.checks.evidence import parameter_findings
     from kleaderboard.records import StructuralCostRecord
+    from kleaderboard.submission.manifest import parse_manifest
 
     data = yaml.safe_load(FULL)
     manifest = parse_manifest(data, "submission.yaml")

@@ -14,9 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kleaderboard import safe_yaml
-from kleaderboard.errors import InputError, Problem
-from kleaderboard.prscope import (
+from kleaderboard.checks.scope import (
     ChangedFile,
     Owners,
     ScopeResult,
@@ -26,6 +24,8 @@ from kleaderboard.prscope import (
     parse_changed_files,
     run_command,
 )
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.submission import untrusted as safe_yaml
 
 DATA = Path(__file__).parent / "data" / "prs"
 CASES = sorted(p for p in DATA.iterdir() if p.suffix in {".yaml", ".json"})
@@ -120,7 +120,7 @@ def test_every_problem_prints_on_one_safe_line(path: Path, tmp_path: Path) -> No
 def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
     case = read_case(DATA / "build_and_source_files.yaml")
     files = {p.file for p in run_case(case, tmp_path).problems}
-    assert {"Makefile", "pyproject.toml", "src/kleaderboard/scoring.py", ".gitattributes"} <= files
+    assert {"Makefile", "pyproject.toml", "src/kleaderboard/scoring/normalise.py", ".gitattributes"} <= files
 
 
 # --- properties ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard.submissions import load_submission
+from kleaderboard.submission.tree import load_submission
 from kleaderboard.suites import load_suite
 
 pytest.importorskip("lm_eval", reason="needs the eval extra")

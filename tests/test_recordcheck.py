@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard import comment, recordcheck
-from kleaderboard.comment import SCORES_MARKER
 from kleaderboard.errors import RunRecordError
+from kleaderboard.github import comments as comment
+from kleaderboard.github import record_intake as recordcheck
+from kleaderboard.github.comments import SCORES_MARKER
 from tests.fake_github import FakeGitHub, serve
 from tests.pr_fixtures import RECORD, manifest_bytes, record_data, write_record_file
 

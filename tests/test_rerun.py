@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard import proposal, rerun
 from kleaderboard.errors import InputError, RunRecordError
-from kleaderboard.github import GitHubClient
-from kleaderboard.submissions import load_submission
+from kleaderboard.github import propose_records as proposal
+from kleaderboard.github import rerun_plan as rerun
+from kleaderboard.github.client import GitHubClient
+from kleaderboard.submission.tree import load_submission
 from kleaderboard.suites import load_suite
 from tests.fake_github import FakeGitHub, serve
 from tests.pr_fixtures import manifest_bytes, record_data, write_record_file

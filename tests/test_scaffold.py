@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kleaderboard import scaffold
+from kleaderboard.checks.validate import validate_paths
 from kleaderboard.errors import InputError, ManifestError
-from kleaderboard.manifest import Manifest, Relation, load_manifest, parse_manifest
-from kleaderboard.validation import validate_paths
+from kleaderboard.submission import scaffold
+from kleaderboard.submission.manifest import Manifest, Relation, load_manifest, parse_manifest
 
 ROOT = Path(__file__).parent.parent
 
@@ -321,7 +321,7 @@ def test_a_real_pseudo_terminal_gets_the_prompts(tmp_path: Path) -> None:
     program = textwrap.dedent(
         """
         import argparse, sys
-        from kleaderboard import scaffold
+        from kleaderboard.submission import scaffold
         parser = argparse.ArgumentParser()
         scaffold.add_arguments(parser)
         sys.exit(scaffold.run_command(parser.parse_args(sys.argv[1:])))

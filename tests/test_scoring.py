@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kleaderboard.scoring import Estimate, index, normalise, rank, weighted_mean
+from kleaderboard.scoring.normalise import Estimate, index, normalise, rank, weighted_mean
 
 
 def test_chance_maps_to_zero_and_perfect_to_hundred() -> None:

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from kleaderboard.errors import SiteBuildError
-from kleaderboard.losslog import parse_loss_log
-from kleaderboard.manifest import parse_manifest
 from kleaderboard.site import build_site, workspace_mkdocs_yaml
+from kleaderboard.submission.loss_log import parse_loss_log
+from kleaderboard.submission.manifest import parse_manifest
 from kleaderboard.suites import available_suites
 
 ROOT = Path(__file__).parent.parent

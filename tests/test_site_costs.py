@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard import costmodel, losslog
-from kleaderboard.pricing import price_table
+from kleaderboard.evaluation import structural_cost as costmodel
 from kleaderboard.records import ServingCost
+from kleaderboard.scoring.prices import price_table
 from kleaderboard.site import costs, pages
+from kleaderboard.submission import loss_log as losslog
 from kleaderboard.suites import load_suite
 
 from .site_fixture import entry, to_html

@@ -11,11 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kleaderboard.leaderboard import Entry, Leaderboard
-from kleaderboard.manifest import Mode
 from kleaderboard.records import RunRecord
-from kleaderboard.scoring import Estimate
+from kleaderboard.scoring.leaderboard import Entry, Leaderboard
+from kleaderboard.scoring.normalise import Estimate
 from kleaderboard.site import charts, pages
+from kleaderboard.submission.manifest import Mode
 from kleaderboard.suites import load_suite
 
 from .site_fixture import SUBMISSIONS, entry, to_html

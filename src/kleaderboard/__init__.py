@@ -4,7 +4,7 @@ The library behind the ``kleaderboard`` command and the MkDocs plugin. Importing
 it never imports torch or lm-eval; those load only when a command evaluates.
 """
 
-from .errors import (
+from kleaderboard.errors import (
     EvaluationError,
     GitHubError,
     HubError,
@@ -22,25 +22,25 @@ from .errors import (
 # The rest of the public API loads on first use (PEP 562): the command line starts
 # faster, which is what makes an unchanged re-run cost a fraction of a second.
 _LAZY = {
-    "Leaderboard": "leaderboard",
-    "build_leaderboard": "leaderboard",
-    "LossLog": "losslog",
-    "read_loss_log": "losslog",
-    "Manifest": "manifest",
-    "load_manifest": "manifest",
-    "manifest_json_schema": "manifest",
-    "parse_manifest": "manifest",
+    "Leaderboard": "scoring.leaderboard",
+    "build_leaderboard": "scoring.leaderboard",
+    "LossLog": "submission.loss_log",
+    "read_loss_log": "submission.loss_log",
+    "Manifest": "submission.manifest",
+    "load_manifest": "submission.manifest",
+    "manifest_json_schema": "submission.manifest",
+    "parse_manifest": "submission.manifest",
     "RunRecord": "records",
     "read_record": "records",
     "write_record": "records",
-    "Submission": "submissions",
-    "load_all": "submissions",
-    "load_submission": "submissions",
+    "Submission": "submission.tree",
+    "load_all": "submission.tree",
+    "load_submission": "submission.tree",
     "Suite": "suites",
     "available_suites": "suites",
     "load_suite": "suites",
-    "Report": "validation",
-    "validate_paths": "validation",
+    "Report": "checks.validate",
+    "validate_paths": "checks.validate",
 }
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import Problem, RunRecordError
+from kleaderboard.errors import Problem, RunRecordError
 
 RUN_SCHEMA_VERSION = 1
 
@@ -99,7 +99,7 @@ class ServingPoint(_Record):
 
 
 class StructuralCostRecord(_Record):
-    """Per-token cost by design, from config.json (see kleaderboard.costmodel)."""
+    """Per-token cost by design, from config.json (see kleaderboard.evaluation.structural_cost)."""
 
     attention: str
     layers: int

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from ..manifest import parse_manifest
-from ..submissions import MANIFEST_NAME, load_submission
-from ..suites import load_suite
-from .training import TrainResult, TrainSpec, train_model
+from kleaderboard.demo.training import TrainResult, TrainSpec, train_model
+from kleaderboard.submission.manifest import parse_manifest
+from kleaderboard.submission.tree import MANIFEST_NAME, load_submission
+from kleaderboard.suites import load_suite
 
 Progress = Callable[[str], None]
 DEMO_SUITE = "demo"
@@ -144,7 +144,7 @@ def prepare_model(root: Path, model: DemoModel, progress: Progress) -> Path:
 
 def write_site_config(root: Path) -> Path:
     """mkdocs.yml for the workspace; an empty site_src/ since all pages are generated."""
-    from ..site.build import workspace_mkdocs_yaml
+    from kleaderboard.site.build import workspace_mkdocs_yaml
 
     (root / "site_src").mkdir(exist_ok=True)
     config = root / "mkdocs.yml"
@@ -156,14 +156,14 @@ def write_site_config(root: Path) -> Path:
 
 def run_demo(workspace: Path, progress: Progress = print) -> Path:
     """Train, evaluate and publish the demo models; return the built site folder."""
-    from ..evaluation import require_eval_extra
+    from kleaderboard.evaluation import require_eval_extra
 
     require_eval_extra()
     workspace = workspace.resolve()  # mkdocs resolves relative paths against mkdocs.yml's folder
     workspace.mkdir(parents=True, exist_ok=True)
     offline_environment(workspace)
-    from ..evaluation.runner import RunOptions, evaluate_submission
-    from ..site.build import build_site
+    from kleaderboard.evaluation.runner import RunOptions, evaluate_submission
+    from kleaderboard.site.build import build_site
 
     started = time.monotonic()
     suite = load_suite(DEMO_SUITE)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from ..errors import MissingExtraError
+from kleaderboard.errors import MissingExtraError
 
 
 def require_eval_extra() -> None:

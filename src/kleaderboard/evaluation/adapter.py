@@ -33,9 +33,9 @@ from lm_eval.evaluator import evaluate
 from lm_eval.tasks import TaskManager
 from lm_eval.tasks._yaml_loader import load_yaml
 
-from ..errors import EvaluationError
-from ..suites import SuiteTask
-from .settings import SEEDS
+from kleaderboard.errors import EvaluationError
+from kleaderboard.evaluation.settings import SEEDS
+from kleaderboard.suites import SuiteTask
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..costmodel import UnsupportedConfig, structural_cost
-from ..pricing import price_table, usd_per_million_tokens
-from ..records import ServingCost, ServingPoint, StructuralCostRecord
-from . import adapter
-from .energy import EnergyMeter
-from .serving import Workload, measure_hf, measure_vllm
+from kleaderboard.evaluation import adapter
+from kleaderboard.evaluation.energy import EnergyMeter
+from kleaderboard.evaluation.serving import Workload, measure_hf, measure_vllm
+from kleaderboard.evaluation.structural_cost import UnsupportedConfig, structural_cost
+from kleaderboard.records import ServingCost, ServingPoint, StructuralCostRecord
+from kleaderboard.scoring.prices import price_table, usd_per_million_tokens
 
 
 def structural(config: dict[str, Any], dtype: str, context: int) -> StructuralCostRecord | None:

@@ -7,7 +7,7 @@ import platform
 import socket
 from importlib import metadata
 
-from ..records import Environment
+from kleaderboard.records import Environment
 
 LIBRARIES = ("lm-eval", "torch", "transformers", "datasets", "tokenizers", "vllm", "kleaderboard")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..records import ModelIdentity, RunRecord, Settings, TaskScore
+from kleaderboard.records import ModelIdentity, RunRecord, Settings, TaskScore
 
 
 @dataclass(frozen=True)

@@ -17,22 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EvaluationError, InputError
-from ..records import (
-    Measured,
-    RunRecord,
-    ServingCost,
-    ServingPoint,
-    Settings,
-    StructuralCostRecord,
-    TaskScore,
-    write_record,
-)
-from ..submissions import Submission, load_runs
-from ..suites import Suite, SuiteTask
-from .environment import capture_environment, hardware_kind
-from .reuse import reusable_scores, up_to_date
-from .settings import (
+from kleaderboard.errors import EvaluationError, InputError
+from kleaderboard.evaluation.environment import capture_environment, hardware_kind
+from kleaderboard.evaluation.reuse import reusable_scores, up_to_date
+from kleaderboard.evaluation.settings import (
     RunOptions,
     cache_file,
     inputs_hash,
@@ -42,6 +30,18 @@ from .settings import (
     now_utc,
     run_settings,
 )
+from kleaderboard.records import (
+    Measured,
+    RunRecord,
+    ServingCost,
+    ServingPoint,
+    Settings,
+    StructuralCostRecord,
+    TaskScore,
+    write_record,
+)
+from kleaderboard.submission.tree import Submission, load_runs
+from kleaderboard.suites import Suite, SuiteTask
 
 Progress = Callable[[str], None]
 
@@ -61,7 +61,7 @@ class _LazyModel:
         return self._lm is not None
 
     def get(self):  # -> lm_eval LM
-        from . import adapter
+        from kleaderboard.evaluation import adapter
 
         if self._lm is None:
             self._progress(f"  loading {self._settings.model_args.get('pretrained')} …")
@@ -88,7 +88,7 @@ class _Tally:
 
     def evaluate(self, task: SuiteTask, limit: int | None, fingerprint: str) -> str:
         """Run one task through lm-eval and record its score; return the progress text."""
-        from . import adapter
+        from kleaderboard.evaluation import adapter
 
         t0 = time.monotonic()
         outcome = adapter.run_task(
@@ -122,7 +122,7 @@ class _Tally:
 
 def _require_generative(tm: object, suite: Suite) -> None:
     """Thinking models answer in text: every task must be generative in think_on mode."""
-    from . import adapter
+    from kleaderboard.evaluation import adapter
 
     scored_by_likelihood = [t.task for t in suite.tasks if adapter.output_types(tm, t) - {"generate_until"}]
     if scored_by_likelihood:
@@ -144,7 +144,7 @@ def _run_tasks(
     progress: Progress,
 ) -> _Tally:
     identity = model_identity(sub)
-    from . import adapter
+    from kleaderboard.evaluation import adapter
 
     tm = adapter.make_task_manager(suite.tasks, options.data_dir)
     if settings.mode == "think_on":
@@ -186,8 +186,8 @@ def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Pr
             return _CostParts()
         m = earlier[-1].measured
         return _CostParts(m.serving, m.structural, m.cost)
-    from .costing import measure_cost
-    from .serving import Workload
+    from kleaderboard.evaluation.costing import measure_cost
+    from kleaderboard.evaluation.serving import Workload
 
     workload = Workload(spec.input_tokens, spec.output_tokens, tuple(spec.concurrency))
     progress(
@@ -270,7 +270,7 @@ def evaluate_submission(
         if done is not None:
             progress(f"up to date: run {done.run_id} already holds these results (same inputs)")
             return done
-    from . import adapter
+    from kleaderboard.evaluation import adapter
 
     adapter.quiet_logs()
     t0 = time.monotonic()

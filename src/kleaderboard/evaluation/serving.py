@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..records import ServingPoint
+from kleaderboard.records import ServingPoint
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import InputError
-from ..records import ModelIdentity, Settings
-from ..submissions import Submission
-from ..suites import CHAT_MODES, Suite
+from kleaderboard.errors import InputError
+from kleaderboard.records import ModelIdentity, Settings
+from kleaderboard.submission.tree import Submission
+from kleaderboard.suites import CHAT_MODES, Suite
 
 SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")

@@ -10,6 +10,6 @@ Templates (Jinja2, autoescaped) live in ``templates/``; the site's own CSS and
 JavaScript in ``assets/``.
 """
 
-from .build import build_site, workspace_mkdocs_yaml
+from kleaderboard.site.build import build_site, workspace_mkdocs_yaml
 
 __all__ = ["build_site", "workspace_mkdocs_yaml"]

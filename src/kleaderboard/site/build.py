@@ -18,7 +18,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from ..errors import KleaderboardError, SiteBuildError
+from kleaderboard.errors import KleaderboardError, SiteBuildError
 
 NOT_IN_NAV = "/models/"
 MARKDOWN_EXTENSIONS = ["toc", "attr_list", "tables", "admonition"]

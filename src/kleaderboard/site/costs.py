@@ -3,7 +3,7 @@
 The pipeline measures a fixed serving workload (time to first token, output tokens
 per second at each concurrency level), prices it with the committed GPU price table
 and meters its energy with NVML; it also computes the structural cost from
-config.json (see :mod:`kleaderboard.costmodel`). This module picks what a page
+config.json (see :mod:`kleaderboard.evaluation.structural_cost`). This module picks what a page
 shows from that record and writes it in readers' units. It computes nothing new:
 every figure here is in the run record, and a missing one stays missing.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..records import RunRecord, ServingCost, ServingPoint, StructuralCostRecord
+from kleaderboard.records import RunRecord, ServingCost, ServingPoint, StructuralCostRecord
 
 
 @dataclass(frozen=True)

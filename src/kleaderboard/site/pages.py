@@ -25,13 +25,13 @@ from markupsafe import Markup, escape
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from ..leaderboard import Entry, Leaderboard
-from ..manifest import EnteredBy, Manifest, Relation
-from ..pricing import PRICES_FILE, PriceTable, price_table
-from ..records import RunRecord
-from ..scoring import Estimate
-from ..suites import Suite
-from . import charts, costs
+from kleaderboard.records import RunRecord
+from kleaderboard.scoring.leaderboard import Entry, Leaderboard
+from kleaderboard.scoring.normalise import Estimate
+from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
+from kleaderboard.site import charts, costs
+from kleaderboard.submission.manifest import EnteredBy, Manifest, Relation
+from kleaderboard.suites import Suite
 
 INDEX_URI = "index.md"
 METHODOLOGY_URI = "methodology.md"

@@ -28,10 +28,10 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from ..errors import InputError
-from ..leaderboard import Leaderboard, build_leaderboard
-from ..suites import load_suite
-from . import pages
+from kleaderboard.errors import InputError
+from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
+from kleaderboard.site import pages
+from kleaderboard.suites import load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 

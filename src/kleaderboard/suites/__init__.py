@@ -18,8 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .. import safe_yaml
-from ..errors import Problem, SuiteError
+from kleaderboard.errors import Problem, SuiteError
+from kleaderboard.submission import untrusted
 
 SUITES_DIR = Path(str(resources.files(__package__)))
 PACKAGE_TASKS_DIR = SUITES_DIR / "tasks"
@@ -102,7 +102,7 @@ class SuiteTask(_Frozen):
 
         spec = importlib.util.find_spec("lm_eval")
         if spec is None or spec.origin is None:
-            from ..errors import MissingExtraError
+            from kleaderboard.errors import MissingExtraError
 
             raise MissingExtraError("eval", "lm_eval")
         return Path(spec.origin).parent / "tasks" / folder
@@ -173,7 +173,7 @@ def available_suites() -> list[str]:
 
 def load_suite_file(path: Path) -> Suite:
     """Load and validate one suite definition file."""
-    data = safe_yaml.load(path)
+    data = untrusted.load(path)
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
-from .manifest import Manifest, load_manifest
-from .records import RunRecord, read_record
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.records import RunRecord, read_record
+from kleaderboard.submission.manifest import Manifest, load_manifest
 
 MANIFEST_NAME = "submission.yaml"
 RUNS_DIR = "runs"

@@ -29,10 +29,19 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from . import safe_yaml
-from .errors import InputError, Problem
-from .manifest import PENDING, HubRepoId, InnovationTag, Mode, ModelSpec, Relation, Revision, parse_manifest
-from .submissions import MANIFEST_NAME, SLUG, check_layout
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.submission import untrusted
+from kleaderboard.submission.manifest import (
+    PENDING,
+    HubRepoId,
+    InnovationTag,
+    Mode,
+    ModelSpec,
+    Relation,
+    Revision,
+    parse_manifest,
+)
+from kleaderboard.submission.tree import MANIFEST_NAME, SLUG, check_layout
 
 WHERE = "kleaderboard new"
 SCHEMA_PATH = Path("schema") / "submission.schema.json"
@@ -554,7 +563,7 @@ def create_submission(answers: Answers, submissions_dir: Path) -> Path:
             "edit that folder, or pick another name",
         )
     text = render_manifest(answers, schema_reference(folder, submissions_dir))
-    parse_manifest(safe_yaml.loads(text, path), path)  # raises ManifestError, nothing written
+    parse_manifest(untrusted.loads(text, path), path)  # raises ManifestError, nothing written
     folder.mkdir(parents=True, exist_ok=False)
     with path.open("x", encoding="utf-8") as handle:  # "x": fail rather than replace a file
         handle.write(text)

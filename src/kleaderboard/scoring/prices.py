@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import safe_yaml
+from kleaderboard.submission import untrusted
 
 PRICES_FILE = Path(str(resources.files("kleaderboard"))) / "data" / "gpu_prices.yaml"
 
@@ -42,7 +42,7 @@ class PriceTable(BaseModel):
 @cache
 def price_table() -> PriceTable:
     """The committed price table."""
-    return PriceTable.model_validate(safe_yaml.load(PRICES_FILE))
+    return PriceTable.model_validate(untrusted.load(PRICES_FILE))
 
 
 def usd_per_million_tokens(usd_per_gpu_hour: float, gpus: int, tokens_per_second: float) -> float:

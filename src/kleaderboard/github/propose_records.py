@@ -1,7 +1,7 @@
 """Proposing run records to the repository: one commit on a bot branch, one pull request.
 
 Run records never reach the default branch directly. After an evaluation, the
-checked records (:mod:`kleaderboard.recordcheck`) are written, re-serialised from
+checked records (:mod:`kleaderboard.github.record_intake`) are written, re-serialised from
 the validated model (never the artifact's bytes), as
 ``submissions/<org>/<model>/runs/<run-id>.json`` in a single commit on a new
 branch ``kleaderboard-bot/runs-…``, and a pull request from it asks a maintainer
@@ -21,11 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem, RunRecordError
-from .github import CreatedPullRequest, GitHubClient
-from .recordcheck import MAX_RECORD_BYTES, check_untrusted_record
-from .records import RunRecord
-from .submissions import MANIFEST_NAME, RUNS_DIR, SLUG, load_submission
+from kleaderboard.errors import InputError, Problem, RunRecordError
+from kleaderboard.github.client import CreatedPullRequest, GitHubClient
+from kleaderboard.github.record_intake import MAX_RECORD_BYTES, check_untrusted_record
+from kleaderboard.records import RunRecord
+from kleaderboard.submission.tree import MANIFEST_NAME, RUNS_DIR, SLUG, load_submission
 
 BRANCH_PREFIX = "kleaderboard-bot/runs-"
 

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
-from .prcheck import write_outputs
-from .submissions import Submission, load_all, load_runs
-from .suites import Suite, load_suite
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.github.pull_check import write_outputs
+from kleaderboard.submission.tree import Submission, load_all, load_runs
+from kleaderboard.suites import Suite, load_suite
 
 ALL = "all"
 MAX_SELECTED = 256  # one workflow matrix holds at most 256 jobs

@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Problem, RunRecordError
-from .records import RunRecord
+from kleaderboard.errors import Problem, RunRecordError
+from kleaderboard.records import RunRecord
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 SUFFIX = ".json"

@@ -2,7 +2,7 @@
 
 ``validate`` never imports torch or lm-eval: it reads YAML, CSV and JSON only.
 Besides problems it returns notes: what the evidence (a loss log) shows beside the
-declarations (:mod:`kleaderboard.provenance`). Notes are information for the team
+declarations (:mod:`kleaderboard.checks.evidence`). Notes are information for the team
 and never fail a submission.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
-from .losslog import read_loss_log
-from .provenance import loss_log_findings
-from .records import read_record
-from .submissions import MANIFEST_NAME, Submission, load_submission
+from kleaderboard.checks.evidence import loss_log_findings
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.records import read_record
+from kleaderboard.submission.loss_log import read_loss_log
+from kleaderboard.submission.tree import MANIFEST_NAME, Submission, load_submission
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, Problem
+from kleaderboard.errors import InputError, Problem
 
 if TYPE_CHECKING:
-    from .manifest import Manifest
-    from .prcheck import CheckReport
-    from .records import RunRecord
+    from kleaderboard.github.pull_check import CheckReport
+    from kleaderboard.records import RunRecord
+    from kleaderboard.submission.manifest import Manifest
 
 CHECK_MARKER = "<!-- kleaderboard:pr-check -->"
 SCORES_MARKER = "<!-- kleaderboard:scores -->"
@@ -398,9 +398,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     """Check the artifact, post or update the scores comment, set the status; 1 when no good record."""
-    from .github import GitHubClient
-    from .prcheck import staged_manifest
-    from .recordcheck import check_untrusted_record, find_record
+    from kleaderboard.github.client import GitHubClient
+    from kleaderboard.github.pull_check import staged_manifest
+    from kleaderboard.github.record_intake import check_untrusted_record, find_record
 
     context = ScoresContext(args.submission, args.sha, args.run_url, args.site_url)
     record, failure = None, None

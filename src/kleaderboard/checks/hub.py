@@ -28,9 +28,9 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from .errors import HubError, InputError, Problem
-from .manifest import Manifest, load_manifest
-from .submissions import MANIFEST_NAME
+from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.submission.manifest import Manifest, load_manifest
+from kleaderboard.submission.tree import MANIFEST_NAME
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_MAX_PARAMETERS = 1_200_000_000_000

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import scoring
-from .errors import InputError, Problem
-from .losslog import LossLog, read_loss_log
-from .provenance import Finding, loss_log_findings, parameter_findings
-from .records import RunRecord, TaskScore
-from .submissions import Submission, load_all, load_runs
-from .suites import Category, Suite, SuiteTask
+from kleaderboard.checks.evidence import Finding, loss_log_findings, parameter_findings
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.records import RunRecord, TaskScore
+from kleaderboard.scoring import normalise
+from kleaderboard.submission.loss_log import LossLog, read_loss_log
+from kleaderboard.submission.tree import Submission, load_all, load_runs
+from kleaderboard.suites import Category, Suite, SuiteTask
 
 Provenance = Literal["declared", "measured", "checked"]
 Status = Literal["evaluated", "incomplete", "failed", "awaiting", "pending"]
@@ -40,14 +40,14 @@ class TaskResult:
 
     task: SuiteTask
     raw: TaskScore | None
-    normalised: scoring.Estimate | None
+    normalised: normalise.Estimate | None
     provenance: Provenance = "measured"
 
 
 @dataclass(frozen=True)
 class CategoryResult:
     category: Category
-    index: scoring.Estimate | None
+    index: normalise.Estimate | None
     provenance: Provenance = "measured"
 
 
@@ -76,7 +76,7 @@ class Entry:
     failed_run: RunRecord | None
     tasks: tuple[TaskResult, ...]
     categories: tuple[CategoryResult, ...]
-    overall: scoring.Estimate | None
+    overall: normalise.Estimate | None
     loss: LossCurve
     rank: int | None = None
 
@@ -128,7 +128,7 @@ def score_tasks(run: RunRecord | None, suite: Suite) -> tuple[TaskResult, ...]:
     for task in suite.tasks:
         raw = run.score(task.task) if run else None
         usable = raw is not None and raw.metric == task.metric_key
-        norm = scoring.normalise(raw.value, raw.stderr, task.chance) if usable else None
+        norm = normalise.normalise(raw.value, raw.stderr, task.chance) if usable else None
         results.append(TaskResult(task, raw if usable else None, norm))
     return tuple(results)
 
@@ -138,7 +138,7 @@ def score_categories(tasks: tuple[TaskResult, ...], suite: Suite) -> tuple[Categ
     out = []
     for category in suite.categories:
         members = [t for t in tasks if t.task.category == category.id]
-        est = scoring.index([t.normalised for t in members], [t.task.weight for t in members])
+        est = normalise.index([t.normalised for t in members], [t.task.weight for t in members])
         out.append(CategoryResult(category, est))
     return tuple(out)
 
@@ -169,7 +169,7 @@ def build_entry(sub: Submission, suite: Suite) -> Entry:
     run, failed = latest_runs(load_runs(sub), suite, mode)
     tasks = score_tasks(run, suite)
     categories = score_categories(tasks, suite)
-    overall = scoring.index([c.index for c in categories], [1.0] * len(categories))
+    overall = normalise.index([c.index for c in categories], [1.0] * len(categories))
     status = _status(sub, run, failed, overall is not None)
     return Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub))
 
@@ -178,7 +178,7 @@ def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
     """Load every submission under submissions_dir and rank them on suite."""
     subs, problems = load_all(submissions_dir)
     entries = [build_entry(sub, suite) for sub in subs]
-    ranks = scoring.rank([e.overall.value if e.overall else None for e in entries])
+    ranks = normalise.rank([e.overall.value if e.overall else None for e in entries])
     ranked = [Entry(**{**e.__dict__, "rank": r}) for e, r in zip(entries, ranks, strict=True)]
     ranked.sort(key=lambda e: (e.rank is None, e.rank or 0, e.id))
     return Leaderboard(suite, tuple(ranked), tuple(problems))

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from kleaderboard.errors import InputError, Problem
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20

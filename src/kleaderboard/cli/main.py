@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import InputError, KleaderboardError
+from kleaderboard.errors import InputError, KleaderboardError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "new": (
@@ -53,14 +53,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Commands whose module holds both halves: add_arguments(parser) and run_command(args).
 DELEGATED: dict[str, str] = {
-    "new": "scaffold",
-    "check-pr": "prscope",
-    "hub-check": "hub",
-    "pr-check": "prcheck",
-    "comment-scores": "comment",
-    "check-run-record": "recordcheck",
-    "rerun-plan": "rerun",
-    "propose-records": "proposal",
+    "new": "submission.scaffold",
+    "check-pr": "checks.scope",
+    "hub-check": "checks.hub",
+    "pr-check": "github.pull_check",
+    "comment-scores": "github.comments",
+    "check-run-record": "github.record_intake",
+    "rerun-plan": "github.rerun_plan",
+    "propose-records": "github.propose_records",
 }
 COMMANDS.update(
     {
@@ -92,11 +92,11 @@ COMMANDS.update(
 def _delegate(name: str):  # -> module with add_arguments / run_command
     import importlib
 
-    return importlib.import_module(f".{DELEGATED[name]}", __package__)
+    return importlib.import_module(f"kleaderboard.{DELEGATED[name]}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validation import validate_paths
+    from kleaderboard.checks.validate import validate_paths
 
     report = validate_paths([Path(p) for p in args.paths])
     for problem in report.problems:
@@ -109,12 +109,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import require_eval_extra
-    from .submissions import MANIFEST_NAME, load_submission
-    from .suites import load_suite
+    from kleaderboard.evaluation import require_eval_extra
+    from kleaderboard.submission.tree import MANIFEST_NAME, load_submission
+    from kleaderboard.suites import load_suite
 
     require_eval_extra()
-    from .evaluation.runner import RunOptions, evaluate_submission
+    from kleaderboard.evaluation.runner import RunOptions, evaluate_submission
 
     path = Path(args.submission)
     sub = load_submission(path / MANIFEST_NAME if path.is_dir() else path)
@@ -139,14 +139,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo.workspace import run_demo
+    from kleaderboard.demo.workspace import run_demo
 
     run_demo(Path(args.workspace))
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site.build import build_site
+    from kleaderboard.site.build import build_site
 
     site = build_site(Path(args.config), Path(args.site_dir) if args.site_dir else None)
     print(f"built {site}")
@@ -155,11 +155,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     if args.which == "submission":
-        from .manifest import manifest_json_schema
+        from kleaderboard.submission.manifest import manifest_json_schema
 
         schema = manifest_json_schema()
     else:
-        from .records import run_record_json_schema
+        from kleaderboard.records import run_record_json_schema
 
         schema = run_record_json_schema()
     print(json.dumps(schema, indent=2, ensure_ascii=False))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import StructuralCostRecord
+from kleaderboard.records import StructuralCostRecord
 
 DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2, "fp8": 1}
 

@@ -3,7 +3,7 @@
 :class:`GitHubClient` speaks to ``$GITHUB_API_URL`` (``https://api.github.com`` when
 unset) with the token in ``$GITHUB_TOKEN``. Every answer is parsed at the boundary
 into the small frozen types below; nothing outside this module sees GitHub's JSON,
-except the "list pull request files" objects that :mod:`kleaderboard.prscope` parses
+except the "list pull request files" objects that :mod:`kleaderboard.checks.scope` parses
 itself. A pull request's files are only ever read as data (trees and blobs at its
 head commit), never checked out.
 
@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from .errors import GitHubError
+from kleaderboard.errors import GitHubError
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"

@@ -55,16 +55,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import losslog, safe_yaml
-from .errors import InputError, Problem
-from .submissions import MANIFEST_NAME, RUNS_DIR, SLUG
+from kleaderboard.errors import InputError, Problem
+from kleaderboard.submission import loss_log, untrusted
+from kleaderboard.submission.tree import MANIFEST_NAME, RUNS_DIR, SLUG
 
 SUBMISSIONS_DIR = "submissions"
 OWNERS_NAME = "OWNERS.yaml"
 LOSS_LOG_NAME = "loss_log.csv"
 README_NAME = "README.md"
 ALLOWED_NAMES = (MANIFEST_NAME, LOSS_LOG_NAME, README_NAME)
-SIZE_LIMITS = {MANIFEST_NAME: safe_yaml.MAX_BYTES, LOSS_LOG_NAME: losslog.MAX_BYTES, README_NAME: 256 * 1024}
+SIZE_LIMITS = {MANIFEST_NAME: untrusted.MAX_BYTES, LOSS_LOG_NAME: loss_log.MAX_BYTES, README_NAME: 256 * 1024}
 STATUSES = frozenset({"added", "modified", "removed", "renamed", "copied", "changed", "unchanged"})
 MOVED = frozenset({"renamed", "copied"})
 REGULAR_FILE = "100644"
@@ -646,7 +646,7 @@ def _unknown_key_problems(data: Mapping[Any, Any], source: str) -> list[Problem]
 
 def load_owners(path: Path) -> Owners:
     """Read submissions/OWNERS.yaml (format in the module docstring); logins are lowercased."""
-    data = safe_yaml.load(path)
+    data = untrusted.load(path)
     source = str(path)
     if data is None:
         return Owners(frozenset(), MappingProxyType({}))
@@ -655,7 +655,7 @@ def load_owners(path: Path) -> Owners:
             source,
             "",
             "must be a mapping with the keys maintainers and submissions",
-            "see kleaderboard.prscope",
+            "see kleaderboard.checks.scope",
         )
     maintainers, problems = _logins(data.get("maintainers"), "maintainers", source)
     by_submission, found = _owner_map(data.get("submissions"), source)
@@ -666,7 +666,7 @@ def load_owners(path: Path) -> Owners:
 
 
 def _read_changed_files(path: Path) -> list[ChangedFile]:
-    text = safe_yaml.read_text(path, MAX_FILES_JSON_BYTES)
+    text = untrusted.read_text(path, MAX_FILES_JSON_BYTES)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

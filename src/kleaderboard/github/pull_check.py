@@ -1,16 +1,16 @@
 """The submission check of a pull request, from GitHub's API alone: no checkout, no PR code run.
 
 :func:`check_pull_request` reads the pull request's changed files and their git
-modes at the head commit, judges the scope with :mod:`kleaderboard.prscope`,
+modes at the head commit, judges the scope with :mod:`kleaderboard.checks.scope`,
 copies the submission folder's plain files into a temporary folder **as data**
 (tree and blob reads; nothing is executed), validates them with
-:func:`~kleaderboard.validation.validate_paths` and checks the model on the
-Hugging Face Hub with :mod:`kleaderboard.hub`. The owners file and the list of
+:func:`~kleaderboard.checks.validate.validate_paths` and checks the model on the
+Hugging Face Hub with :mod:`kleaderboard.checks.hub`. The owners file and the list of
 existing submissions come from the base branch, which the workflow checked out.
 
 The command ``kleaderboard pr-check`` (:func:`add_arguments`, :func:`run_command`)
 runs it in the ``check`` and ``evaluate`` workflows, posts the comment
-(:mod:`kleaderboard.comment`) and sets the ``kleaderboard/check`` commit status.
+(:mod:`kleaderboard.github.comments`) and sets the ``kleaderboard/check`` commit status.
 """
 
 from __future__ import annotations
@@ -24,11 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import HubError, InputError, Problem
-from .github import GitHubClient, PullRequest, TreeEntry
-from .hub import HubReport, check_submission_on_hub
-from .manifest import Manifest, load_manifest
-from .prscope import (
+from kleaderboard.checks.hub import HubReport, check_submission_on_hub
+from kleaderboard.checks.scope import (
     ALLOWED_NAMES,
     OWNERS_NAME,
     REGULAR_FILE,
@@ -40,8 +37,11 @@ from .prscope import (
     load_owners,
     parse_changed_files,
 )
-from .submissions import MANIFEST_NAME
-from .validation import validate_paths
+from kleaderboard.checks.validate import validate_paths
+from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
+from kleaderboard.submission.manifest import Manifest, load_manifest
+from kleaderboard.submission.tree import MANIFEST_NAME
 
 CHECK_CONTEXT = "kleaderboard/check"
 SUBMISSIONS_PREFIX = f"{SUBMISSIONS_DIR}/"
@@ -298,7 +298,7 @@ def _outputs(report: CheckReport | None) -> dict[str, str]:
 
 
 def _publish(client: GitHubClient, report: CheckReport, args: argparse.Namespace) -> None:
-    from .comment import CHECK_MARKER, render_check_comment
+    from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
 
     if args.comment and report.touches_submissions:
         body = render_check_comment(report, args.run_url, args.site_url)

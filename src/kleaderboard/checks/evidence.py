@@ -10,7 +10,7 @@ made, the finding says so and guesses nothing.
 
 The declared parameter counts (:func:`parameter_findings`): the declared total and
 active parameters beside the counts computed from the evaluated weights' config.json
-(``kleaderboard.costmodel``; norms and biases are not counted, so a gap of well under
+(``kleaderboard.evaluation.structural_cost``; norms and biases are not counted, so a gap of well under
 1 % is expected).
 
 The loss log (:func:`loss_log_findings`):
@@ -27,9 +27,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .losslog import LossLog
-from .manifest import Manifest
-from .records import StructuralCostRecord
+from kleaderboard.records import StructuralCostRecord
+from kleaderboard.submission.loss_log import LossLog
+from kleaderboard.submission.manifest import Manifest
 
 NOT_DECLARED = "—"
 
