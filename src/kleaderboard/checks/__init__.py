@@ -1,0 +1,1 @@
+"""Checks over submissions: validation, originality evidence, Hub metadata, pull-request scope."""

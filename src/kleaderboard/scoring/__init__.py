@@ -1,0 +1,1 @@
+"""Scoring: normalisation and indices, the joined leaderboard table, GPU prices."""
