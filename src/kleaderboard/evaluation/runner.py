@@ -9,6 +9,7 @@ a team understands; a run that is killed produces no record at all.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -32,6 +33,7 @@ from kleaderboard.evaluation.settings import (
 )
 from kleaderboard.records import (
     Measured,
+    ModelIdentity,
     RunRecord,
     ServingCost,
     ServingPoint,
@@ -141,9 +143,9 @@ def _run_tasks(
     suite: Suite,
     settings: Settings,
     options: RunOptions,
+    identity: ModelIdentity,
     progress: Progress,
 ) -> _Tally:
-    identity = model_identity(sub)
     from kleaderboard.evaluation import adapter
 
     tm = adapter.make_task_manager(suite.tasks, options.data_dir)
@@ -175,13 +177,15 @@ class _CostParts:
     cost: ServingCost | None = None
 
 
-def _cost_parts(tally: _Tally, sub: Submission, settings: Settings, progress: Progress) -> _CostParts:
+def _cost_parts(
+    tally: _Tally, sub: Submission, settings: Settings, identity: ModelIdentity, progress: Progress
+) -> _CostParts:
     """Measure the serving workload when the weights are loaded, else carry earlier figures over."""
     spec = tally.suite.serving
     if spec is None or settings.backend == "local-completions":
         return _CostParts()  # a remote server's cost is not ours to measure
     if not tally.model.loaded:
-        earlier = [r for r in load_runs(sub) if r.model == model_identity(sub) and r.measured.serving]
+        earlier = [r for r in load_runs(sub) if r.model == identity and r.measured.serving]
         if not earlier:
             return _CostParts()
         m = earlier[-1].measured
@@ -255,7 +259,11 @@ def evaluate_submission(
     re-evaluates everything).
     """
     started_at = now_utc()
-    identity = model_identity(sub)
+    if options.snapshot is not None:
+        # Everything loads from the verified snapshot: no library may fall back to the Hub
+        # (set before lm-eval, transformers and huggingface_hub are first imported).
+        os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    identity = model_identity(sub, options.snapshot)
     settings = run_settings(sub, suite, options, identity)
     progress(
         f"evaluating {sub.id} on {suite.label} ({settings.mode} mode): {len(suite.tasks)} tasks, "
@@ -279,9 +287,9 @@ def evaluate_submission(
     status, error = "succeeded", None
     try:
         with _time_limit(options.timeout_s) as deadline:
-            tally = _run_tasks(sub, suite.for_mode(settings.mode), settings, options, progress)
+            tally = _run_tasks(sub, suite.for_mode(settings.mode), settings, options, identity, progress)
             if options.measure_cost:
-                parts = _cost_parts(tally, sub, settings, progress)
+                parts = _cost_parts(tally, sub, settings, identity, progress)
         deadline.check()  # lm-eval or a library may have caught the signal's exception
     except EvaluationError as exc:
         status, error = "failed", str(exc)

@@ -94,10 +94,12 @@ class RunOptions:
     base_url: str | None = None  # local-completions: the running server
     timeout_s: float | None = None
     mode: str | None = None  # None: the first mode the manifest declares
+    snapshot: Path | None = None  # a verified snapshot of the pinned commit (evaluation/snapshot.py)
 
 
-def model_identity(sub: Submission) -> ModelIdentity:
-    """Which weights: the Hub repo and commit, or the local folder with file hashes."""
+def model_identity(sub: Submission, snapshot: Path | None = None) -> ModelIdentity:
+    """Which weights: the Hub repo and commit (with the snapshot's verified file hashes when
+    loaded from one), or the local folder with file hashes."""
     spec = sub.manifest.model
     if spec.local_path is None:
         if spec.pending:
@@ -107,7 +109,12 @@ def model_identity(sub: Submission) -> ModelIdentity:
                 "is 'pending', so there is nothing fixed to evaluate",
                 "set the 40-hex commit of the weights to evaluate",
             )
-        return ModelIdentity(source=str(spec.hub_repo), revision=spec.revision)
+        if snapshot is None:
+            return ModelIdentity(source=str(spec.hub_repo), revision=spec.revision)
+        from kleaderboard.evaluation.snapshot import read_snapshot
+
+        snap = read_snapshot(snapshot, str(spec.hub_repo), str(spec.revision))
+        return ModelIdentity(source=snap.repo_id, revision=snap.revision, file_hashes=snap.files)
     folder = sub.path(spec.local_path)
     if not folder.is_dir():
         raise InputError.single(
@@ -133,6 +140,8 @@ def model_args(
             "pretrained": str(sub.path(spec.local_path).resolve()),
             "dtype": spec.precision,
         }
+    elif options.snapshot is not None:  # the verified files of the pinned commit, loaded offline
+        args = {"pretrained": str(options.snapshot.resolve()), "dtype": spec.precision}
     else:
         args = {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
     if backend == "vllm":

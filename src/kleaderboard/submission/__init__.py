@@ -1,1 +1,1 @@
-"""The submission side: the typed manifest, the loss log, the submissions/ tree, scaffolding, untrusted reads."""
+"""The submission side: the typed manifest, the loss log, the submissions/ tree, scaffolding, reads."""

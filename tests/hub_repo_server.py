@@ -1,0 +1,121 @@
+"""A Hugging Face Hub stand-in that serves one model folder at one commit, on 127.0.0.1.
+
+It answers the calls ``huggingface_hub`` makes for ``list_repo_tree`` and
+``snapshot_download`` (tree listing, HEAD and GET of ``resolve`` URLs) the way the Hub
+does: git blob ids for small files, LFS sha256 for ``*.safetensors`` and other large
+files, the commit in ``X-Repo-Commit``. A test may make it lie (serve other bytes than it
+lists) to prove that the snapshot check catches it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+LFS_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".pkl")
+
+
+def _blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class RepoHub(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, repo_id: str, commit: str, folder: Path) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.repo_id = repo_id
+        self.commit = commit
+        self.files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+        self.served: dict[str, bytes] = {}  # path -> bytes served instead of the listed ones
+        self.requests: list[str] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def listing(self) -> list[dict[str, Any]]:
+        out = []
+        for name, data in self.files.items():
+            entry: dict[str, Any] = {"type": "file", "path": name, "size": len(data), "oid": _blob_id(data)}
+            if name.endswith(LFS_SUFFIXES):
+                entry["lfs"] = {
+                    "oid": hashlib.sha256(data).hexdigest(),
+                    "size": len(data),
+                    "pointerSize": 134,
+                }
+            out.append(entry)
+        return out
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: RepoHub
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def _answer(self, body: bool) -> None:
+        hub = self.server
+        path = unquote(urlsplit(self.path).path)
+        hub.requests.append(f"{self.command} {path}")
+        tree = f"/api/models/{hub.repo_id}/tree/"
+        resolve = f"/{hub.repo_id}/resolve/"
+        if path.startswith(tree):
+            rev = path[len(tree) :].split("/", 1)[0]
+            if rev != hub.commit:
+                return self._send(
+                    404, b'{"error": "Revision not found"}', {"X-Error-Code": "RevisionNotFound"}, body
+                )
+            return self._send(
+                200, json.dumps(hub.listing()).encode(), {"Content-Type": "application/json"}, body
+            )
+        if path.startswith(resolve):
+            rev, _, name = path[len(resolve) :].partition("/")
+            if rev != hub.commit or name not in hub.files:
+                return self._send(404, b"not found", {"X-Error-Code": "EntryNotFound"}, body)
+            listed = hub.files[name]
+            data = hub.served.get(name, listed)
+            headers = {"X-Repo-Commit": hub.commit, "ETag": f'"{_blob_id(listed)}"'}
+            if name.endswith(LFS_SUFFIXES):
+                headers |= {
+                    "X-Linked-Etag": f'"{hashlib.sha256(listed).hexdigest()}"',
+                    "X-Linked-Size": str(len(data)),
+                }
+            return self._send(200, data, headers, body)
+        self._send(404, b"unknown route", {}, body)
+
+    def _send(self, status: int, data: bytes, headers: dict[str, str], body: bool) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serving(repo_id: str, commit: str, folder: Path) -> Iterator[RepoHub]:
+    hub = RepoHub(repo_id, commit, folder)
+    thread = threading.Thread(target=hub.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield hub
+    finally:
+        hub.shutdown()
+        hub.server_close()
+        thread.join()
