@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,28 @@ class RepoHub(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+    def info(self) -> dict[str, Any]:
+        """``/api/models/{repo}/revision/{rev}``, parameters counted from the safetensors headers."""
+        total, by_dtype = 0, {}
+        for name, data in self.files.items():
+            if name.endswith(".safetensors"):
+                size = int.from_bytes(data[:8], "little")
+                header = json.loads(data[8 : 8 + size])
+                for key, tensor in header.items():
+                    if key != "__metadata__":
+                        count = math.prod(tensor["shape"])
+                        total += count
+                        by_dtype[tensor["dtype"]] = by_dtype.get(tensor["dtype"], 0) + count
+        return {
+            "id": self.repo_id,
+            "sha": self.commit,
+            "private": False,
+            "gated": False,
+            "tags": ["license:mit"],
+            "cardData": {"license": "mit"},
+            "safetensors": {"total": total, "parameters": by_dtype},
+        }
 
     def listing(self) -> list[dict[str, Any]]:
         out = []
@@ -79,6 +102,15 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             return self._send(
                 200, json.dumps(hub.listing()).encode(), {"Content-Type": "application/json"}, body
+            )
+        info = f"/api/models/{hub.repo_id}/revision/"
+        if path.startswith(info):
+            if path[len(info) :] not in (hub.commit, "main"):
+                return self._send(
+                    404, b'{"error": "Revision not found"}', {"X-Error-Code": "RevisionNotFound"}, body
+                )
+            return self._send(
+                200, json.dumps(hub.info()).encode(), {"Content-Type": "application/json"}, body
             )
         if path.startswith(resolve):
             rev, _, name = path[len(resolve) :].partition("/")
