@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from kleaderboard.github import rerun_plan as rerun
 from kleaderboard.github.client import GitHubClient
 from kleaderboard.submission.tree import load_submission
 from kleaderboard.suites import load_suite
+from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
 from tests.pr_fixtures import manifest_bytes, record_data, write_record_file
 
@@ -71,13 +71,10 @@ def test_unknown_ids_are_all_reported_with_suggestions(repo: Path) -> None:
 
 
 def test_the_plan_command_writes_the_matrix(repo: Path, tmp_path: Path) -> None:
-    parser = argparse.ArgumentParser()
-    rerun.add_arguments(parser)
     out = tmp_path / "out"
     submissions = str(repo / "submissions")
     argv = ["--submissions", "all", "--force", "true", "--submissions-dir", submissions]
-    args = parser.parse_args([*argv, "--github-output", str(out)])
-    assert rerun.run_command(args) == 0
+    assert run_cli("rerun-plan", *argv, "--github-output", str(out)) == 0
     values = dict(line.split("=", 1) for line in out.read_text().splitlines())
     assert json.loads(values["submissions"]) == ["acme/acme-7b", "hanbit-ai/hanbit-7b"]
     assert values["count"] == "2"
