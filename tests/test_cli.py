@@ -137,6 +137,24 @@ def test_an_old_name_runs_the_same_command_with_a_note(
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("check-socpe", "check-scope"), ("hub-chek", "check-hub"), ("pr-chek", "check-pull-request")],
+)
+def test_an_unknown_command_suggests_the_closest_new_name(
+    typed: str, suggested: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([typed])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert (
+        f"unknown command '{typed}'; Perhaps you meant '{suggested}'? ('kleaderboard --help' lists them)"
+        in err
+    )
+    assert all(old not in err.replace(typed, "") for old in OLD_NAMES)
+
+
 def test_an_old_name_keeps_its_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Through the real function: the same refusal, the same exit code, under either name."""
     (tmp_path / "files.json").write_text("[]", encoding="utf-8")

@@ -8,6 +8,8 @@ function-level import is found too. The floors follow the data flow, bottom to t
                               <  evaluation, site  <  demo  <  cli
 
 A module may import from its own floor or below; only ``kleaderboard.cli`` sits on top.
+``kleaderboard/__init__.py`` statically imports only :mod:`kleaderboard.errors`; the rest
+of the public API it loads lazily by name (``importlib``), which this reader does not see.
 """
 
 from __future__ import annotations

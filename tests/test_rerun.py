@@ -116,6 +116,32 @@ def test_new_records_are_proposed_on_a_bot_branch(gh: FakeGitHub, repo: Path, tm
     assert files[path][1] == "100644"
 
 
+def test_the_propose_command_opens_one_pull_request_of_succeeded_runs(
+    gh: FakeGitHub,
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", gh.url)
+    monkeypatch.setenv("GITHUB_TOKEN", gh.token)
+    gh.refs["heads/main"] = gh.store.commit({"README.md": b"x"})
+    artifacts = tmp_path / "records"
+    new_record(repo, "acme/acme-7b", "20261124T000000Z-ko-global-v1-v1-aaaaaa", artifacts / "run-records-0")
+    failed = record_data(submission="acme/acme-7b", run_id="20261124T000000Z-ko-global-v1-v1-cccccc")
+    failed |= {"status": "failed", "error": "out of memory", "scores": []}
+    failed["manifest_sha256"] = load_submission(
+        repo / "submissions/acme/acme-7b/submission.yaml"
+    ).manifest_sha256
+    write_record_file(artifacts / "run-records-1", failed)
+    argv = [str(artifacts), "--repo", gh.repo, "--base", "main", "--title", "Re-run"]
+    argv += ["--submissions-dir", str(repo / "submissions"), "--only-succeeded"]
+    assert run_cli("propose-records", *argv) == 0
+    [opened] = gh.opened
+    assert capsys.readouterr().out.startswith("opened ")
+    assert opened["title"] == "Re-run" and "aaaaaa" in opened["body"] and "cccccc" not in opened["body"]
+
+
 def test_records_must_match_the_manifest_on_the_branch(repo: Path, tmp_path: Path) -> None:
     stale = record_data(submission="acme/acme-7b", run_id="r1", manifest_sha256="9" * 64)
     write_record_file(tmp_path / "a", stale)

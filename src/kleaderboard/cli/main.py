@@ -12,6 +12,7 @@ this is the only place that catches them.
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Sequence
 
@@ -72,12 +73,23 @@ def _run(args: argparse.Namespace) -> int:
     return COMMANDS[args.command].run(args)
 
 
+def unknown_command(name: str) -> str:
+    """The error for a command that does not exist, with the closest one (old names lead to new)."""
+    close = difflib.get_close_matches(name, [*COMMANDS, *OLD_NAMES], n=1)
+    hint = f"; Perhaps you meant '{OLD_NAMES.get(close[0], close[0])}'?" if close else ""
+    return f"unknown command {name!r}{hint} ('kleaderboard --help' lists them)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; maps our errors to exit codes."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    # The program itself takes no option but --help, so the first other word is the command.
     chosen = next((a for a in argv if not a.startswith("-")), None)
     known = chosen in COMMANDS or chosen in OLD_NAMES
-    args = build_parser(chosen if known else None).parse_args(argv)
+    parser = build_parser(chosen if known else None)
+    if chosen is not None and not known:
+        parser.error(unknown_command(chosen))  # argparse's own message would list the old names
+    args = parser.parse_args(argv)
     try:
         return _run(args)
     except InputError as exc:
