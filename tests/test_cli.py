@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import re
 import shutil
 import subprocess
 import sys
@@ -10,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kleaderboard
-from kleaderboard.cli.main import COMMANDS, build_parser, main
+from kleaderboard.cli.main import COMMANDS, OLD_NAMES, build_parser, main
 
 DATA = Path(__file__).parent / "data" / "manifests"
 
@@ -80,6 +83,90 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     parser = build_parser()
     sub = parser._subparsers._group_actions[0].choices[command]
     assert "example:\n  kleaderboard " + command in sub.format_help()
+
+
+def readme_commands_section() -> str:
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Commands\n", 1)[1]
+    return section.split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_is_documented_in_the_readme(command: str) -> None:
+    assert re.search(rf"^kleaderboard {re.escape(command)}\b", readme_commands_section(), re.MULTILINE), (
+        f"README.md's Commands section shows no `kleaderboard {command} …` line"
+    )
+
+
+def test_old_names_are_hidden_from_help_but_named_in_the_readme() -> None:
+    listing = build_parser().format_help()
+    renamed = {"check-pr": "check-scope", "hub-check": "check-hub", "pr-check": "check-pull-request"}
+    assert renamed == OLD_NAMES
+    for old, new in OLD_NAMES.items():
+        assert re.search(rf"^\s+{re.escape(new)}\b", listing, re.MULTILINE)
+        assert not re.search(rf"\b{re.escape(old)}\b", listing)
+        assert f"`{old}` is `{new}`" in " ".join(readme_commands_section().split())
+
+
+ALIAS_ARGV = {
+    "check-pr": ["--files", "f.json", "--author", "someone"],
+    "hub-check": ["submissions/acme/acme-7b", "--max-parameters", "1e9"],
+    "pr-check": ["--repo", "acme/leaderboard", "--pr", "12", "--sha", "a" * 40, "--no-hub"],
+}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(OLD_NAMES.items()))
+def test_an_old_name_runs_the_same_command_with_a_note(
+    old: str, new: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[dict[str, object]] = []
+
+    def spy(args: argparse.Namespace) -> int:  # stands in for the command's one function
+        seen.append({k: v for k, v in vars(args).items() if k != "called_as"})
+        return 0
+
+    original = COMMANDS[new]
+    monkeypatch.setitem(COMMANDS, new, dataclasses.replace(original, run=spy))
+    assert main([new, *ALIAS_ARGV[old]]) == 0
+    assert capsys.readouterr().err == ""
+    assert main([old, *ALIAS_ARGV[old]]) == 0
+    assert len(seen) == 2 and seen[0] == seen[1]  # same function, same parsed arguments
+    assert seen[1]["command"] == new
+    assert capsys.readouterr().err == (
+        f"kleaderboard: '{old}' is now called '{new}'; the old name still works for now — use the new one\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("check-socpe", "check-scope"), ("hub-chek", "check-hub"), ("pr-chek", "check-pull-request")],
+)
+def test_an_unknown_command_suggests_the_closest_new_name(
+    typed: str, suggested: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([typed])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert (
+        f"unknown command '{typed}'; Perhaps you meant '{suggested}'? ('kleaderboard --help' lists them)"
+        in err
+    )
+    assert all(old not in err.replace(typed, "") for old in OLD_NAMES)
+
+
+def test_an_old_name_keeps_its_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Through the real function: the same refusal, the same exit code, under either name."""
+    (tmp_path / "files.json").write_text("[]", encoding="utf-8")
+    (tmp_path / "OWNERS.yaml").write_text("", encoding="utf-8")
+    argv = ["--files", str(tmp_path / "files.json"), "--author", "someone"]
+    argv += ["--owners", str(tmp_path / "OWNERS.yaml"), "--submissions-dir", str(tmp_path)]
+    assert main(["check-scope", *argv]) == 1
+    new = capsys.readouterr()
+    assert main(["check-pr", *argv]) == 1
+    old = capsys.readouterr()
+    assert old.out == new.out and "changes no files" in new.out
+    assert "'check-pr' is now called 'check-scope'" in old.err
 
 
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ pre-commit snippet must name a hook that ``.pre-commit-hooks.yaml`` defines, and
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import io
 import json
@@ -23,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from kleaderboard.checks.validate import validate_paths
-from kleaderboard.cli.main import COMMANDS
-from kleaderboard.submission import scaffold
+from kleaderboard.cli.main import COMMANDS, main
 from kleaderboard.submission import untrusted as safe_yaml
 from kleaderboard.submission.manifest import Manifest, parse_manifest
 
@@ -211,8 +209,5 @@ def test_the_documented_kleaderboard_new_writes_a_valid_folder(
     argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: no prompts
-    parser = argparse.ArgumentParser()
-    scaffold.add_arguments(parser)
-    args = parser.parse_args([*argv, "--submissions-dir", str(tmp_path / "submissions")])
-    assert scaffold.run_command(args) == 0
+    assert main(["new", *argv, "--submissions-dir", str(tmp_path / "submissions")]) == 0
     assert validate_paths([tmp_path / "submissions"]).ok

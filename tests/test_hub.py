@@ -22,16 +22,15 @@ from kleaderboard import errors
 from kleaderboard.checks.hub import (
     DEFAULT_MAX_PARAMETERS,
     HubFile,
-    add_arguments,
     check_submission_on_hub,
     make_client,
-    parameter_count,
     resolve_revision,
-    run_command,
 )
+from kleaderboard.cli.checks import parameter_count
 from kleaderboard.errors import HubError, Problem
 from kleaderboard.submission.manifest import Manifest, parse_manifest
 
+from .cli_runner import run_cli
 from .hub_server import RecordedHub, recorded_routes, serve
 
 DATA = Path(__file__).parent / "data"
@@ -399,10 +398,8 @@ def test_a_callers_client_is_used_and_left_open(hub: RecordedHub) -> None:
 # --- the command ------------------------------------------------------------------------
 
 
-def run_cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="kleaderboard hub-check")
-    add_arguments(parser)
-    return run_command(parser.parse_args(argv))
+def run_hub_cli(argv: list[str]) -> int:
+    return run_cli("check-hub", *argv)
 
 
 def write_manifest(root: Path, repo: str, revision: str) -> Path:
@@ -419,22 +416,22 @@ def test_command_prints_problems_one_per_line_and_exits_1(
     hub: RecordedHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = write_manifest(tmp_path, "saebyeok/sb-moe-16b", REMOTE)
-    assert run_cli([str(folder), "--endpoint", hub.url]) == 1
+    assert run_hub_cli([str(folder), "--endpoint", hub.url]) == 1
     out = capsys.readouterr()
     lines = out.out.splitlines()
     assert lines[0].startswith(f"hub:saebyeok/sb-moe-16b@{REMOTE}: model.hub_repo: config.json sets auto_map")
     assert lines[1].startswith(f"hub:saebyeok/sb-moe-16b@{REMOTE}: model.hub_repo: tokenizer_config.json")
     assert any(line.startswith("note: ") and "licence on the Hub" in line for line in lines[2:])
-    assert f"hub-check saebyeok/sb-moe-16b@{REMOTE}: 2 problem(s)" in out.err
+    assert f"check-hub saebyeok/sb-moe-16b@{REMOTE}: 2 problem(s)" in out.err
 
 
 def test_command_exits_0_on_a_safe_model_and_honours_max_parameters(
     hub: RecordedHub, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = write_manifest(tmp_path, SAFE_REPO, SAFE)
-    assert run_cli([str(folder / "submission.yaml"), "--endpoint", hub.url]) == 0
+    assert run_hub_cli([str(folder / "submission.yaml"), "--endpoint", hub.url]) == 0
     assert capsys.readouterr().out == ""
-    assert run_cli([str(folder), "--endpoint", hub.url, "--max-parameters", "1e9"]) == 1
+    assert run_hub_cli([str(folder), "--endpoint", hub.url, "--max-parameters", "1e9"]) == 1
     assert "above the leaderboard's cap of 1,000,000,000" in capsys.readouterr().out
 
 

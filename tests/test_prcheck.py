@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from kleaderboard.checks.scope import Owners
 from kleaderboard.github import pull_check as prcheck
 from kleaderboard.github.client import GitHubClient
 from kleaderboard.github.comments import CHECK_MARKER
+from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
 from tests.hub_server import RecordedHub, recorded_routes
 from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, manifest_bytes
@@ -84,10 +84,8 @@ def check(gh: FakeGitHub, base: Path, tmp_path: Path, hub: RecordedHub | None = 
         return prcheck.check_pull_request(client, pr, inputs(base, hub), tmp_path / "work")
 
 
-def command(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    prcheck.add_arguments(parser)
-    return parser.parse_args(list(argv))
+def command(*argv: str) -> int:
+    return run_cli("check-pull-request", *argv)
 
 
 def test_a_good_new_submission_passes_with_hub_facts(
@@ -180,7 +178,7 @@ def test_the_command_comments_sets_statuses_and_writes_outputs(
         "--github-output", str(out),
         "--run-url", "https://github.com/acme/leaderboard/actions/runs/1",
     ]  # fmt: skip
-    assert prcheck.run_command(command(*argv)) == 0
+    assert command(*argv) == 0
     assert [s["state"] for s in gh.statuses] == ["pending", "success"]
     assert gh.statuses[-1]["context"] == "kleaderboard/check"
     assert gh.statuses[-1]["target_url"] == "https://github.com/acme/leaderboard/actions/runs/1"
@@ -193,7 +191,7 @@ def test_the_command_comments_sets_statuses_and_writes_outputs(
     assert "hanbit-ai/hanbit-7b: ok" in capsys.readouterr().out
     # a new push: the same comment is updated, never a second one
     gh.files[7].append({**gh.files[7][0]})
-    assert prcheck.run_command(command(*argv)) == 0
+    assert command(*argv) == 0
     assert len(gh.comments[7]) == 1
 
 
@@ -206,7 +204,7 @@ def test_the_command_refuses_with_exit_1_and_a_failing_status(
         "--repo", gh.repo, "--pr", "7", "--sha", head, "--comment", "--status",
         "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
     ]  # fmt: skip
-    assert prcheck.run_command(command(*argv)) == 1
+    assert command(*argv) == 1
     assert gh.statuses[-1]["state"] == "failure"
     body = gh.comments[7][0]["body"]
     assert "license" in body and "<img" not in body
@@ -221,7 +219,7 @@ def test_a_superseded_head_is_not_checked(gh: FakeGitHub, base: Path, tmp_path: 
         "--github-output", str(out),
         "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
     ]  # fmt: skip
-    assert prcheck.run_command(command(*argv)) == 0
+    assert command(*argv) == 0
     assert gh.statuses == [] and gh.comments == {}
     assert "ok=false" in out.read_text().splitlines()
 
@@ -236,7 +234,7 @@ def test_stage_dir_keeps_the_files_for_the_gpu_job(gh: FakeGitHub, base: Path, t
         "--github-output", str(out),
         "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
     ]  # fmt: skip
-    assert prcheck.run_command(command(*argv)) == 0
+    assert command(*argv) == 0
     staged = stage.resolve() / SUB
     assert (staged / "submission.yaml").read_bytes() == manifest_bytes()
     assert f"staged={staged}" in out.read_text().splitlines()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
@@ -18,14 +17,13 @@ from kleaderboard.checks.scope import (
     ChangedFile,
     Owners,
     ScopeResult,
-    add_arguments,
     check_pr,
     load_owners,
     parse_changed_files,
-    run_command,
 )
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission import untrusted as safe_yaml
+from tests.cli_runner import run_cli
 
 DATA = Path(__file__).parent / "data" / "prs"
 CASES = sorted(p for p in DATA.iterdir() if p.suffix in {".yaml", ".json"})
@@ -277,30 +275,27 @@ def test_load_owners_refuses_duplicates_and_non_mappings(tmp_path: Path) -> None
 # --- the command -------------------------------------------------------------------------
 
 
-def command(tmp_path: Path, files: list[dict[str, Any]], author: str) -> argparse.Namespace:
+def command(tmp_path: Path, files: list[dict[str, Any]], author: str) -> list[str]:
     base = tmp_path / "submissions"
     (base / "skt" / "ax-k1").mkdir(parents=True)
     (base / "OWNERS.yaml").write_text("maintainers: [alice]\nsubmissions:\n  skt/ax-k1: [skt-bot]\n")
     (tmp_path / "files.json").write_text(json.dumps(files), encoding="utf-8")
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    return parser.parse_args(
-        [
-            "--files",
-            str(tmp_path / "files.json"),
-            "--author",
-            author,
-            "--owners",
-            str(base / "OWNERS.yaml"),
-            "--submissions-dir",
-            str(base),
-        ]
-    )
+    return [
+        "check-scope",
+        "--files",
+        str(tmp_path / "files.json"),
+        "--author",
+        author,
+        "--owners",
+        str(base / "OWNERS.yaml"),
+        "--submissions-dir",
+        str(base),
+    ]
 
 
 def test_command_allows_a_new_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = [{"filename": "submissions/kaist/ko-7b/submission.yaml", "status": "added", "mode": "100644"}]
-    assert run_command(command(tmp_path, files, "kaist-nlp")) == 0
+    assert run_cli(*command(tmp_path, files, "kaist-nlp")) == 0
     assert (
         capsys.readouterr().out == "allowed: submissions/kaist/ko-7b/ (new folder, claimed by 'kaist-nlp')\n"
     )
@@ -311,7 +306,7 @@ def test_command_prints_each_problem_and_refuses(tmp_path: Path, capsys: pytest.
         {"filename": "submissions/skt/ax-k1/submission.yaml", "status": "modified", "mode": "100644"},
         {"filename": "submissions/skt/ax-k1/runs/r.json\nallowed: x", "status": "added", "mode": "100644"},
     ]
-    assert run_command(command(tmp_path, files, "mallory")) == 1
+    assert run_cli(*command(tmp_path, files, "mallory")) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("'submissions/skt/ax-k1/runs/r.json\\nallowed: x': path:")
@@ -320,17 +315,16 @@ def test_command_prints_each_problem_and_refuses(tmp_path: Path, capsys: pytest.
 
 
 def test_command_refuses_a_missing_submissions_dir(tmp_path: Path) -> None:
-    args = command(tmp_path, [], "kaist-nlp")
-    args.submissions_dir = str(tmp_path / "nowhere")
+    argv = command(tmp_path, [], "kaist-nlp")
     with pytest.raises(InputError, match="is not a folder — pass --submissions-dir"):
-        run_command(args)
+        run_cli(*argv, "--submissions-dir", str(tmp_path / "nowhere"))
 
 
 def test_command_refuses_bad_json(tmp_path: Path) -> None:
-    args = command(tmp_path, [], "kaist-nlp")
-    Path(args.files).write_text("[{", encoding="utf-8")
+    argv = command(tmp_path, [], "kaist-nlp")
+    (tmp_path / "files.json").write_text("[{", encoding="utf-8")
     with pytest.raises(InputError, match=r"files\.json: line 1, column 3: is not valid JSON"):
-        run_command(args)
+        run_cli(*argv)
 
 
 def test_problem_type_is_the_shared_one() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kleaderboard.errors import RunRecordError
-from kleaderboard.github import comments as comment
 from kleaderboard.github import record_intake as recordcheck
 from kleaderboard.github.comments import SCORES_MARKER
+from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
 from tests.pr_fixtures import RECORD, manifest_bytes, record_data, write_record_file
 
@@ -77,14 +76,12 @@ def test_size_links_and_folders(tmp_path: Path) -> None:
 
 def test_the_command_prints_what_it_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_record_file(tmp_path)
-    parser = argparse.ArgumentParser()
-    recordcheck.add_arguments(parser)
-    assert recordcheck.run_command(parser.parse_args([str(tmp_path), "--submission", SUBMISSION])) == 0
+    assert run_cli("check-run-record", str(tmp_path), "--submission", SUBMISSION) == 0
     assert f"ok: {SUBMISSION}, run {RUN_ID}, succeeded" in capsys.readouterr().out
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(RunRecordError, match="holds no run record"):
-        recordcheck.run_command(parser.parse_args([str(empty), "--submission", SUBMISSION]))
+        run_cli("check-run-record", str(empty), "--submission", SUBMISSION)
 
 
 # --- comment-scores -------------------------------------------------------------------------
@@ -98,13 +95,11 @@ def gh(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         yield server
 
 
-def scores_args(gh: FakeGitHub, head: str, record: Path | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    comment.add_arguments(parser)
+def comment_scores(gh: FakeGitHub, head: str, record: Path | None) -> int:
     argv = ["--repo", gh.repo, "--pr", "7", "--sha", head, "--submission", SUBMISSION]
     argv += ["--record", str(record)] if record else []
     argv += ["--run-url", "https://github.com/acme/leaderboard/actions/runs/5"]
-    return parser.parse_args(argv)
+    return run_cli("comment-scores", *argv)
 
 
 def pull_with_manifest(gh: FakeGitHub) -> str:
@@ -116,7 +111,7 @@ def pull_with_manifest(gh: FakeGitHub) -> str:
 def test_comment_scores_posts_the_checked_record_with_declared_scores(gh: FakeGitHub, tmp_path: Path) -> None:
     head = pull_with_manifest(gh)
     write_record_file(tmp_path / "record")
-    assert comment.run_command(scores_args(gh, head, tmp_path / "record")) == 0
+    assert comment_scores(gh, head, tmp_path / "record") == 0
     body = gh.comments[7][0]["body"]
     assert body.startswith(SCORES_MARKER)
     assert "측정 measured" in body and "| KMMLU | 55.1 | base | 5 | 신고 declared |" in body
@@ -127,9 +122,9 @@ def test_comment_scores_posts_the_checked_record_with_declared_scores(gh: FakeGi
 def test_comment_scores_reports_a_refused_or_missing_record(gh: FakeGitHub, tmp_path: Path) -> None:
     head = pull_with_manifest(gh)
     write_record_file(tmp_path / "record", record_data(submission="other/model"))
-    assert comment.run_command(scores_args(gh, head, tmp_path / "record")) == 1
+    assert comment_scores(gh, head, tmp_path / "record") == 1
     assert "the run record was refused" in gh.comments[7][0]["body"]
     assert gh.statuses[-1]["state"] == "failure"
-    assert comment.run_command(scores_args(gh, head, tmp_path / "nothing-downloaded")) == 1
+    assert comment_scores(gh, head, tmp_path / "nothing-downloaded") == 1
     assert len(gh.comments[7]) == 1
     assert "ended without a run record" in gh.comments[7][0]["body"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from kleaderboard.github import rerun_plan as rerun
 from kleaderboard.github.client import GitHubClient
 from kleaderboard.submission.tree import load_submission
 from kleaderboard.suites import load_suite
+from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
 from tests.pr_fixtures import manifest_bytes, record_data, write_record_file
 
@@ -71,13 +71,10 @@ def test_unknown_ids_are_all_reported_with_suggestions(repo: Path) -> None:
 
 
 def test_the_plan_command_writes_the_matrix(repo: Path, tmp_path: Path) -> None:
-    parser = argparse.ArgumentParser()
-    rerun.add_arguments(parser)
     out = tmp_path / "out"
     submissions = str(repo / "submissions")
     argv = ["--submissions", "all", "--force", "true", "--submissions-dir", submissions]
-    args = parser.parse_args([*argv, "--github-output", str(out)])
-    assert rerun.run_command(args) == 0
+    assert run_cli("rerun-plan", *argv, "--github-output", str(out)) == 0
     values = dict(line.split("=", 1) for line in out.read_text().splitlines())
     assert json.loads(values["submissions"]) == ["acme/acme-7b", "hanbit-ai/hanbit-7b"]
     assert values["count"] == "2"
@@ -117,6 +114,32 @@ def test_new_records_are_proposed_on_a_bot_branch(gh: FakeGitHub, repo: Path, tm
     path = "submissions/acme/acme-7b/runs/20261124T000000Z-ko-global-v1-v1-aaaaaa.json"
     assert json.loads(files[path][0]) == records[0].model_dump(mode="json")
     assert files[path][1] == "100644"
+
+
+def test_the_propose_command_opens_one_pull_request_of_succeeded_runs(
+    gh: FakeGitHub,
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", gh.url)
+    monkeypatch.setenv("GITHUB_TOKEN", gh.token)
+    gh.refs["heads/main"] = gh.store.commit({"README.md": b"x"})
+    artifacts = tmp_path / "records"
+    new_record(repo, "acme/acme-7b", "20261124T000000Z-ko-global-v1-v1-aaaaaa", artifacts / "run-records-0")
+    failed = record_data(submission="acme/acme-7b", run_id="20261124T000000Z-ko-global-v1-v1-cccccc")
+    failed |= {"status": "failed", "error": "out of memory", "scores": []}
+    failed["manifest_sha256"] = load_submission(
+        repo / "submissions/acme/acme-7b/submission.yaml"
+    ).manifest_sha256
+    write_record_file(artifacts / "run-records-1", failed)
+    argv = [str(artifacts), "--repo", gh.repo, "--base", "main", "--title", "Re-run"]
+    argv += ["--submissions-dir", str(repo / "submissions"), "--only-succeeded"]
+    assert run_cli("propose-records", *argv) == 0
+    [opened] = gh.opened
+    assert capsys.readouterr().out.startswith("opened ")
+    assert opened["title"] == "Re-run" and "aaaaaa" in opened["body"] and "cccccc" not in opened["body"]
 
 
 def test_records_must_match_the_manifest_on_the_branch(repo: Path, tmp_path: Path) -> None:

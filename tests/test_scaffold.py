@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from kleaderboard.checks.validate import validate_paths
+from kleaderboard.cli.main import build_parser
+from kleaderboard.cli.submission import run_new
 from kleaderboard.errors import InputError, ManifestError
 from kleaderboard.submission import scaffold
 from kleaderboard.submission.manifest import Manifest, Relation, load_manifest, parse_manifest
@@ -38,13 +40,11 @@ FLAGS = [
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="kleaderboard new")
-    scaffold.add_arguments(parser)
-    return parser.parse_args(argv)
+    return build_parser("new").parse_args(["new", *argv])
 
 
 def run(argv: list[str], root: Path) -> int:
-    return scaffold.run_command(parse([*argv, "--submissions-dir", str(root / "submissions")]))
+    return run_new(parse([*argv, "--submissions-dir", str(root / "submissions")]))
 
 
 class FakeTerminal(io.StringIO):
@@ -311,7 +311,7 @@ def test_ctrl_c_at_a_prompt_cancels_without_writing(tmp_path: Path, monkeypatch:
 
     args = parse(["acme/acme-7b", "--submissions-dir", str(tmp_path / "submissions")])
     with pytest.raises(InputError, match="--hub-repo: cancelled; nothing was written"):
-        scaffold.resolve(args, interrupted)
+        scaffold.resolve(vars(args), interrupted)
     assert not (tmp_path / "submissions").exists()
 
 
@@ -320,11 +320,9 @@ def test_a_real_pseudo_terminal_gets_the_prompts(tmp_path: Path) -> None:
     """The real isatty() check and input(), in a child process whose stdin is a pty."""
     program = textwrap.dedent(
         """
-        import argparse, sys
-        from kleaderboard.submission import scaffold
-        parser = argparse.ArgumentParser()
-        scaffold.add_arguments(parser)
-        sys.exit(scaffold.run_command(parser.parse_args(sys.argv[1:])))
+        import sys
+        from kleaderboard.cli.main import main
+        sys.exit(main(["new", *sys.argv[1:]]))
         """
     )
     leader, follower = os.openpty()

@@ -13,10 +13,8 @@ remote code …) becomes a :class:`~kleaderboard.errors.Problem` in the
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -618,57 +616,14 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-# --- the command ------------------------------------------------------------------------
-
-
-def parameter_count(text: str) -> int:
-    """argparse type for --max-parameters: 1200000000000, 1_200_000_000_000 or 1.2e12."""
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        try:
-            value = int(float(text))
-        except (ValueError, OverflowError):
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not a number of parameters (e.g. 1.2e12)"
-            ) from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number of parameters")
-    return value
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``kleaderboard hub-check``."""
-    parser.add_argument("submission", help="submission folder or its submission.yaml")
-    parser.add_argument(
-        "--endpoint", default=None, help=f"Hub to ask (default: $HF_ENDPOINT, else {DEFAULT_ENDPOINT})"
-    )
-    parser.add_argument(
-        "--max-parameters",
-        type=parameter_count,
-        default=DEFAULT_MAX_PARAMETERS,
-        help="refuse models with more parameters than this (default: 1.2e12)",
-    )
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """``kleaderboard hub-check``: print every problem, then every finding; exit 1 on problems."""
-    path = Path(args.submission)
+def check_manifest_file_on_hub(
+    path: Path, *, endpoint: str | None = None, max_parameters: int = DEFAULT_MAX_PARAMETERS
+) -> HubReport:
+    """:func:`check_submission_on_hub` for a submission folder or its submission.yaml."""
     manifest_path = path / MANIFEST_NAME if path.is_dir() else path
-    report = check_submission_on_hub(
-        load_manifest(manifest_path),
-        manifest_path,
-        endpoint=args.endpoint,
-        max_parameters=args.max_parameters,
+    return check_submission_on_hub(
+        load_manifest(manifest_path), manifest_path, endpoint=endpoint, max_parameters=max_parameters
     )
-    for problem in report.problems:
-        print(problem)
-    for finding in report.findings:
-        print(f"note: {finding}")
-    where = f"{report.repo}@{report.commit or report.revision}" if report.repo else str(manifest_path)
-    verdict = "ok" if report.ok else f"{len(report.problems)} problem(s)"
-    print(f"hub-check {where}: {verdict}, {len(report.findings)} note(s)", file=sys.stderr)
-    return 0 if report.ok else 1
 
 
 __all__ = [
@@ -678,12 +633,10 @@ __all__ = [
     "HubModelInfo",
     "HubReport",
     "HubTreeEntry",
-    "add_arguments",
+    "check_manifest_file_on_hub",
     "check_submission_on_hub",
     "default_endpoint",
     "make_client",
-    "parameter_count",
     "request_headers",
     "resolve_revision",
-    "run_command",
 ]

@@ -35,16 +35,15 @@ Who may change a folder:
   and a new org may not differ from an existing one only in case or in its
   ``.``, ``_`` and ``-`` separators.
 
-The command ``kleaderboard check-pr`` (:func:`add_arguments`, :func:`run_command`)
-runs the check on a saved file list::
+:func:`check_files_list` runs the check on a saved file list (the command
+``kleaderboard check-scope``)::
 
     gh api --paginate repos/OWNER/REPO/pulls/123/files > files.json   # + "mode" per file
-    kleaderboard check-pr --files files.json --author some-login
+    kleaderboard check-scope --files files.json --author some-login
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import re
@@ -698,27 +697,17 @@ def _existing_submissions(root: Path) -> set[str]:
     }
 
 
-# --- the command ------------------------------------------------------------------------
+# --- the check of a saved file list ----------------------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``kleaderboard check-pr``."""
-    parser.add_argument(
-        "--files",
-        required=True,
-        help="JSON list from GitHub's 'List pull request files', each object with 'mode' "
-        "added from the git trees API at the head commit",
-    )
-    parser.add_argument("--author", required=True, help="GitHub login of the pull request's author")
-    parser.add_argument(
-        "--owners", default=f"{SUBMISSIONS_DIR}/{OWNERS_NAME}", help="owners file, from the base branch"
-    )
-    parser.add_argument(
-        "--submissions-dir", default=SUBMISSIONS_DIR, help="the base branch's submissions/ folder"
-    )
+def check_files_list(files: Path, author: str, owners: Path, submissions_dir: Path) -> ScopeResult:
+    """:func:`check_pr` on a saved 'List pull request files' answer and the base branch's folders."""
+    changes = _read_changed_files(files)
+    return check_pr(changes, author, load_owners(owners), _existing_submissions(submissions_dir))
 
 
-def _verdict(result: ScopeResult, author: str) -> str:
+def verdict(result: ScopeResult, author: str) -> str:
+    """One line: refused with the number of problems, or allowed with the folder."""
     if result.problems:
         return f"refused: {len(result.problems)} problem(s)"
     folder = f"{SUBMISSIONS_DIR}/{result.submission}/"
@@ -727,25 +716,13 @@ def _verdict(result: ScopeResult, author: str) -> str:
     return f"allowed: {folder}"
 
 
-def run_command(args: argparse.Namespace) -> int:
-    """Check a pull request's file list; print each problem, then the verdict; 1 when refused."""
-    changes = _read_changed_files(Path(args.files))
-    owners = load_owners(Path(args.owners))
-    existing = _existing_submissions(Path(args.submissions_dir))
-    result = check_pr(changes, args.author, owners, existing)
-    for problem in result.problems:
-        print(problem)
-    print(_verdict(result, args.author))
-    return 1 if result.problems else 0
-
-
 __all__ = [
     "ChangedFile",
     "Owners",
     "ScopeResult",
-    "add_arguments",
+    "check_files_list",
     "check_pr",
     "load_owners",
     "parse_changed_files",
-    "run_command",
+    "verdict",
 ]

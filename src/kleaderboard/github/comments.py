@@ -12,30 +12,26 @@ Every figure is marked **declared** (from the team's submission.yaml),
 **measured** (by the pipeline or by the Hub) or **checked** (compared with
 evidence), as on the site.
 
-The command ``kleaderboard comment-scores`` (:func:`add_arguments`,
-:func:`run_command`) checks an evaluation artifact, then posts or updates the
-scores comment on the pull request and sets the ``kleaderboard/evaluation``
-commit status.
+Only rendering happens here: :mod:`kleaderboard.github.pull_check` and
+:mod:`kleaderboard.github.scores` post the comments.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kleaderboard.errors import InputError, Problem
+from kleaderboard.errors import Problem
 
 if TYPE_CHECKING:
-    from kleaderboard.github.pull_check import CheckReport
+    from kleaderboard.github.check_report import CheckReport
     from kleaderboard.records import RunRecord
     from kleaderboard.submission.manifest import Manifest
 
-CHECK_MARKER = "<!-- kleaderboard:pr-check -->"
+CHECK_MARKER = "<!-- kleaderboard:pr-check -->"  # the old command name, kept: it finds earlier comments
 SCORES_MARKER = "<!-- kleaderboard:scores -->"
 EVALUATION_CONTEXT = "kleaderboard/evaluation"
 MAX_TEXT = 200
@@ -376,60 +372,11 @@ def render_scores_comment(
     return _finish(lines + _footer(context.run_url, context.site_url))
 
 
-# --- the command ---------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``kleaderboard comment-scores``."""
-    parser.add_argument("--repo", required=True, help="OWNER/NAME of the repository")
-    parser.add_argument("--pr", type=int, required=True, help="pull request number")
-    parser.add_argument("--sha", required=True, help="the head commit that was evaluated (40 hex)")
-    parser.add_argument("--submission", required=True, help="'<org>/<model>' the record must be about")
-    parser.add_argument(
-        "--record",
-        default=None,
-        help="the downloaded artifact: a run record, or a folder holding exactly one "
-        "(absent or empty: the evaluation left no record)",
-    )
-    parser.add_argument("--manifest-sha256", default=None, help="sha256 the record must name")
-    parser.add_argument("--run-url", default=None, help="the Actions run, linked from the comment")
-    parser.add_argument("--site-url", default=None, help="the published site, for the maintainer guide")
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Check the artifact, post or update the scores comment, set the status; 1 when no good record."""
-    from kleaderboard.github.client import GitHubClient
-    from kleaderboard.github.pull_check import staged_manifest
-    from kleaderboard.github.record_intake import check_untrusted_record, find_record
-
-    context = ScoresContext(args.submission, args.sha, args.run_url, args.site_url)
-    record, failure = None, None
-    try:
-        path = find_record(Path(args.record)) if args.record else None
-        if path is None:
-            failure = "the evaluation job ended without a run record"
-        else:
-            record = check_untrusted_record(path, args.submission, args.manifest_sha256)
-    except InputError as exc:
-        failure = "the run record was refused: " + "; ".join(str(p) for p in exc.problems[:5])
-    with GitHubClient.from_env(args.repo) as client:
-        manifest = staged_manifest(client, args.sha, args.submission)
-        body = render_scores_comment(context, record, manifest, failure)
-        client.upsert_comment(args.pr, SCORES_MARKER, body)
-        ok = record is not None and record.status == "succeeded"
-        state, words = ("success", "scores posted") if ok else ("failure", "evaluation failed")
-        client.create_status(args.sha, state, EVALUATION_CONTEXT, words, args.run_url)
-    print(body)
-    return 0 if ok else 1
-
-
 __all__ = [
     "CHECK_MARKER",
     "SCORES_MARKER",
     "ScoresContext",
-    "add_arguments",
     "inert",
     "render_check_comment",
     "render_scores_comment",
-    "run_command",
 ]

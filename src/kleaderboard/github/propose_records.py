@@ -7,13 +7,12 @@ the validated model (never the artifact's bytes), as
 branch ``kleaderboard-bot/runs-…``, and a pull request from it asks a maintainer
 to merge. Records are only added: an existing file is never overwritten.
 
-The command ``kleaderboard propose-records`` (:func:`add_arguments`,
-:func:`run_command`) does it in the ``evaluate`` and ``rerun`` workflows.
+:func:`propose_checked_records` does it in the ``evaluate`` and ``rerun`` workflows
+(the command ``kleaderboard propose-records``).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
@@ -133,40 +132,36 @@ def propose_records(
     return client.open_pull_request(branch, base, title, _body(records, note))
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``kleaderboard propose-records``."""
-    parser.add_argument("records", nargs="+", help="run records, or folders of downloaded artifacts")
-    parser.add_argument("--repo", required=True, help="OWNER/NAME of the repository")
-    parser.add_argument("--base", default="main", help="branch the pull request merges into")
-    parser.add_argument("--title", default="Run records from the evaluation pipeline", help="PR title")
-    parser.add_argument("--note", default="", help="first paragraph of the PR body")
-    parser.add_argument("--submission", default=None, help="every record must be about this id")
-    parser.add_argument("--manifest-sha256", default=None, help="…and about this manifest")
-    parser.add_argument("--submissions-dir", default="submissions", help="the base branch's submissions/")
-    parser.add_argument("--only-succeeded", action="store_true", help="leave failed runs out")
+@dataclass(frozen=True)
+class Proposal:
+    """The pull request to open: into which branch, with which title and first paragraph."""
+
+    base: str = "main"
+    title: str = "Run records from the evaluation pipeline"
+    note: str = ""
+    only_succeeded: bool = False
 
 
-def run_command(args: argparse.Namespace) -> int:
-    """Check the records and open the pull request; print its address."""
-    expect = Expectation(args.submission, args.manifest_sha256, Path(args.submissions_dir))
-    records = checked_records([Path(p) for p in args.records], expect)
-    if args.only_succeeded:
+def propose_checked_records(
+    repo: str, paths: Iterable[Path], expect: Expectation, proposal: Proposal
+) -> CreatedPullRequest | None:
+    """Check the records at paths and open the pull request; None when there is nothing to propose."""
+    records = checked_records(paths, expect)
+    if proposal.only_succeeded:
         records = [r for r in records if r.status == "succeeded"]
-    with GitHubClient.from_env(args.repo) as client:
-        root = Path(args.submissions_dir).parent
-        created = propose_records(client, args.base, records, args.title, args.note, root)
-    print(f"opened {created.html_url}" if created else "no run records to propose")
-    return 0
+    with GitHubClient.from_env(repo) as client:
+        root = expect.submissions_dir.parent
+        return propose_records(client, proposal.base, records, proposal.title, proposal.note, root)
 
 
 __all__ = [
     "BRANCH_PREFIX",
     "Expectation",
-    "add_arguments",
+    "Proposal",
     "branch_name",
     "checked_records",
+    "propose_checked_records",
     "propose_records",
     "record_path",
     "record_text",
-    "run_command",
 ]

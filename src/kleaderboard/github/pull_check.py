@@ -8,14 +8,14 @@ copies the submission folder's plain files into a temporary folder **as data**
 Hugging Face Hub with :mod:`kleaderboard.checks.hub`. The owners file and the list of
 existing submissions come from the base branch, which the workflow checked out.
 
-The command ``kleaderboard pr-check`` (:func:`add_arguments`, :func:`run_command`)
-runs it in the ``check`` and ``evaluate`` workflows, posts the comment
-(:mod:`kleaderboard.github.comments`) and sets the ``kleaderboard/check`` commit status.
+:func:`run_pull_check` is the whole step of the ``check`` and ``evaluate`` workflows
+(the command ``kleaderboard check-pull-request``): it runs the check, posts the
+comment (:mod:`kleaderboard.github.comments`) and sets the ``kleaderboard/check``
+commit status.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import tempfile
 from collections.abc import Iterator
@@ -39,7 +39,9 @@ from kleaderboard.checks.scope import (
 )
 from kleaderboard.checks.validate import validate_paths
 from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.github.check_report import CheckReport
 from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
+from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
 from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME
 
@@ -55,47 +57,6 @@ class CheckInputs:
     existing: frozenset[str]
     check_hub: bool = True
     hub_endpoint: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """Everything the check found about one pull request at one head commit."""
-
-    number: int
-    sha: str
-    author: str
-    touches_submissions: bool
-    submission: str | None = None
-    is_new: bool = False
-    problems: tuple[Problem, ...] = ()
-    manifest: Manifest | None = None
-    manifest_sha256: str | None = None
-    hub: HubReport | None = None
-    hub_error: str | None = None
-    staged: Path | None = field(default=None, compare=False)
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing refuses the pull request (a Hub outage refuses nothing yet)."""
-        return not self.problems
-
-    @property
-    def state(self) -> str:
-        """The commit status: failure for problems, error when the Hub could not be asked."""
-        if self.problems:
-            return "failure"
-        return "error" if self.hub_error else "success"
-
-    @property
-    def summary(self) -> str:
-        """One line for the commit status and the log."""
-        if not self.touches_submissions:
-            return "no submission files changed: nothing to check"
-        if self.problems:
-            return f"{len(self.problems)} problem(s) in {self.submission or 'the pull request'}"
-        if self.hub_error:
-            return f"{self.submission}: the Hugging Face Hub could not be checked"
-        return f"{self.submission}: ok"
 
 
 # --- reading the pull request as data ---------------------------------------------------------
@@ -247,29 +208,47 @@ def existing_submissions(root: Path) -> frozenset[str]:
     )
 
 
-# --- the command ------------------------------------------------------------------------------
+# --- the whole step of the check workflow -------------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``kleaderboard pr-check``."""
-    parser.add_argument("--repo", required=True, help="OWNER/NAME of the base repository")
-    parser.add_argument("--pr", type=int, required=True, help="pull request number")
-    parser.add_argument("--sha", required=True, help="head commit to check (40 hex); a newer head skips")
-    parser.add_argument("--comment", action="store_true", help="post or update the check comment")
-    parser.add_argument("--status", action="store_true", help="set the kleaderboard/check commit status")
-    parser.add_argument("--no-hub", action="store_true", help="skip the Hugging Face Hub check")
-    parser.add_argument("--stage-dir", default=None, help="keep the staged files here (for evaluation)")
-    parser.add_argument("--github-output", default=None, help="append submission, ok, … to this file")
-    parser.add_argument("--owners", default=f"{SUBMISSIONS_DIR}/{OWNERS_NAME}", help="from the base branch")
-    parser.add_argument("--submissions-dir", default=SUBMISSIONS_DIR, help="the base branch's submissions/")
-    parser.add_argument("--run-url", default=None, help="the Actions run, linked from comment and status")
-    parser.add_argument("--site-url", default=None, help="the published site, for the maintainer guide")
+@dataclass(frozen=True)
+class PullCheckOptions:
+    """Where the check reads the base branch, how far it goes and where it reports."""
+
+    owners: Path = Path(SUBMISSIONS_DIR, OWNERS_NAME)
+    submissions_dir: Path = Path(SUBMISSIONS_DIR)
+    comment: bool = False
+    status: bool = False
+    check_hub: bool = True
+    stage_dir: Path | None = None
+    run_url: str | None = None
+    site_url: str | None = None
+
+
+@dataclass(frozen=True)
+class PullCheckRun:
+    """The outcome of :func:`run_pull_check`: a report, or None when the head moved on."""
+
+    head_sha: str
+    report: CheckReport | None
+
+    def outputs(self) -> dict[str, str]:
+        """The values the workflow reads from the Actions output file."""
+        report = self.report
+        if report is None:
+            return {"ok": "false", "submission": "", "manifest_sha256": "", "staged": ""}
+        return {
+            "ok": "true" if report.ok and report.submission and report.manifest else "false",
+            "submission": report.submission or "",
+            "manifest_sha256": report.manifest_sha256 or "",
+            "staged": str(report.staged or ""),
+        }
 
 
 @contextmanager
-def _workdir(stage_dir: str | None) -> Iterator[Path]:
+def _workdir(stage_dir: Path | None) -> Iterator[Path]:
     if stage_dir:
-        path = Path(stage_dir).resolve()
+        path = stage_dir.resolve()
         path.mkdir(parents=True, exist_ok=True)
         yield path
         return
@@ -277,7 +256,7 @@ def _workdir(stage_dir: str | None) -> Iterator[Path]:
         yield Path(tmp).resolve()
 
 
-def write_outputs(path: str | None, values: dict[str, str]) -> None:
+def write_outputs(path: str | Path | None, values: dict[str, str]) -> None:
     """Append key=value lines to a GitHub Actions output file (values are single-line by construction)."""
     if not path:
         return
@@ -286,68 +265,46 @@ def write_outputs(path: str | None, values: dict[str, str]) -> None:
         handle.write("".join(f"{line}\n" for line in lines))
 
 
-def _outputs(report: CheckReport | None) -> dict[str, str]:
-    if report is None:
-        return {"ok": "false", "submission": "", "manifest_sha256": "", "staged": ""}
-    return {
-        "ok": "true" if report.ok and report.submission and report.manifest else "false",
-        "submission": report.submission or "",
-        "manifest_sha256": report.manifest_sha256 or "",
-        "staged": str(report.staged or ""),
-    }
-
-
-def _publish(client: GitHubClient, report: CheckReport, args: argparse.Namespace) -> None:
-    from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
-
-    if args.comment and report.touches_submissions:
-        body = render_check_comment(report, args.run_url, args.site_url)
+def _publish(client: GitHubClient, report: CheckReport, options: PullCheckOptions) -> None:
+    if options.comment and report.touches_submissions:
+        body = render_check_comment(report, options.run_url, options.site_url)
         client.upsert_comment(report.number, CHECK_MARKER, body)
-    if args.status:
-        client.create_status(report.sha, report.state, CHECK_CONTEXT, report.summary, args.run_url)
+    if options.status:
+        client.create_status(report.sha, report.state, CHECK_CONTEXT, report.summary, options.run_url)
 
 
-def _current(client: GitHubClient, args: argparse.Namespace) -> PullRequest | None:
-    pr = client.pull_request(args.pr)
-    if pr.head_sha != args.sha:
-        print(f"pull request #{args.pr} moved on to {pr.head_sha}: {args.sha} is not checked")
-        return None
-    return pr
+def run_pull_check(repo: str, number: int, sha: str, options: PullCheckOptions) -> PullCheckRun:
+    """Check pull request ``number`` of ``repo`` at head ``sha``; comment and set statuses as asked.
 
-
-def run_command(args: argparse.Namespace) -> int:
-    """Check a pull request; print each problem and the verdict; 1 when refused."""
-    owners = load_owners(Path(args.owners))
+    A head that moved on past ``sha`` is not checked (a newer run checks it): the
+    result's report is None then.
+    """
     inputs = CheckInputs(
-        owners=owners,
-        existing=existing_submissions(Path(args.submissions_dir)),
-        check_hub=not args.no_hub,
+        owners=load_owners(options.owners),
+        existing=existing_submissions(options.submissions_dir),
+        check_hub=options.check_hub,
     )
-    with GitHubClient.from_env(args.repo) as client, _workdir(args.stage_dir) as workdir:
-        pr = _current(client, args)
-        if pr is None:
-            write_outputs(args.github_output, _outputs(None))
-            return 0
-        if args.status:
-            client.create_status(pr.head_sha, "pending", CHECK_CONTEXT, "checking", args.run_url)
+    with GitHubClient.from_env(repo) as client, _workdir(options.stage_dir) as workdir:
+        pr = client.pull_request(number)
+        if pr.head_sha != sha:
+            return PullCheckRun(pr.head_sha, None)
+        if options.status:
+            client.create_status(pr.head_sha, "pending", CHECK_CONTEXT, "checking", options.run_url)
         report = check_pull_request(client, pr, inputs, workdir)
-        _publish(client, report, args)
-        write_outputs(args.github_output, _outputs(report))
-    for problem in report.problems:
-        print(problem)
-    print(report.summary)
-    return 0 if report.ok else 1
+        _publish(client, report, options)
+    return PullCheckRun(pr.head_sha, report)
 
 
 __all__ = [
     "CHECK_CONTEXT",
     "CheckInputs",
     "CheckReport",
-    "add_arguments",
+    "PullCheckOptions",
+    "PullCheckRun",
     "changed_files",
     "check_pull_request",
     "existing_submissions",
-    "run_command",
+    "run_pull_check",
     "stage_submission",
     "staged_manifest",
     "write_outputs",

@@ -8,13 +8,12 @@ duplicate keys and no NaN or Infinity, valid against the run-record schema
 (:class:`~kleaderboard.records.RunRecord`), named ``<run_id>.json``, about the
 expected submission and, when given, about the expected manifest (its sha256).
 
-The command ``kleaderboard check-run-record`` (:func:`add_arguments`,
-:func:`run_command`) runs these checks in a workflow.
+:func:`check_artifact` runs these checks on a downloaded artifact (the command
+``kleaderboard check-run-record``, run in a workflow).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import stat
 from pathlib import Path
@@ -136,32 +135,19 @@ def find_record(path: Path) -> Path | None:
     return found[0]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``kleaderboard check-run-record``."""
-    parser.add_argument("record", help="the run record, or the artifact folder holding exactly one")
-    parser.add_argument("--submission", required=True, help="'<org>/<model>' the record must be about")
-    parser.add_argument("--manifest-sha256", default=None, help="sha256 of the manifest that was evaluated")
-    parser.add_argument(
-        "--max-bytes", type=int, default=MAX_RECORD_BYTES, help="largest record accepted, in bytes"
-    )
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Check one untrusted run record; print what it is, or raise RunRecordError (exit 1)."""
-    path = find_record(Path(args.record))
+def check_artifact(
+    artifact: Path, submission: str, manifest_sha256: str | None = None, max_bytes: int = MAX_RECORD_BYTES
+) -> tuple[Path, RunRecord]:
+    """The one run record in a downloaded artifact, checked; RunRecordError when there is none."""
+    path = find_record(artifact)
     if path is None:
-        raise _refuse(Path(args.record), "", "holds no run record", "see the evaluation job's log")
-    record = check_untrusted_record(path, args.submission, args.manifest_sha256, args.max_bytes)
-    print(
-        f"{path}: ok: {record.submission}, run {record.run_id}, {record.status}, {len(record.scores)} scores"
-    )
-    return 0
+        raise _refuse(artifact, "", "holds no run record", "see the evaluation job's log")
+    return path, check_untrusted_record(path, submission, manifest_sha256, max_bytes)
 
 
 __all__ = [
     "MAX_RECORD_BYTES",
-    "add_arguments",
+    "check_artifact",
     "check_untrusted_record",
     "find_record",
-    "run_command",
 ]

@@ -7,14 +7,13 @@ without ``force`` a submission is skipped when it already has a succeeded run
 record for its current manifest (same sha256) on the same suite and suite
 version, and a submission whose revision is still ``pending`` is always skipped.
 
-The command ``kleaderboard rerun-plan`` (:func:`add_arguments`, :func:`run_command`)
-prints the plan and writes ``submissions`` (a JSON list) and ``count`` to the
+The command ``kleaderboard rerun-plan`` prints the plan and writes
+:meth:`RerunPlan.outputs` (``submissions``, a JSON list, and ``count``) to the
 Actions output file.
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import re
@@ -22,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kleaderboard.errors import InputError, Problem
-from kleaderboard.github.pull_check import write_outputs
 from kleaderboard.submission.tree import Submission, load_all, load_runs
-from kleaderboard.suites import Suite, load_suite
+from kleaderboard.suites import Suite
 
 ALL = "all"
 MAX_SELECTED = 256  # one workflow matrix holds at most 256 jobs
@@ -37,6 +35,10 @@ class RerunPlan:
 
     run: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
+
+    def outputs(self) -> dict[str, str]:
+        """What the workflow's matrix reads: ``submissions`` (a JSON list) and ``count``."""
+        return {"submissions": json.dumps(list(self.run)), "count": str(len(self.run))}
 
 
 def parse_selection(text: str, known: list[str]) -> list[str]:
@@ -98,31 +100,4 @@ def plan_reruns(root: Path, selection: str, suite: Suite, force: bool = False) -
     return RerunPlan(tuple(run), tuple(skipped))
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``kleaderboard rerun-plan``."""
-    parser.add_argument("--submissions", required=True, help=f"'{ALL}', or ids separated by commas")
-    parser.add_argument("--suite", default="ko-global-v1", help="suite name")
-    parser.add_argument(
-        "--force",
-        choices=["true", "false"],
-        default="false",
-        help="true: evaluate even when a record already exists (the workflow's boolean input)",
-    )
-    parser.add_argument("--submissions-dir", default="submissions", help="the submissions/ folder")
-    parser.add_argument("--github-output", default=None, help="append submissions=[…] and count=N here")
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Print the plan and write it to the Actions output file."""
-    force = args.force == "true"
-    plan = plan_reruns(Path(args.submissions_dir), args.submissions, load_suite(args.suite), force)
-    for sid in plan.run:
-        print(f"evaluate {sid}")
-    for sid, reason in plan.skipped:
-        print(f"skip {sid}: {reason}")
-    outputs = {"submissions": json.dumps(list(plan.run)), "count": str(len(plan.run))}
-    write_outputs(args.github_output, outputs)
-    return 0
-
-
-__all__ = ["RerunPlan", "add_arguments", "parse_selection", "plan_reruns", "run_command"]
+__all__ = ["RerunPlan", "parse_selection", "plan_reruns"]

@@ -6,13 +6,13 @@ prompts when stdin is a terminal); :func:`create_submission` renders a commented
 it, validates the text with the manifest model, and only then creates the folder. It
 never overwrites: an existing folder is refused, so nothing already stored is lost.
 
-The questions, the template and the next steps are plain data and functions; the two
-command-line hooks are :func:`add_arguments` and :func:`run_command`.
+The questions, the template and the next steps are plain data and functions; the
+command line (:mod:`kleaderboard.cli.submission`) turns its flags into the mapping
+:func:`resolve` reads.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import os
@@ -20,7 +20,7 @@ import re
 import sys
 import typing
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -222,8 +222,8 @@ OPTIONAL: tuple[Question, ...] = (
 )
 
 
-def _raw_values(args: argparse.Namespace) -> dict[str, Any]:
-    values = {q.key: getattr(args, q.key, None) for q in (*QUESTIONS, BASE_MODEL, *OPTIONAL)}
+def _raw_values(given: Mapping[str, object]) -> dict[str, Any]:
+    values = {q.key: given.get(q.key) for q in (*QUESTIONS, BASE_MODEL, *OPTIONAL)}
     if values["from_zero"] is not None:
         values["from_zero"] = "y" if values["from_zero"] else "n"
     return values
@@ -283,13 +283,17 @@ def _complete(
         parsed[question.key] = ask_until_valid(question, ask)
 
 
-def resolve(args: argparse.Namespace, ask: Ask | None = None) -> Answers:
-    """Turn flags (and answers to prompts, when ``ask`` is given) into checked Answers.
+def resolve(given: Mapping[str, object], ask: Ask | None = None) -> Answers:
+    """Turn given values (and answers to prompts, when ``ask`` is given) into checked Answers.
+
+    ``given`` maps a question's key (``target``, ``hub_repo``, ``params_total``,
+    ``from_zero`` …) to the text given for it, or None when it was not given;
+    ``from_zero`` may be a bool.
 
     Without ``ask`` every missing or malformed value is reported at once, as one
     InputError. With it, each of them is asked for until the answer is valid.
     """
-    raw = _raw_values(args)
+    raw = _raw_values(given)
     parsed, problems = _parse_given(raw, (*QUESTIONS, *OPTIONAL))
     retry = tuple(q for q in OPTIONAL if q.flag in {p.field for p in problems})
     _complete(parsed, problems, QUESTIONS + retry, ask)
@@ -589,55 +593,10 @@ def next_steps(path: Path, answers: Answers) -> list[str]:
     return [f"  {number}. {step}" for number, step in enumerate(steps, 1)]
 
 
-# --- the command -------------------------------------------------------------------------
+# --- input ------------------------------------------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags of `kleaderboard new`; values left out are asked for on a terminal."""
-    parser.add_argument("target", nargs="?", metavar="ORG/MODEL", help="the new folder, e.g. acme/acme-7b")
-    parser.add_argument("--hub-repo", metavar="OWNER/NAME", help="Hugging Face repo id")
-    parser.add_argument("--revision", metavar="SHA|pending", help="40-hex commit to evaluate, or pending")
-    parser.add_argument("--team", metavar="NAME", help="team name shown on the site")
-    parser.add_argument("--contact", metavar="X", help="e-mail address or URL")
-    parser.add_argument("--params-total", metavar="N", help="total parameters (7000000000 or 7B)")
-    parser.add_argument("--params-active", metavar="N", help="active parameters per token (MoE)")
-    parser.add_argument("--license", metavar="ID", help=f"SPDX id or licence name (default {NO_LICENSE})")
-    zero = parser.add_mutually_exclusive_group()
-    zero.add_argument(
-        "--from-zero",
-        dest="from_zero",
-        action="store_true",
-        default=None,
-        help="weights trained from random initialisation",
-    )
-    zero.add_argument(
-        "--not-from-zero",
-        dest="from_zero",
-        action="store_false",
-        default=None,
-        help="weights started from another model (give --base-model)",
-    )
-    parser.add_argument(
-        "--base-model", metavar="OWNER/NAME", help="with --not-from-zero: where the weights came from"
-    )
-    parser.add_argument("--name", help="display name (default: the Hub repo's name)")
-    parser.add_argument("--architecture", metavar="TEXT", help="one-line architecture summary")
-    parser.add_argument(
-        "--submissions-dir", default="submissions", metavar="DIR", help="default: submissions"
-    )
-
-
-def _terminal_input() -> Ask | None:
+def terminal_input() -> Ask | None:
     """input() when stdin is a terminal (so prompts make sense), else None."""
     isatty = getattr(sys.stdin, "isatty", None)
     return input if isatty is not None and isatty() else None
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """`kleaderboard new`: resolve the values, write the folder, print the next steps."""
-    answers = resolve(args, _terminal_input())
-    path = create_submission(answers, Path(args.submissions_dir))
-    print(f"만들었습니다 · created {path.as_posix()}")
-    print("다음 단계 · next steps:")
-    print("\n".join(next_steps(path, answers)))
-    return 0

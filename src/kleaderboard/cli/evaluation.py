@@ -1,0 +1,73 @@
+"""The command that evaluates a model: ``evaluate``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kleaderboard.cli.command import Command
+
+
+def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submission", help="submission folder or its submission.yaml")
+    parser.add_argument("--suite", default="ko-global-v1", help="suite name")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:0 …")
+    parser.add_argument("--batch-size", type=int, default=None, help="override the suite's")
+    parser.add_argument("--data-dir", help="local mirror of the Hub datasets (closed networks)")
+    parser.add_argument("--cache-dir", help="lm-eval response cache folder (re-runs are cheap)")
+    parser.add_argument("--limit", type=int, default=None, help="only N documents per task")
+    parser.add_argument("--force", action="store_true", help="re-evaluate scores that would carry over")
+    parser.add_argument("--timeout", type=float, default=None, help="fail the run after N seconds")
+    parser.add_argument("--no-cost", action="store_true", help="skip the serving-cost workload")
+    parser.add_argument(
+        "--mode",
+        choices=["base", "instruct", "think_on", "think_off"],
+        help="prompting mode (default: the manifest's first)",
+    )
+    parser.add_argument("--backend", choices=["hf", "vllm", "local-completions"], help="default: the suite's")
+    parser.add_argument("--tensor-parallel", type=int, default=1, help="vllm: GPUs per model copy")
+    parser.add_argument("--pipeline-parallel", type=int, default=1, help="vllm: pipeline stages")
+    parser.add_argument("--data-parallel", type=int, default=1, help="vllm: model copies (Ray)")
+    parser.add_argument("--base-url", help="local-completions: the server's completions URL")
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Exit 0 when the run succeeded, 3 when it ended in a failed record."""
+    from kleaderboard.evaluation import require_eval_extra
+    from kleaderboard.submission.tree import MANIFEST_NAME, load_submission
+    from kleaderboard.suites import load_suite
+
+    require_eval_extra()
+    from kleaderboard.evaluation.runner import RunOptions, evaluate_submission
+
+    path = Path(args.submission)
+    submission = load_submission(path / MANIFEST_NAME if path.is_dir() else path)
+    options = RunOptions(
+        device=args.device,
+        batch_size=args.batch_size,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+        limit=args.limit,
+        force=args.force,
+        timeout_s=args.timeout,
+        measure_cost=not args.no_cost,
+        mode=args.mode,
+        backend=args.backend,
+        tensor_parallel=args.tensor_parallel,
+        pipeline_parallel=args.pipeline_parallel,
+        data_parallel=args.data_parallel,
+        base_url=args.base_url,
+    )
+    record = evaluate_submission(submission, load_suite(args.suite), options)
+    return 0 if record.status == "succeeded" else 3
+
+
+COMMANDS = (
+    Command(
+        "evaluate",
+        "Evaluate one submission with lm-eval and write runs/<run-id>.json.",
+        "kleaderboard evaluate submissions/acme/acme-7b --suite ko-global-v1",
+        _evaluate_arguments,
+        run_evaluate,
+    ),
+)
