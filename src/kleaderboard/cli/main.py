@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from kleaderboard.errors import InputError, KleaderboardError
 
@@ -89,7 +90,7 @@ COMMANDS.update(
 )
 
 
-def _delegate(name: str):  # -> module with add_arguments / run_command
+def _delegate(name: str) -> ModuleType:  # a module with add_arguments / run_command
     import importlib
 
     return importlib.import_module(f"kleaderboard.{DELEGATED[name]}")
@@ -242,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
         if args.command in DELEGATED:
-            return _delegate(args.command).run_command(args)
+            return int(_delegate(args.command).run_command(args))
         return HANDLERS[args.command](args)
     except InputError as exc:
         for problem in exc.problems:
