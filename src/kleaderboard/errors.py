@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class InputError(KleaderboardError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def single(cls, file: str | Path, field: str, message: str, fix: str = "") -> InputError:
+    def single(cls, file: str | Path, field: str, message: str, fix: str = "") -> Self:
         """Build the error for a single problem."""
         return cls([Problem(str(file), field, message, fix)])
 

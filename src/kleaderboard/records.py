@@ -12,13 +12,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kleaderboard.errors import Problem, RunRecordError
 
-RUN_SCHEMA_VERSION = 1
+RUN_SCHEMA_VERSION: Final = 1
 
 
 class _Record(BaseModel):
@@ -210,6 +210,6 @@ def read_record(path: Path) -> RunRecord:
         ) from None
 
 
-def run_record_json_schema() -> dict:
+def run_record_json_schema() -> dict[str, Any]:
     """The JSON Schema of a run record, generated from the models."""
     return RunRecord.model_json_schema()

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -119,6 +119,7 @@ class HubTreeEntry(_HubAnswer):
 
 _INFO = TypeAdapter(HubModelInfo)
 _TREE = TypeAdapter(list[HubTreeEntry])
+_Parsed = TypeVar("_Parsed")
 
 
 # --- our types --------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def make_client(timeout: httpx.Timeout | float = DEFAULT_TIMEOUT) -> httpx.Clien
 
 
 def _server_message(response: httpx.Response) -> str:
-    said = response.headers.get("X-Error-Message")
+    said: str | None = response.headers.get("X-Error-Message")
     if said:
         return said
     try:
@@ -278,7 +279,8 @@ class _Session:
         next_url: str | None = f"/api/models/{self.where.repo}/tree/{commit}?recursive=true"
         while next_url is not None:
             response = self.get(next_url, doing)
-            entries.extend(_parse(_TREE, response, doing))
+            page = _parse(_TREE, response, doing)
+            entries.extend(page)
             next_url = self._next_page(response)
         return [_to_file(entry) for entry in entries if entry.type == "file"]
 
@@ -299,7 +301,7 @@ class _Session:
         return self.get(f"/{self.where.repo}/resolve/{commit}/{quote(path)}", doing).content
 
 
-def _parse(adapter: TypeAdapter[Any], response: httpx.Response, doing: str) -> Any:
+def _parse(adapter: TypeAdapter[_Parsed], response: httpx.Response, doing: str) -> _Parsed:
     try:
         return adapter.validate_json(response.content)
     except ValidationError as exc:

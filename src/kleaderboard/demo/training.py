@@ -16,6 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
 
 CORPUS_FILES = ("ko.txt", "en.txt")
 SPECIAL_TOKENS = ["<pad>", "<s>", "</s>", "<unk>"]
@@ -57,7 +61,7 @@ def corpus_lines() -> list[str]:
     return lines
 
 
-def train_tokenizer(lines: list[str], vocab_size: int, out_dir: Path):  # -> PreTrainedTokenizerFast
+def train_tokenizer(lines: list[str], vocab_size: int, out_dir: Path) -> PreTrainedTokenizerFast:
     """Train a byte-level BPE tokenizer and save it in transformers' format."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
@@ -84,7 +88,7 @@ def train_tokenizer(lines: list[str], vocab_size: int, out_dir: Path):  # -> Pre
     return fast
 
 
-def _token_stream(lines: list[str], tokenizer) -> list[int]:
+def _token_stream(lines: list[str], tokenizer: PreTrainedTokenizerFast) -> list[int]:
     ids: list[int] = []
     for line in lines:
         ids.extend(tokenizer(line, add_special_tokens=False)["input_ids"])
@@ -99,7 +103,7 @@ def _lr(step: int, spec: TrainSpec) -> float:
     return spec.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def build_model(spec: TrainSpec, vocab_size: int, tokenizer):
+def build_model(spec: TrainSpec, vocab_size: int, tokenizer: PreTrainedTokenizerFast) -> LlamaForCausalLM:
     from transformers import LlamaConfig, LlamaForCausalLM
 
     config = LlamaConfig(

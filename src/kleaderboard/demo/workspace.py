@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -81,7 +82,7 @@ def offline_environment(workspace: Path) -> None:
     os.environ["LM_HARNESS_CACHE_PATH"] = str(cache / "lm_eval")
 
 
-def demo_manifest(model: DemoModel, result: TrainResult) -> dict:
+def demo_manifest(model: DemoModel, result: TrainResult) -> dict[str, Any]:
     """The manifest a demo team declares, built from what its training really did."""
     today = dt.date.today().isoformat()
     return {

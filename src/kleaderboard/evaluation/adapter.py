@@ -236,7 +236,7 @@ def engine_parts(lm: LM) -> tuple[Any, int, int]:
 
 def vllm_hf_config(llm: Any) -> dict[str, Any]:
     """The Hugging Face config a vllm.LLM loaded (for the structural cost)."""
-    return llm.llm_engine.model_config.hf_config.to_dict()
+    return dict(llm.llm_engine.model_config.hf_config.to_dict())
 
 
 def gpu_name_and_count(device: str) -> tuple[str | None, int]:

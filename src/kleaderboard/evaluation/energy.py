@@ -8,7 +8,7 @@ energy figure is never estimated.
 
 from __future__ import annotations
 
-from types import TracebackType
+from types import ModuleType, TracebackType
 
 
 class EnergyMeter:
@@ -17,11 +17,12 @@ class EnergyMeter:
     def __init__(self) -> None:
         self.wh: float | None = None
         self.reason: str | None = None
-        self._nvml = None
-        self._handles: list = []
+        self._nvml: ModuleType | None = None
+        self._handles: list[object] = []
         self._start = 0
 
     def _read(self) -> int:
+        assert self._nvml is not None  # called only while NVML is initialised
         return sum(self._nvml.nvmlDeviceGetTotalEnergyConsumption(h) for h in self._handles)
 
     def __enter__(self) -> EnergyMeter:

@@ -11,6 +11,7 @@ from (``reused_from``), so the evidence trail stays complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kleaderboard.records import ModelIdentity, RunRecord, Settings, TaskScore
 
@@ -23,7 +24,7 @@ class Reusable:
     run_id: str
 
 
-def _comparable(settings: Settings) -> dict:
+def _comparable(settings: Settings) -> dict[str, Any]:
     # batch size changes padding, not the scored requests; everything else must match
     return settings.model_dump(exclude={"batch_size"})
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kleaderboard.errors import EvaluationError, InputError
 from kleaderboard.evaluation.environment import capture_environment, hardware_kind
@@ -45,6 +46,9 @@ from kleaderboard.records import (
 from kleaderboard.submission.tree import Submission, load_runs
 from kleaderboard.suites import Suite, SuiteTask
 
+if TYPE_CHECKING:
+    from kleaderboard.evaluation.adapter import LM  # lm-eval's model class; the adapter imports lm_eval
+
 Progress = Callable[[str], None]
 
 
@@ -56,13 +60,13 @@ class _LazyModel:
         self._settings = settings
         self._cache_file = cache_file
         self._progress = progress
-        self._lm = None
+        self._lm: LM | None = None
 
     @property
     def loaded(self) -> bool:
         return self._lm is not None
 
-    def get(self):  # -> lm_eval LM
+    def get(self) -> LM:
         from kleaderboard.evaluation import adapter
 
         if self._lm is None:
@@ -311,7 +315,7 @@ def evaluate_submission(
         inputs_hash=quick,
         started_at=started_at,
         finished_at=now_utc(),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         error=error,
         model=identity,
         settings=settings,

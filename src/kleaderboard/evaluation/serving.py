@@ -18,9 +18,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kleaderboard.records import ServingPoint
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Workload:
     seed: int = 0
 
 
-def _prompts(vocab_size: int, special: int, count: int, length: int, seed: int):  # -> torch.Tensor
+def _prompts(vocab_size: int, special: int, count: int, length: int, seed: int) -> torch.Tensor:
     import torch
 
     generator = torch.Generator().manual_seed(seed)

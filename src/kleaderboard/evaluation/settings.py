@@ -211,7 +211,7 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
         if mode == "think_on":
             args["think_end_token"] = sub.manifest.model.think_end_token
     return Settings(
-        backend=backend,  # type: ignore[arg-type]
+        backend=backend,
         mode=mode,
         device=device,
         dtype=sub.manifest.model.precision,

@@ -107,7 +107,7 @@ def _server_message(response: httpx.Response) -> str:
     except ValueError:
         return response.reason_phrase
     if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return data["message"][:300]
+        return str(data["message"][:300])
     return response.reason_phrase
 
 

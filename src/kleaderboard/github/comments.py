@@ -264,7 +264,7 @@ def render_check_comment(report: CheckReport, run_url: str | None = None, site_u
 
 
 def _score_rows(record: RunRecord) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for score in record.scores[:MAX_ROWS]:
         stderr = f"{score.stderr:.4f}" if score.stderr is not None else "—"
         rows.append(

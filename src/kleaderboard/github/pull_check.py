@@ -166,7 +166,7 @@ def check_pull_request(
 ) -> CheckReport:
     """Scope, manifest, loss-log and Hub checks of pr at its head commit; files staged under workdir."""
     changes = changed_files(client, pr.number, pr.head_sha)
-    base = {"number": pr.number, "sha": pr.head_sha, "author": pr.author}
+    base: dict[str, Any] = {"number": pr.number, "sha": pr.head_sha, "author": pr.author}
     if not _touches_submissions(changes):
         return CheckReport(**base, touches_submissions=False)
     scope = check_pr(changes, pr.author, inputs.owners, set(inputs.existing))

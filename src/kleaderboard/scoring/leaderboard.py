@@ -127,9 +127,10 @@ def score_tasks(run: RunRecord | None, suite: Suite) -> tuple[TaskResult, ...]:
     results = []
     for task in suite.tasks:
         raw = run.score(task.task) if run else None
-        usable = raw is not None and raw.metric == task.metric_key
-        norm = normalise.normalise(raw.value, raw.stderr, task.chance) if usable else None
-        results.append(TaskResult(task, raw if usable else None, norm))
+        if raw is not None and raw.metric != task.metric_key:
+            raw = None  # a score under another metric is not this task's score
+        norm = normalise.normalise(raw.value, raw.stderr, task.chance) if raw is not None else None
+        results.append(TaskResult(task, raw, norm))
     return tuple(results)
 
 

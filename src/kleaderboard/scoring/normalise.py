@@ -44,17 +44,19 @@ def weighted_mean(items: Sequence[tuple[Estimate, float]]) -> Estimate | None:
         return None
     total = sum(weight for _, weight in items)
     value = sum(est.value * weight for est, weight in items) / total
-    if any(est.stderr is None for est, _ in items):
+    known = [(est.stderr, weight) for est, weight in items if est.stderr is not None]
+    if len(known) < len(items):
         return Estimate(value, None)
-    variance = sum((weight * est.stderr) ** 2 for est, weight in items)  # type: ignore[operator]
+    variance = sum((weight * stderr) ** 2 for stderr, weight in known)
     return Estimate(value, math.sqrt(variance) / total)
 
 
 def index(estimates: Sequence[Estimate | None], weights: Sequence[float]) -> Estimate | None:
     """A category or overall index: None unless every part is present."""
-    if any(est is None for est in estimates):
+    present = [est for est in estimates if est is not None]
+    if len(present) < len(estimates):
         return None
-    return weighted_mean([(est, w) for est, w in zip(estimates, weights, strict=True)])  # type: ignore[misc]
+    return weighted_mean(list(zip(present, weights, strict=True)))
 
 
 def rank(values: Sequence[float | None]) -> list[int | None]:

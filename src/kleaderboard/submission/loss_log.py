@@ -197,7 +197,7 @@ def _parse_row(row: list[str], columns: list[str], line_no: int, problems: _Prob
         if number is None:
             return None
         values[column] = number
-    return LossPoint(**values)  # type: ignore[arg-type]
+    return LossPoint(**values)  # type: ignore[arg-type]  # keys and number kinds are checked above
 
 
 def _number(raw: str, column: str, where: str, problems: _Problems) -> float | int | None:

@@ -79,7 +79,7 @@ class Answers:
         return self.name or self.hub_repo.split("/", 1)[1]
 
 
-def _pydantic_check(adapter: TypeAdapter[Any], value: str) -> str:
+def _pydantic_check(adapter: TypeAdapter[str], value: str) -> str:
     try:
         return adapter.validate_python(value)
     except ValidationError as exc:

@@ -133,7 +133,7 @@ def _check_node(event: yaml.Event) -> None:
             "anchors and aliases (*name) are not allowed", event.start_mark, "write the value out in full"
         )
     tag = getattr(event, "tag", None)
-    if tag not in _ALLOWED_TAGS:
+    if tag is not None and tag not in _ALLOWED_TAGS:
         shown = tag.replace(_CORE, "!!") if tag.startswith(_CORE) else tag
         raise _Refused(
             f"the tag '{shown}' is not allowed", event.start_mark, "write plain values, without tags (!…)"

@@ -10,7 +10,10 @@ as keyword arguments, and it resolves relative ``data_files`` against this folde
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict
 
 HERE = Path(__file__).resolve().parent
 
@@ -24,7 +27,7 @@ def _resolve(files: Any) -> Any:
     return str(path if path.is_absolute() else HERE / path)
 
 
-def load_local_json(data_files: Any = None, **_metadata: Any):
+def load_local_json(data_files: Any = None, **_metadata: Any) -> DatasetDict:
     """Load the task's JSONL files, shipped beside this module, as a DatasetDict."""
     import datasets
 
