@@ -30,15 +30,16 @@ OLD_NAMES: dict[str, str] = {old: command.name for command in COMMANDS.values() 
 
 
 def _add_command(
-    subs: argparse._SubParsersAction, name: str, command: Command, listed: bool
+    subs: argparse._SubParsersAction[argparse.ArgumentParser], name: str, command: Command, listed: bool
 ) -> argparse.ArgumentParser:
-    options = {"help": command.summary} if listed else {}
-    parser = subs.add_parser(
+    # A name given no `help` is left out of --help's list (the old names).
+    options: dict[str, str] = {"help": command.summary} if listed else {}
+    parser: argparse.ArgumentParser = subs.add_parser(
         name,
         description=command.summary,
         epilog=f"example:\n  {command.example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        **options,
+        **options,  # type: ignore[arg-type]  # typeshed types add_parser's **kwargs too narrowly
     )
     parser.set_defaults(command=command.name)
     return parser

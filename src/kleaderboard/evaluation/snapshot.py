@@ -171,9 +171,7 @@ def _hub() -> Any:
     except ImportError as exc:  # pragma: no cover - installed with the eval extra
         from kleaderboard.errors import MissingExtraError
 
-        raise MissingExtraError(
-            "fetching a snapshot needs huggingface_hub: pip install 'kleaderboard[eval]'"
-        ) from exc
+        raise MissingExtraError("eval", "huggingface_hub") from exc
     return huggingface_hub
 
 
