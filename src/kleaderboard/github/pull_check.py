@@ -44,6 +44,10 @@ from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME
 
 CHECK_CONTEXT = "kleaderboard/check"
+# GitHub commit statuses have no "neutral": the scope of a pull request gets its own status, so
+# that code pull requests stay mergeable while kleaderboard/check is green for checked submissions only.
+SCOPE_CONTEXT = "kleaderboard/scope"
+NOT_A_SUBMISSION = "no submission files changed: not a submission, nothing checked"
 SUBMISSIONS_PREFIX = f"{SUBMISSIONS_DIR}/"
 
 
@@ -76,23 +80,41 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """True when nothing refuses the pull request (a Hub outage refuses nothing yet)."""
-        return not self.problems
+        """True only when every check ran to the end and none refuses: a Hub that could not be
+        asked fails closed (the check is repeated later), it never lets a submission through."""
+        return not self.problems and self.hub_error is None
 
     @property
     def state(self) -> str:
-        """The commit status: failure for problems, error when the Hub could not be asked."""
+        """The kleaderboard/check status: success only for a submission that every check passed.
+
+        A pull request with nothing under submissions/ was not checked, so it never earns a
+        green submission check: it gets "error" here and its verdict under SCOPE_CONTEXT.
+        """
         if self.problems:
             return "failure"
-        return "error" if self.hub_error else "success"
+        if self.hub_error or not self.touches_submissions:
+            return "error"
+        return "success"
+
+    @property
+    def scope_state(self) -> str:
+        """The kleaderboard/scope status, the one branch protection requires (site_src/maintainers.md).
+
+        A code or docs pull request passes it (ci and the maintainers' review judge those);
+        a submission pull request passes it only when its submission check passes.
+        """
+        if self.problems:
+            return "failure"
+        return self.state if self.touches_submissions else "success"
 
     @property
     def summary(self) -> str:
         """One line for the commit status and the log."""
-        if not self.touches_submissions:
-            return "no submission files changed: nothing to check"
         if self.problems:
             return f"{len(self.problems)} problem(s) in {self.submission or 'the pull request'}"
+        if not self.touches_submissions:
+            return NOT_A_SUBMISSION
         if self.hub_error:
             return f"{self.submission}: the Hugging Face Hub could not be checked"
         return f"{self.submission}: ok"
@@ -200,6 +222,49 @@ def _check_hub(submission: str, inputs: CheckInputs, found: _Found) -> None:
     found.problems += found.hub.problems
 
 
+def _base_problems(pr: PullRequest) -> list[Problem]:
+    # Another branch (an old bot branch, say) may lack the team's folder or hold other rules.
+    if pr.base_ref == pr.default_branch:
+        return []
+    return [
+        Problem(
+            f"pull request #{pr.number}",
+            "base",
+            f"targets branch '{pr.base_ref}', not the repository's default branch '{pr.default_branch}'",
+            f"change the base branch to '{pr.default_branch}' (Edit, next to the title): "
+            "submissions are checked and merged there only",
+        )
+    ]
+
+
+def _evaluable_problems(submission: str, found: _Found) -> list[Problem]:
+    """A pull request is evaluated at a fixed Hub commit: no demo folder, no 'pending'."""
+    spec = found.manifest.model if found.manifest else None
+    label = str(Path(SUBMISSIONS_DIR, submission, MANIFEST_NAME))
+    if spec is None:
+        return []
+    if spec.local_path is not None:
+        return [
+            Problem(
+                label,
+                "model.local_path",
+                "is for the local demo only: a pull request's model must be on the Hugging Face Hub",
+                "replace local_path with hub_repo: <owner>/<name> and revision: <the 40-hex commit>",
+            )
+        ]
+    if spec.pending:
+        commit = found.hub.commit if found.hub and found.hub.commit else "<the 40-hex commit>"
+        return [
+            Problem(
+                label,
+                "model.revision",
+                "is 'pending': a pull request is evaluated at a fixed commit of the weights",
+                f"set revision: {commit} (the commit to evaluate; 'pending' is for local validate only)",
+            )
+        ]
+    return []
+
+
 def check_pull_request(
     client: GitHubClient, pr: PullRequest, inputs: CheckInputs, workdir: Path
 ) -> CheckReport:
@@ -207,14 +272,15 @@ def check_pull_request(
     changes = changed_files(client, pr.number, pr.head_sha)
     base = {"number": pr.number, "sha": pr.head_sha, "author": pr.author}
     if not _touches_submissions(changes):
-        return CheckReport(**base, touches_submissions=False)
+        return CheckReport(**base, touches_submissions=False, problems=tuple(_base_problems(pr)))
     scope = check_pr(changes, pr.author, inputs.owners, set(inputs.existing))
-    found = _Found(problems=list(scope.problems))
+    found = _Found(problems=_base_problems(pr) + list(scope.problems))
     staged = None
     if scope.submission is not None:
         staged = stage_submission(client, pr.head_sha, scope.submission, workdir)
         _validate_staged(staged, workdir, found)
         _check_hub(scope.submission, inputs, found)
+        found.problems += _evaluable_problems(scope.submission, found)
     return CheckReport(
         **base,
         touches_submissions=True,
@@ -305,6 +371,15 @@ def _publish(client: GitHubClient, report: CheckReport, args: argparse.Namespace
         client.upsert_comment(report.number, CHECK_MARKER, body)
     if args.status:
         client.create_status(report.sha, report.state, CHECK_CONTEXT, report.summary, args.run_url)
+        client.create_status(
+            report.sha, report.scope_state, SCOPE_CONTEXT, _scope_summary(report), args.run_url
+        )
+
+
+def _scope_summary(report: CheckReport) -> str:
+    if report.touches_submissions or report.problems:
+        return f"{report.summary} (see {CHECK_CONTEXT})"
+    return "code or docs pull request: not a submission; ci and a maintainer's review judge it"
 
 
 def _current(client: GitHubClient, args: argparse.Namespace) -> PullRequest | None:
@@ -341,6 +416,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 __all__ = [
     "CHECK_CONTEXT",
+    "NOT_A_SUBMISSION",
+    "SCOPE_CONTEXT",
     "CheckInputs",
     "CheckReport",
     "add_arguments",
