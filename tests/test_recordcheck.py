@@ -60,6 +60,67 @@ def test_identity_must_match(tmp_path: Path) -> None:
     assert "is not the sha256 of the evaluated manifest" in text
 
 
+def test_an_unknown_suite_is_refused(tmp_path: Path) -> None:
+    path = write_record_file(tmp_path, record_data(suite="../../etc/passwd"))
+    with pytest.raises(RunRecordError) as info:
+        check(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: suite: '../../etc/passwd' is not a suite of this leaderboard — {recordcheck.FIX}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("score", "field", "shown"),
+    [
+        ({"value": 1.0001}, "value", "1.0001"),
+        ({"value": -0.01}, "value", "-0.01"),
+        ({"value": 1e308}, "value", "1e+308"),
+        ({"stderr": 1.5}, "stderr", "1.5"),
+        ({"stderr": -0.001}, "stderr", "-0.001"),
+    ],
+)
+def test_scores_outside_the_metrics_range_are_refused(
+    tmp_path: Path, score: dict, field: str, shown: str
+) -> None:
+    data = record_data()
+    data["scores"] = [data["scores"][0], {**data["scores"][0], "task": "kobest", **score}]
+    path = write_record_file(tmp_path, data)
+    with pytest.raises(RunRecordError) as info:
+        check(path)
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        (f"scores.1.{field}", f"{shown} is outside 0..1, the range of every metric the suites score")
+    ]
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_scores_at_the_ends_of_the_range_pass(tmp_path: Path, value: float) -> None:
+    data = record_data()
+    data["scores"] = [{**data["scores"][0], "value": value, "stderr": value}]
+    assert check(write_record_file(tmp_path, data)).scores[0].value == value
+
+
+@pytest.mark.parametrize("revision", [None, "main", "E1BEB415935F09A6C7A85EC1C6B7B689AFCC6A01", "a" * 39])
+def test_a_record_must_name_a_pinned_commit(tmp_path: Path, revision: str | None) -> None:
+    data = record_data(model={"source": "hanbit-ai/hanbit-7b", "revision": revision})
+    with pytest.raises(RunRecordError) as info:
+        check(write_record_file(tmp_path, data))
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        ("model.revision", f"{revision!r} is not a pinned 40-hex commit")
+    ]
+
+
+def test_a_record_is_cross_checked_with_the_given_manifest(tmp_path: Path) -> None:
+    from kleaderboard.submission.manifest import parse_manifest
+    from tests.pr_fixtures import manifest_data
+
+    path = write_record_file(tmp_path)
+    assert check(path, manifest=parse_manifest(manifest_data(), Path("m.yaml"))).run_id == RUN_ID
+    other = parse_manifest(manifest_data(**{"model.hub_repo": "x/y", "model.revision": "b" * 40}), Path("m"))
+    with pytest.raises(RunRecordError) as info:
+        check(path, manifest=other)
+    assert [p.field for p in info.value.problems] == ["model.source", "model.revision"]
+
+
 def test_size_links_and_folders(tmp_path: Path) -> None:
     path = write_record_file(tmp_path / "a")
     with pytest.raises(RunRecordError, match="the limit is 100"):
