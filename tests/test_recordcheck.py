@@ -194,3 +194,59 @@ def test_comment_scores_reports_a_refused_or_missing_record(gh: FakeGitHub, tmp_
     assert comment.run_command(scores_args(gh, head, tmp_path / "nothing-downloaded")) == 1
     assert len(gh.comments[7]) == 1
     assert "ended without a run record" in gh.comments[7][0]["body"]
+
+
+# --- edges --------------------------------------------------------------------------------------
+
+
+def test_a_record_that_grows_while_it_is_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import stat
+
+    path = write_record_file(tmp_path)
+    real_size = path.stat().st_size
+    small = os.stat_result((stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, 100, 0, 0, 0))
+    monkeypatch.setattr(Path, "lstat", lambda self: small)  # the size seen before the read
+    with pytest.raises(RunRecordError) as info:
+        check(path, max_bytes=real_size - 1)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: grew past {real_size - 1:,} bytes while being read — {recordcheck.FIX}"
+    ]
+
+
+def test_find_record_returns_a_plain_file_itself(tmp_path: Path) -> None:
+    path = write_record_file(tmp_path)
+    assert recordcheck.find_record(path) == path
+
+
+def test_find_record_returns_a_link_so_that_the_check_refuses_it(tmp_path: Path) -> None:
+    target = write_record_file(tmp_path / "elsewhere")
+    link = tmp_path / f"{RUN_ID}.json"
+    link.symlink_to(target)
+    assert recordcheck.find_record(link) == link
+    folder = tmp_path / "artifact"
+    folder.mkdir()
+    (folder / f"{RUN_ID}.json").symlink_to(target)
+    found = recordcheck.find_record(folder)
+    assert found == folder / f"{RUN_ID}.json"
+    with pytest.raises(RunRecordError) as info:
+        check(found)
+    assert [str(p) for p in info.value.problems] == [
+        f"{found}: is not a regular file (a link, folder or device) — {recordcheck.FIX}"
+    ]
+
+
+def test_the_default_size_cap_is_2_mib(tmp_path: Path) -> None:
+    assert recordcheck.MAX_RECORD_BYTES == 2 * 1024 * 1024
+    path = write_record_file(tmp_path)
+    text = path.read_bytes()
+    path.write_bytes(text + b" " * (recordcheck.MAX_RECORD_BYTES - len(text)))  # JSON allows the spaces
+    assert check(path).run_id == RUN_ID
+    path.write_bytes(text + b" " * (recordcheck.MAX_RECORD_BYTES + 1 - len(text)))
+    with pytest.raises(RunRecordError) as info:
+        check(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: is 2,097,153 bytes; the limit is 2,097,152 — {recordcheck.FIX}"
+    ]
