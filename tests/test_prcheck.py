@@ -431,3 +431,19 @@ def test_a_code_pull_request_gets_a_scope_status_and_never_a_green_check(
         ),
     }
     assert gh.comments == {}
+
+
+def test_a_pull_request_that_removes_the_manifest_checked_nothing_and_fails(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    path = "submissions/skt/ax-k1/submission.yaml"
+    base_sha = gh.store.commit({"README.md": b"x", path: manifest_bytes()})
+    gh.refs["heads/main"] = base_sha
+    head = gh.store.commit({"README.md": b"x"}, parents=(base_sha,))
+    gh.add_pull(7, "skt-bot", head, [{"filename": path, "status": "removed"}])
+    report = check(gh, base, tmp_path, hub)
+    assert [str(p) for p in report.problems] == [
+        f"{path}: is missing at the head commit, so nothing in the folder could be checked — keep "
+        "submission.yaml in the folder; to withdraw a submission, ask the maintainers"
+    ]
+    assert not report.ok and report.state == "failure"

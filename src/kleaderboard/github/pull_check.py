@@ -265,6 +265,20 @@ def _evaluable_problems(submission: str, found: _Found) -> list[Problem]:
     return []
 
 
+def _unchecked_problems(submission: str, found: _Found) -> list[Problem]:
+    # Fail closed: a folder whose manifest is gone (removed in the pull request) checked nothing.
+    if found.manifest is not None or found.problems:
+        return []
+    return [
+        Problem(
+            str(Path(SUBMISSIONS_DIR, submission, MANIFEST_NAME)),
+            "",
+            "is missing at the head commit, so nothing in the folder could be checked",
+            "keep submission.yaml in the folder; to withdraw a submission, ask the maintainers",
+        )
+    ]
+
+
 def check_pull_request(
     client: GitHubClient, pr: PullRequest, inputs: CheckInputs, workdir: Path
 ) -> CheckReport:
@@ -280,7 +294,9 @@ def check_pull_request(
         staged = stage_submission(client, pr.head_sha, scope.submission, workdir)
         _validate_staged(staged, workdir, found)
         _check_hub(scope.submission, inputs, found)
-        found.problems += _evaluable_problems(scope.submission, found)
+        found.problems += _evaluable_problems(scope.submission, found) + _unchecked_problems(
+            scope.submission, found
+        )
     return CheckReport(
         **base,
         touches_submissions=True,
