@@ -10,7 +10,9 @@ existing submissions come from the base branch, which the workflow checked out.
 
 The command ``kleaderboard pr-check`` (:func:`add_arguments`, :func:`run_command`)
 runs it in the ``check`` and ``evaluate`` workflows, posts the comment
-(:mod:`kleaderboard.github.comments`) and sets the ``kleaderboard/check`` commit status.
+(:mod:`kleaderboard.github.comments`) and sets the ``kleaderboard/check`` and
+``kleaderboard/scope`` commit statuses. It fails closed: ``ok`` only when every check
+ran to the end, the base is the default branch and the model is pinned on the Hub.
 """
 
 from __future__ import annotations
