@@ -99,6 +99,7 @@ class FakeGitHub(ThreadingHTTPServer):
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.statuses: list[dict[str, Any]] = []
         self.refs: dict[str, str] = {}
+        self.default_branch = "main"
         self.opened: list[dict[str, Any]] = []
         self.seen: list[Seen] = []
         self.page_size = 100
@@ -142,7 +143,7 @@ class FakeGitHub(ThreadingHTTPServer):
                 "label": f"{owner}:{base_ref}",
                 "ref": base_ref,
                 "sha": self.refs.get(f"heads/{base_ref}", "0" * 40),
-                "repo": {"full_name": self.repo, "fork": False},
+                "repo": {"full_name": self.repo, "fork": False, "default_branch": self.default_branch},
             },
         }
         self.files[number] = [_file_object(item) for item in files]

@@ -226,7 +226,9 @@ def test_no_safetensors_weights_are_refused(hub: RecordedHub) -> None:
     repo, commit = CASES["gguf_only"]
     problem = only_problem(check(hub, repo, commit, total=8_030_261_312))
     assert (problem.file, problem.field) == (f"hub:{repo}@{commit}", "model.hub_repo")
-    assert problem.message == "no weights in safetensors format (*.safetensors)"
+    assert problem.message == (
+        "no weights in safetensors format (*.safetensors) at the repo's root, where the model is loaded from"
+    )
     assert problem.fix.startswith("convert the weights to safetensors")
 
 
@@ -317,6 +319,77 @@ def test_a_model_above_the_parameter_cap_is_refused(hub: RecordedHub) -> None:
 def test_the_parameter_cap_is_configurable(hub: RecordedHub) -> None:
     report = check(hub, SAFE_REPO, SAFE, max_parameters=7_000_000_000)
     assert "above the leaderboard's cap of 7,000,000,000" in only_problem(report).message
+
+
+def repo_routes(paths: list[str], config: str = "{}") -> dict[str, dict[str, Any]]:
+    """Answers for one made-up repo (DECOY_REPO at SAFE) holding the given files."""
+    json_type = {"Content-Type": "application/json"}
+    info = {"id": DECOY_REPO, "sha": SAFE, "cardData": {"license": "apache-2.0"}}
+    info["safetensors"] = {"total": 7_241_732_096}
+    tree = [{"type": "file", "path": path, "size": 100} for path in paths]
+    routes = {
+        f"/api/models/{DECOY_REPO}/revision/{SAFE}": {"status": 200, "headers": json_type, "json": info},
+        f"/api/models/{DECOY_REPO}/tree/{SAFE}?recursive=true": {
+            "status": 200,
+            "headers": json_type,
+            "json": tree,
+        },
+    }
+    for name in ("config.json", "tokenizer_config.json"):
+        routes[f"/{DECOY_REPO}/resolve/{SAFE}/{name}"] = {"status": 200, "headers": {}, "text": config}
+    return routes
+
+
+DECOY_REPO = "decoy-lab/decoy-7b"
+CONFIGS = ["config.json", "tokenizer_config.json"]
+
+
+def check_repo(paths: list[str], config: str = "{}"):
+    for server in serve(RecordedHub(repo_routes(paths, config))):
+        return check(server, DECOY_REPO, SAFE)
+    raise AssertionError("the server did not start")
+
+
+def test_a_safetensors_decoy_in_a_subfolder_does_not_vouch_for_pickle_weights() -> None:
+    report = check_repo([*CONFIGS, "pytorch_model.bin", "decoy/model.safetensors"])
+    assert only_problem(report).message == (
+        "weights only in pickle files (pytorch_model.bin), which can run code when loaded"
+    )
+
+
+def test_safetensors_only_in_a_subfolder_are_not_the_weights_that_load() -> None:
+    report = check_repo([*CONFIGS, "original/model.safetensors"])
+    assert only_problem(report).message == (
+        "no weights in safetensors format (*.safetensors) at the repo's root, where the model is loaded from"
+    )
+
+
+@pytest.mark.parametrize("pickle", ["pytorch_model.bin", "model.pt", "weights.pkl", "model.PTH"])
+def test_a_pickle_beside_root_safetensors_is_refused(pickle: str) -> None:
+    problem = only_problem(check_repo([*CONFIGS, "model.safetensors", pickle]))
+    assert str(problem) == (
+        f"hub:{DECOY_REPO}@{SAFE}: model.hub_repo: pickle files ({pickle}) sit beside the safetensors "
+        "weights at the repo's root, where the model is loaded from; unpickling can run code — delete them "
+        "from the repo and submit the new commit"
+    )
+
+
+def test_pickles_in_subfolders_are_a_finding_not_a_problem() -> None:
+    report = check_repo([*CONFIGS, "model.safetensors", "checkpoints/optimizer.pt"])
+    assert report.ok
+    assert (
+        f"hub:{DECOY_REPO}@{SAFE}: pickle files in subfolders (checkpoints/optimizer.pt) are never "
+        "loaded; only the root's weights are" in report.findings
+    )
+
+
+def test_a_config_nested_100000_deep_is_a_clear_problem_not_a_crash() -> None:
+    report = check_repo([*CONFIGS, "model.safetensors"], config="[" * 100_000)
+    assert [str(p) for p in report.problems] == [
+        f"hub:{DECOY_REPO}@{SAFE}: model.hub_repo: {name} nests brackets deeper than a JSON reader can "
+        "follow — fix the file: a model's settings nest a few levels deep"
+        for name in CONFIGS
+    ]
 
 
 # --- never a weight download ------------------------------------------------------------

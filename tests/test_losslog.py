@@ -34,3 +34,88 @@ def test_problems_name_the_line(text: str, expected: str) -> None:
     with pytest.raises(LossLogError) as info:
         parse_loss_log(text, "l.csv")
     assert expected in str(info.value)
+
+
+# --- edges (each pins a limit exactly) -------------------------------------------------------
+
+FULL_HEADER = "step,tokens_seen,loss,learning_rate,grad_norm,eval_loss\n"
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(LossLogError) as info:
+        parse_loss_log(text, "l.csv")
+    return [str(p) for p in info.value.problems]
+
+
+def bad_rows(count: int) -> str:
+    return HEADER + "".join(f"{n},{n},x,0.1,\n" for n in range(1, count + 1))
+
+
+def test_the_parser_stops_after_100_problems() -> None:
+    problems = problems_of(bad_rows(150))
+    assert len(problems) == 101
+    assert (
+        problems[99]
+        == "l.csv: line 101, loss: 'x' is not a number — write a plain number, e.g. 2.3456 or 1e-4"
+    )
+    assert problems[100] == "l.csv: line 102, loss: stopped after 100 problems — fix these first"
+
+
+def test_exactly_100_problems_are_all_reported_without_the_stop_note() -> None:
+    problems = problems_of(bad_rows(100))
+    assert len(problems) == 100 and "stopped after" not in problems[-1]
+
+
+def test_an_empty_optional_value_in_the_middle_of_a_row_is_none() -> None:
+    log = parse_loss_log(FULL_HEADER + "1,100,6.9,0.001,,2.5\n", "l.csv")
+    assert (log.points[0].grad_norm, log.points[0].eval_loss) == (None, 2.5)
+    moved = parse_loss_log("step,grad_norm,tokens_seen,loss,learning_rate\n1,,100,6.9,0.001\n", "l.csv")
+    assert moved.points[0].grad_norm is None and moved.points[0].tokens_seen == 100
+
+
+def test_an_empty_required_value_in_the_middle_of_a_row_is_refused() -> None:
+    assert problems_of(HEADER + "1,,6.9,0.001,\n") == [
+        "l.csv: line 2, tokens_seen: is empty — every row needs step, tokens_seen, loss, learning_rate"
+    ]
+
+
+def test_a_repeated_tokens_seen_is_accepted_it_only_may_not_decrease() -> None:
+    log = parse_loss_log(HEADER + "1,100,6.9,0.001,\n2,100,6.5,0.001,\n", "l.csv")
+    assert [p.tokens_seen for p in log.points] == [100, 100]
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            f"{10**18 + 1},1,5,0.1,",
+            f"l.csv: line 2, step: {10**18 + 1} is above 10^18 — check the column order",
+        ),
+        (
+            f"1,{10**18 + 1},5,0.1,",
+            f"l.csv: line 2, tokens_seen: {10**18 + 1} is above 10^18 — tokens_seen counts tokens (not bytes "
+            "or characters): check the units",
+        ),
+        (
+            "1,1,1000.0001,0.1,",
+            "l.csv: line 2, loss: 1000.0001 is above 1,000 — log the mean cross-entropy per token in nats, "
+            "not a perplexity or a sum",
+        ),
+    ],
+    ids=["step", "tokens_seen", "loss"],
+)
+def test_values_just_above_the_limits_are_refused(row: str, expected: str) -> None:
+    assert problems_of(HEADER + row + "\n") == [expected]
+
+
+def test_values_at_the_limits_are_accepted() -> None:
+    log = parse_loss_log(FULL_HEADER + f"{10**18},{10**18},1000,0.1,,1000\n", "l.csv")
+    point = log.points[0]
+    assert (point.step, point.tokens_seen, point.loss, point.eval_loss) == (10**18, 10**18, 1000.0, 1000.0)
+
+
+def test_an_eval_loss_above_1000_is_refused() -> None:
+    assert problems_of(FULL_HEADER + "1,1,5,0.1,,1000.5\n") == [
+        "l.csv: line 2, eval_loss: 1000.5 is above 1,000 — log the mean cross-entropy per token in nats, "
+        "not a perplexity or a sum"
+    ]

@@ -94,3 +94,49 @@ def test_an_unnamed_upstream_can_be_recorded_without_inventing_a_repo(tmp_path: 
     path.write_text(text, encoding="utf-8")
     component = load_manifest(path).originality.components[0]
     assert component.origin.unnamed == "an 8B model"
+
+
+# --- the modes' rules, pinned ----------------------------------------------------------------
+
+
+def mode_problems(**changes: object) -> list[str]:
+    from kleaderboard.errors import InputError
+    from kleaderboard.submission.manifest import parse_manifest
+    from tests.pr_fixtures import manifest_data
+
+    try:
+        parse_manifest(manifest_data(**changes), Path("s.yaml"))
+    except InputError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+THINK_END = (
+    "s.yaml: model: mode think_on needs think_end_token — add think_end_token: the string that ends the "
+    "reasoning, e.g. </think>"
+)
+CHAT = (
+    "s.yaml: model: instruct and think modes are evaluated through the chat template — set "
+    "chat_template: true, or declare only the base mode"
+)
+
+
+@pytest.mark.parametrize(
+    ("modes", "chat_template", "think_end_token", "expected"),
+    [
+        (["think_on"], True, None, [THINK_END]),
+        (["base", "think_on"], False, None, [THINK_END]),  # the think-end rule is checked first
+        (["base", "instruct"], False, None, [CHAT]),
+        (["base", "think_off"], False, None, [CHAT]),
+        (["base", "think_on"], False, "</think>", [CHAT]),
+        (["base", "instruct", "think_on", "think_off"], True, "</think>", []),
+        (["base"], False, None, []),
+    ],
+)
+def test_modes_need_their_chat_template_and_think_end_token(
+    modes: list[str], chat_template: bool, think_end_token: str | None, expected: list[str]
+) -> None:
+    changes = {"model.modes": modes, "model.chat_template": chat_template}
+    if think_end_token is not None:
+        changes["model.think_end_token"] = think_end_token
+    assert mode_problems(**changes) == expected

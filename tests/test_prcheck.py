@@ -11,7 +11,7 @@ import pytest
 from kleaderboard.checks.scope import Owners
 from kleaderboard.github import pull_check as prcheck
 from kleaderboard.github.client import GitHubClient
-from kleaderboard.github.comments import CHECK_MARKER
+from kleaderboard.github.comments import CHECK_MARKER, inert
 from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
 from tests.hub_server import RecordedHub, recorded_routes
@@ -143,7 +143,8 @@ def test_a_pull_request_outside_submissions_is_not_a_submission(
     open_pull(gh, {"docs/x.md": b"x"}, [{"filename": "docs/x.md"}], author="alice")
     report = check(gh, base, tmp_path)
     assert not report.touches_submissions and report.ok
-    assert report.summary == "no submission files changed: nothing to check"
+    assert report.summary == "no submission files changed: not a submission, nothing checked"
+    assert (report.state, report.scope_state) == ("error", "success"), "never a green submission check"
 
 
 def test_someone_elses_submission_is_refused(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
@@ -153,7 +154,7 @@ def test_someone_elses_submission_is_refused(gh: FakeGitHub, base: Path, tmp_pat
     assert any("'mallory' may not change this folder" in p.message for p in report.problems)
 
 
-def test_an_unreachable_hub_is_an_error_state_not_a_problem(
+def test_an_unreachable_hub_is_an_error_state_not_a_problem_and_fails_closed(
     gh: FakeGitHub, base: Path, tmp_path: Path
 ) -> None:
     good_pull(gh)
@@ -161,7 +162,8 @@ def test_an_unreachable_hub_is_an_error_state_not_a_problem(
         pr = client.pull_request(7)
         closed = prcheck.CheckInputs(Owners(frozenset(), {}), frozenset(), True, "http://127.0.0.1:9")
         report = prcheck.check_pull_request(client, pr, closed, tmp_path)
-    assert report.ok and report.state == "error" and report.hub_error
+    assert not report.ok and report.state == "error" and report.hub_error
+    assert report.problems == (), "the Hub's outage is not the submitter's problem"
     assert report.summary == "hanbit-ai/hanbit-7b: the Hugging Face Hub could not be checked"
 
 
@@ -179,9 +181,13 @@ def test_the_command_comments_sets_statuses_and_writes_outputs(
         "--run-url", "https://github.com/acme/leaderboard/actions/runs/1",
     ]  # fmt: skip
     assert command(*argv) == 0
-    assert [s["state"] for s in gh.statuses] == ["pending", "success"]
-    assert gh.statuses[-1]["context"] == "kleaderboard/check"
-    assert gh.statuses[-1]["target_url"] == "https://github.com/acme/leaderboard/actions/runs/1"
+    assert [(s["context"], s["state"]) for s in gh.statuses] == [
+        ("kleaderboard/check", "pending"),
+        ("kleaderboard/check", "success"),
+        ("kleaderboard/scope", "success"),
+    ]
+    assert gh.statuses[-1]["description"] == "hanbit-ai/hanbit-7b: ok (see kleaderboard/check)"
+    assert {s["target_url"] for s in gh.statuses} == {"https://github.com/acme/leaderboard/actions/runs/1"}
     [comment] = gh.comments[7]
     assert comment["body"].startswith(CHECK_MARKER)
     assert "Submission check passed" in comment["body"]
@@ -205,7 +211,7 @@ def test_the_command_refuses_with_exit_1_and_a_failing_status(
         "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
     ]  # fmt: skip
     assert command(*argv) == 1
-    assert gh.statuses[-1]["state"] == "failure"
+    assert [s["state"] for s in gh.statuses[-2:]] == ["failure", "failure"]
     body = gh.comments[7][0]["body"]
     assert "license" in body and "<img" not in body
 
@@ -239,3 +245,203 @@ def test_stage_dir_keeps_the_files_for_the_gpu_job(gh: FakeGitHub, base: Path, t
     assert (staged / "submission.yaml").read_bytes() == manifest_bytes()
     assert f"staged={staged}" in out.read_text().splitlines()
     assert gh.statuses == [] and gh.comments == {}
+
+
+# --- failing closed ---------------------------------------------------------------------------
+
+TREE = f"/api/models/hanbit-ai/hanbit-7b/tree/{HUB_COMMIT}?recursive=true"
+INFO = f"/api/models/hanbit-ai/hanbit-7b/revision/{HUB_COMMIT}"
+CONFIG = f"/hanbit-ai/hanbit-7b/resolve/{HUB_COMMIT}/config.json"
+TOKENIZER_CONFIG = f"/hanbit-ai/hanbit-7b/resolve/{HUB_COMMIT}/tokenizer_config.json"
+HTML = {"Content-Type": "text/html"}
+
+
+def hub_routes(**answers: dict) -> dict:
+    """The recorded safe repo, with some answers replaced (keys: INFO, TREE, CONFIG …)."""
+    routes = recorded_routes(("safe",))
+    named = {"INFO": INFO, "TREE": TREE, "CONFIG": CONFIG, "TOKENIZER_CONFIG": TOKENIZER_CONFIG}
+    for name, answer in answers.items():
+        routes[named[name]] = answer
+    return routes
+
+
+def run_check_command(gh: FakeGitHub, base: Path, tmp_path: Path, hub_url: str) -> tuple[int, list[str]]:
+    """`pr-check --status --github-output` against a Hub at hub_url; the exit code and the output lines."""
+    head = good_pull(gh)
+    out = tmp_path / "github_output"
+    argv = [
+        "--repo", gh.repo, "--pr", "7", "--sha", head, "--status", "--comment", "--github-output", str(out),
+        "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
+    ]  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_ENDPOINT", hub_url)
+        code = command(*argv)
+    return code, out.read_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("answers", "said"),
+    [
+        (
+            {"INFO": {"status": 429, "headers": {}, "text": "slow down"}},
+            "limiting the rate of requests (429)",
+        ),
+        ({"TREE": {"status": 500, "headers": {}, "text": "boom"}}, "the Hub answered 500"),
+        ({"CONFIG": {"status": 503, "headers": {}, "text": "down"}}, "the Hub answered 503"),
+        ({"TOKENIZER_CONFIG": {"status": 502, "headers": {}, "text": "x"}}, "the Hub answered 502"),
+        ({"INFO": {"status": 200, "headers": HTML, "text": "<html>login</html>"}}, "is not what the Hub API"),
+        ({"INFO": {"status": 200, "headers": {}, "json": {"id": "x", "sha": "main"}}}, "is not what the Hub"),
+        ({"TREE": {"status": 200, "headers": {}, "json": [{"path": 1}]}}, "is not what the Hub API returns"),
+    ],
+    ids=["429", "tree-500", "config-503", "tokenizer-config-502", "html", "bad-sha", "bad-tree"],
+)
+@pytest.mark.usefixtures("env")
+def test_a_hub_that_cannot_be_read_fails_the_check_closed(
+    gh: FakeGitHub, base: Path, tmp_path: Path, answers: dict, said: str
+) -> None:
+    for broken in serve(RecordedHub(hub_routes(**answers))):
+        code, lines = run_check_command(gh, base, tmp_path, broken.url)
+    assert code == 1
+    assert "ok=false" in lines and "ok=true" not in lines
+    check_status, scope_status = gh.statuses[-2:]
+    assert (check_status["state"], scope_status["state"]) == ("error", "error")
+    assert check_status["description"] == "hanbit-ai/hanbit-7b: the Hugging Face Hub could not be checked"
+    [comment] = gh.comments[7]
+    assert "the Hub could not be checked" in comment["body"]
+    assert inert(said) in comment["body"], "the comment says why"
+
+
+@pytest.mark.usefixtures("env")
+def test_a_hub_that_times_out_fails_the_check_closed(
+    gh: FakeGitHub, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from kleaderboard.checks import hub as hub_module
+
+    monkeypatch.setattr(hub_module, "make_client", lambda: httpx.Client(timeout=0.2))
+    for slow in serve(RecordedHub(recorded_routes(("safe",)), delay=1.0)):
+        code, lines = run_check_command(gh, base, tmp_path, slow.url)
+    assert code == 1 and "ok=false" in lines
+    assert gh.statuses[-2]["state"] == "error"
+
+
+def test_the_hub_reason_reaches_the_report(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
+    good_pull(gh)
+    for broken in serve(RecordedHub(hub_routes(TREE={"status": 429, "headers": {}, "text": "x"}))):
+        report = check(gh, base, tmp_path, broken)
+    assert report.hub_error is not None and report.hub_error.startswith(
+        "the Hub is limiting the rate of requests (429) while listing the files of hanbit-ai/hanbit-7b@"
+    )
+    assert not report.ok and report.state == "error"
+
+
+# --- base branch, demo folders, pending revisions, code pull requests --------------------------
+
+
+def test_a_pull_request_against_another_branch_is_refused(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    good_pull(gh)
+    gh.pulls[7]["base"]["ref"] = "records/old-bot-branch"
+    report = check(gh, base, tmp_path, hub)
+    assert [str(p) for p in report.problems] == [
+        "pull request #7: base: targets branch 'records/old-bot-branch', not the repository's default "
+        "branch 'main' — change the base branch to 'main' (Edit, next to the title): submissions are "
+        "checked and merged there only"
+    ]
+    assert not report.ok and report.state == report.scope_state == "failure"
+
+
+def test_a_code_pull_request_against_another_branch_fails_its_scope(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    open_pull(gh, {"docs/x.md": b"x"}, [{"filename": "docs/x.md"}], author="alice")
+    gh.pulls[7]["base"]["ref"] = "gh-pages"
+    report = check(gh, base, tmp_path)
+    assert [p.field for p in report.problems] == ["base"]
+    assert (report.state, report.scope_state) == ("failure", "failure")
+
+
+def test_the_default_branch_is_read_from_github_not_assumed(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    good_pull(gh)
+    gh.pulls[7]["base"]["ref"] = gh.pulls[7]["base"]["repo"]["default_branch"] = "trunk"
+    assert check(gh, base, tmp_path, hub).problems == ()
+
+
+def test_a_pending_revision_is_refused_with_the_commit_to_set(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    good_pull(gh, **{"model.revision": "pending"})
+    hub.routes["/api/models/hanbit-ai/hanbit-7b/revision/main"] = hub.routes[INFO]
+    report = check(gh, base, tmp_path, hub)
+    assert [str(p) for p in report.problems] == [
+        f"{SUB}/submission.yaml: model.revision: is 'pending': a pull request is evaluated at a fixed "
+        f"commit of the weights — set revision: {HUB_COMMIT} (the commit to evaluate; 'pending' is for "
+        "local validate only)"
+    ]
+    assert report.state == "failure"
+
+
+def test_a_pending_revision_is_refused_without_the_hub_too(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    good_pull(gh, **{"model.revision": "pending"})
+    [problem] = check(gh, base, tmp_path).problems
+    assert (
+        problem.fix == "set revision: <the 40-hex commit> (the commit to evaluate; 'pending' is for local "
+        "validate only)"
+    )
+
+
+def test_a_demo_local_path_is_refused(gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path) -> None:
+    data_changes = {"model.hub_repo": None, "model.revision": None, "model.local_path": "weights"}
+    good_pull(gh, **data_changes)
+    report = check(gh, base, tmp_path, hub)
+    assert [str(p) for p in report.problems] == [
+        f"{SUB}/submission.yaml: model.local_path: is for the local demo only: a pull request's model must "
+        "be on the Hugging Face Hub — replace local_path with hub_repo: <owner>/<name> and revision: "
+        "<the 40-hex commit>"
+    ]
+    assert not [s for s in hub.seen], "nothing to ask the Hub about"
+
+
+@pytest.mark.usefixtures("env")
+def test_a_code_pull_request_gets_a_scope_status_and_never_a_green_check(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    head = open_pull(
+        gh, {".github/workflows/ci.yml": b"on: push"}, [{"filename": ".github/workflows/ci.yml"}]
+    )
+    argv = [
+        "--repo", gh.repo, "--pr", "7", "--sha", head, "--status", "--comment",
+        "--owners", str(base / "submissions" / "OWNERS.yaml"), "--submissions-dir", str(base / "submissions"),
+    ]  # fmt: skip
+    assert command(*argv) == 0
+    final = {s["context"]: (s["state"], s["description"]) for s in gh.statuses}
+    assert final == {
+        "kleaderboard/check": ("error", "no submission files changed: not a submission, nothing checked"),
+        "kleaderboard/scope": (
+            "success",
+            "code or docs pull request: not a submission; ci and a maintainer's review judge it",
+        ),
+    }
+    assert gh.comments == {}
+
+
+def test_a_pull_request_that_removes_the_manifest_checked_nothing_and_fails(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    path = "submissions/skt/ax-k1/submission.yaml"
+    base_sha = gh.store.commit({"README.md": b"x", path: manifest_bytes()})
+    gh.refs["heads/main"] = base_sha
+    head = gh.store.commit({"README.md": b"x"}, parents=(base_sha,))
+    gh.add_pull(7, "skt-bot", head, [{"filename": path, "status": "removed"}])
+    report = check(gh, base, tmp_path, hub)
+    assert [str(p) for p in report.problems] == [
+        f"{path}: is missing at the head commit, so nothing in the folder could be checked — keep "
+        "submission.yaml in the folder; to withdraw a submission, ask the maintainers"
+    ]
+    assert not report.ok and report.state == "failure"

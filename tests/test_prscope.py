@@ -331,3 +331,94 @@ def test_problem_type_is_the_shared_one() -> None:
     result = check_pr([], "alice", OWNERS, EXISTING)
     expected = Problem("pull request", "files", "changes no files", "add your submission folder's files")
     assert result == ScopeResult(None, False, (expected,))
+
+
+# --- edges (each pins a limit or a rule exactly) -----------------------------------------------
+
+
+def scope(*items: dict[str, Any], existing: tuple[str, ...] = ()) -> ScopeResult:
+    files = [{"status": "added", "mode": "100644", **item} for item in items]
+    return check_pr(parse_changed_files(files, "t"), "newteam", OWNERS, set(existing))
+
+
+RUNS_MESSAGE = "is under runs/, which only the evaluation pipeline writes"
+
+
+@pytest.mark.parametrize("path", ["submissions/runs/x/submission.yaml", "submissions/x/runs/submission.yaml"])
+def test_a_folder_named_runs_is_never_a_submission_folder(path: str) -> None:
+    result = scope({"filename": path})
+    assert result.submission is None
+    assert [str(p) for p in result.problems] == [
+        f"{path}: path: {path!r} {RUNS_MESSAGE} — drop this change; run records are written by the "
+        "pipeline after merge"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("submission.yaml", 256 * 1024), ("README.md", 256 * 1024), ("loss_log.csv", 64 * 1024 * 1024)],
+)
+def test_files_exactly_at_their_size_limit_pass_and_one_byte_more_is_refused(name: str, limit: int) -> None:
+    manifest = {"filename": "submissions/acme/m/submission.yaml", "size": 10}
+    at = scope(manifest, {"filename": f"submissions/acme/m/{name}", "size": limit})
+    assert at.problems == () and at.submission == "acme/m"
+    over = scope(manifest, {"filename": f"submissions/acme/m/{name}", "size": limit + 1})
+    assert [str(p) for p in over.problems] == [
+        f"submissions/acme/m/{name}: size: is {limit + 1:,} bytes; the limit is {limit:,} — "
+        "keep the file small"
+    ]
+
+
+def test_a_copied_file_within_the_folder_passes() -> None:
+    result = scope(
+        {"filename": "submissions/acme/m/submission.yaml"},
+        {
+            "filename": "submissions/acme/m/README.md",
+            "status": "copied",
+            "previous_filename": "submissions/acme/m/submission.yaml",
+        },
+    )
+    assert (result.submission, result.problems) == ("acme/m", ())
+
+
+def test_a_copied_file_needs_its_previous_path() -> None:
+    result = scope(
+        {"filename": "submissions/acme/m/submission.yaml"},
+        {"filename": "submissions/acme/m/README.md", "status": "copied"},
+    )
+    assert [str(p) for p in result.problems] == [
+        "submissions/acme/m/README.md: previous_path: is missing for a copied file — pass GitHub's "
+        "previous_filename"
+    ]
+
+
+def test_a_file_copied_from_another_folder_is_refused() -> None:
+    result = scope(
+        {"filename": "submissions/acme/m/submission.yaml"},
+        {
+            "filename": "submissions/acme/m/README.md",
+            "status": "copied",
+            "previous_filename": "submissions/skt/ax-k1/README.md",
+        },
+        existing=("skt/ax-k1",),
+    )
+    assert (
+        "submissions/acme/m/README.md: previous_path: 'submissions/skt/ax-k1/README.md' is in another "
+        "submission folder (skt/ax-k1); files may be copied only within one folder — add the file as new "
+        "content instead of renaming or copying it from another folder"
+    ) in [str(p) for p in result.problems]
+
+
+def test_a_path_of_exactly_256_characters_is_not_too_long_and_257_is() -> None:
+    at, over = "docs/" + "a" * 251, "docs/" + "a" * 252
+    assert len(at) == 256 and len(over) == 257
+    [outside] = scope({"filename": at}).problems
+    assert outside.message == (
+        "'docs/" + "a" * 114 + "… (256 characters) is outside submissions/; a submission pull request may "
+        "change only its own folder"
+    ), "256 characters are within the limit: only the placement is refused"
+    [too_long] = scope({"filename": over}).problems
+    shown = "'docs/" + "a" * 114 + "… (257 characters)"  # the path is shown cut, with its length
+    assert (too_long.file, too_long.field) == (shown, "path")
+    assert too_long.message == f"{shown} is 257 characters long; the limit is 256"
+    assert too_long.fix == "use submissions/<org>/<model>/<file> with short names"

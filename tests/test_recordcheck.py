@@ -59,6 +59,67 @@ def test_identity_must_match(tmp_path: Path) -> None:
     assert "is not the sha256 of the evaluated manifest" in text
 
 
+def test_an_unknown_suite_is_refused(tmp_path: Path) -> None:
+    path = write_record_file(tmp_path, record_data(suite="../../etc/passwd"))
+    with pytest.raises(RunRecordError) as info:
+        check(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: suite: '../../etc/passwd' is not a suite of this leaderboard — {recordcheck.FIX}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("score", "field", "shown"),
+    [
+        ({"value": 1.0001}, "value", "1.0001"),
+        ({"value": -0.01}, "value", "-0.01"),
+        ({"value": 1e308}, "value", "1e+308"),
+        ({"stderr": 1.5}, "stderr", "1.5"),
+        ({"stderr": -0.001}, "stderr", "-0.001"),
+    ],
+)
+def test_scores_outside_the_metrics_range_are_refused(
+    tmp_path: Path, score: dict, field: str, shown: str
+) -> None:
+    data = record_data()
+    data["scores"] = [data["scores"][0], {**data["scores"][0], "task": "kobest", **score}]
+    path = write_record_file(tmp_path, data)
+    with pytest.raises(RunRecordError) as info:
+        check(path)
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        (f"scores.1.{field}", f"{shown} is outside 0..1, the range of every metric the suites score")
+    ]
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_scores_at_the_ends_of_the_range_pass(tmp_path: Path, value: float) -> None:
+    data = record_data()
+    data["scores"] = [{**data["scores"][0], "value": value, "stderr": value}]
+    assert check(write_record_file(tmp_path, data)).scores[0].value == value
+
+
+@pytest.mark.parametrize("revision", [None, "main", "E1BEB415935F09A6C7A85EC1C6B7B689AFCC6A01", "a" * 39])
+def test_a_record_must_name_a_pinned_commit(tmp_path: Path, revision: str | None) -> None:
+    data = record_data(model={"source": "hanbit-ai/hanbit-7b", "revision": revision})
+    with pytest.raises(RunRecordError) as info:
+        check(write_record_file(tmp_path, data))
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        ("model.revision", f"{revision!r} is not a pinned 40-hex commit")
+    ]
+
+
+def test_a_record_is_cross_checked_with_the_given_manifest(tmp_path: Path) -> None:
+    from kleaderboard.submission.manifest import parse_manifest
+    from tests.pr_fixtures import manifest_data
+
+    path = write_record_file(tmp_path)
+    assert check(path, manifest=parse_manifest(manifest_data(), Path("m.yaml"))).run_id == RUN_ID
+    other = parse_manifest(manifest_data(**{"model.hub_repo": "x/y", "model.revision": "b" * 40}), Path("m"))
+    with pytest.raises(RunRecordError) as info:
+        check(path, manifest=other)
+    assert [p.field for p in info.value.problems] == ["model.source", "model.revision"]
+
+
 def test_size_links_and_folders(tmp_path: Path) -> None:
     path = write_record_file(tmp_path / "a")
     with pytest.raises(RunRecordError, match="the limit is 100"):
@@ -128,3 +189,59 @@ def test_comment_scores_reports_a_refused_or_missing_record(gh: FakeGitHub, tmp_
     assert comment_scores(gh, head, tmp_path / "nothing-downloaded") == 1
     assert len(gh.comments[7]) == 1
     assert "ended without a run record" in gh.comments[7][0]["body"]
+
+
+# --- edges --------------------------------------------------------------------------------------
+
+
+def test_a_record_that_grows_while_it_is_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import stat
+
+    path = write_record_file(tmp_path)
+    real_size = path.stat().st_size
+    small = os.stat_result((stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, 100, 0, 0, 0))
+    monkeypatch.setattr(Path, "lstat", lambda self: small)  # the size seen before the read
+    with pytest.raises(RunRecordError) as info:
+        check(path, max_bytes=real_size - 1)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: grew past {real_size - 1:,} bytes while being read — {recordcheck.FIX}"
+    ]
+
+
+def test_find_record_returns_a_plain_file_itself(tmp_path: Path) -> None:
+    path = write_record_file(tmp_path)
+    assert recordcheck.find_record(path) == path
+
+
+def test_find_record_returns_a_link_so_that_the_check_refuses_it(tmp_path: Path) -> None:
+    target = write_record_file(tmp_path / "elsewhere")
+    link = tmp_path / f"{RUN_ID}.json"
+    link.symlink_to(target)
+    assert recordcheck.find_record(link) == link
+    folder = tmp_path / "artifact"
+    folder.mkdir()
+    (folder / f"{RUN_ID}.json").symlink_to(target)
+    found = recordcheck.find_record(folder)
+    assert found == folder / f"{RUN_ID}.json"
+    with pytest.raises(RunRecordError) as info:
+        check(found)
+    assert [str(p) for p in info.value.problems] == [
+        f"{found}: is not a regular file (a link, folder or device) — {recordcheck.FIX}"
+    ]
+
+
+def test_the_default_size_cap_is_2_mib(tmp_path: Path) -> None:
+    assert recordcheck.MAX_RECORD_BYTES == 2 * 1024 * 1024
+    path = write_record_file(tmp_path)
+    text = path.read_bytes()
+    path.write_bytes(text + b" " * (recordcheck.MAX_RECORD_BYTES - len(text)))  # JSON allows the spaces
+    assert check(path).run_id == RUN_ID
+    path.write_bytes(text + b" " * (recordcheck.MAX_RECORD_BYTES + 1 - len(text)))
+    with pytest.raises(RunRecordError) as info:
+        check(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: is 2,097,153 bytes; the limit is 2,097,152 — {recordcheck.FIX}"
+    ]

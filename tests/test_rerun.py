@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from kleaderboard.submission.tree import load_submission
 from kleaderboard.suites import load_suite
 from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
-from tests.pr_fixtures import manifest_bytes, record_data, write_record_file
+from tests.pr_fixtures import HUB_COMMIT, manifest_bytes, record_data, write_record_file
 
 SUITE = load_suite("ko-global-v1")
 
@@ -108,7 +109,7 @@ def test_new_records_are_proposed_on_a_bot_branch(gh: FakeGitHub, repo: Path, tm
     assert created is not None and created.number == 500
     [opened] = gh.opened
     assert opened["head"].startswith("kleaderboard-bot/runs-") and opened["base"] == "main"
-    assert "| acme/acme-7b | ko-global-v1 v1 |" in opened["body"]
+    assert "| acme/acme\\-7b | ko\\-global\\-v1 v1 |" in opened["body"], "record strings are inert"
     commit = gh.refs[f"heads/{opened['head']}"]
     files = gh.store.flat[gh.store.commits[commit]["tree"]]
     path = "submissions/acme/acme-7b/runs/20261124T000000Z-ko-global-v1-v1-aaaaaa.json"
@@ -174,3 +175,65 @@ def test_a_pull_request_record_is_checked_against_the_given_submission(tmp_path:
         proposal.checked_records([tmp_path], expect)
     with pytest.raises(InputError, match="is not <org>/<model>"):
         proposal.checked_records([tmp_path], proposal.Expectation("../x", None))
+
+
+def test_every_record_string_in_the_pull_request_body_is_inert(gh: FakeGitHub, repo: Path) -> None:
+    from kleaderboard.github.comments import inert
+    from kleaderboard.records import RunRecord
+
+    gh.refs["heads/main"] = gh.store.commit({"README.md": b"x"})
+    hostile = "<img src=x onerror=alert(1)> @octocat [x](javascript:alert(1)) | cell"
+    record = RunRecord.model_validate(record_data(suite=hostile, run_id="20261125T000000Z-x"))
+    with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
+        proposal.propose_records(client, "main", [record], "Re-run", "", repo)
+    body = gh.opened[0]["body"]
+    assert (
+        f"| {inert(record.submission)} | {inert(hostile)} v1 | {inert(record.run_id)} | succeeded |" in body
+    )
+    assert "<img" not in body and "@octocat" not in body and "](javascript" not in body
+    assert len(re.findall(r"(?<!\\)\|", body)) == 5 * 3, "no cell of its own for the hostile '|'"
+
+
+def test_records_are_cross_checked_with_the_manifest_on_the_branch(repo: Path, tmp_path: Path) -> None:
+    sub = load_submission(repo / "submissions/acme/acme-7b/submission.yaml")
+    data = record_data(submission="acme/acme-7b", run_id="r1", manifest_sha256=sub.manifest_sha256)
+    data["model"] = {"source": "someone/else", "revision": "f" * 40}
+    write_record_file(tmp_path / "a", data)
+    with pytest.raises(RunRecordError) as info:
+        proposal.checked_records([tmp_path / "a"], proposal.Expectation(None, None, repo / "submissions"))
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        ("model.source", "'someone/else' is not the manifest's model.hub_repo ('hanbit-ai/hanbit-7b')"),
+        (
+            "model.revision",
+            f"'{'f' * 40}' is not the manifest's pinned model.revision ('{HUB_COMMIT}')",
+        ),
+    ]
+
+
+def test_a_record_for_a_pending_manifest_is_refused(repo: Path, tmp_path: Path) -> None:
+    sub = load_submission(repo / "submissions/acme/later/submission.yaml")
+    data = record_data(submission="acme/later", run_id="r1", manifest_sha256=sub.manifest_sha256)
+    write_record_file(tmp_path / "a", data)
+    with pytest.raises(
+        RunRecordError,
+        match=r"model\.revision: '[0-9a-f]{40}' is not the manifest's pinned "
+        r"model\.revision \('pending'\)",
+    ):
+        proposal.checked_records([tmp_path / "a"], proposal.Expectation(None, None, repo / "submissions"))
+
+
+def test_a_given_submission_is_cross_checked_with_the_base_manifest_when_it_was_the_one_evaluated(
+    repo: Path, tmp_path: Path
+) -> None:
+    sub = load_submission(repo / "submissions/acme/acme-7b/submission.yaml")
+    data = record_data(submission="acme/acme-7b", run_id="r1", manifest_sha256=sub.manifest_sha256)
+    data["model"] = {"source": "someone/else", "revision": data["model"]["revision"]}
+    write_record_file(tmp_path / "a", data)
+    evaluated = proposal.Expectation("acme/acme-7b", sub.manifest_sha256, repo / "submissions")
+    with pytest.raises(RunRecordError, match=r"'someone/else' is not the manifest's model\.hub_repo"):
+        proposal.checked_records([tmp_path / "a"], evaluated)
+    # a pull request's changed manifest: the base's is not the one evaluated, so it is not used
+    data["manifest_sha256"] = "3" * 64
+    write_record_file(tmp_path / "b", data)
+    changed = proposal.Expectation("acme/acme-7b", "3" * 64, repo / "submissions")
+    assert [r.model.source for r in proposal.checked_records([tmp_path / "b"], changed)] == ["someone/else"]

@@ -42,3 +42,13 @@ def test_index_is_none_when_a_part_is_missing() -> None:
 
 def test_rank_uses_competition_ranking_and_leaves_missing_unranked() -> None:
     assert rank([50, None, 70, 50, 10]) == [2, None, 1, 2, 4]
+
+
+def test_index_refuses_more_estimates_than_weights() -> None:
+    with pytest.raises(ValueError, match=r"^zip\(\) argument 2 is shorter than argument 1$"):
+        index([Estimate(50.0, None), Estimate(60.0, None)], [1.0])
+
+
+def test_index_refuses_fewer_estimates_than_weights() -> None:
+    with pytest.raises(ValueError, match=r"^zip\(\) argument 2 is longer than argument 1$"):
+        index([Estimate(50.0, None)], [1.0, 1.0])

@@ -39,6 +39,7 @@ MAX_CONFIG_BYTES = 4 * 1024 * 1024
 PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt"})
 SAFETENSORS_SUFFIX = ".safetensors"
 CODE_SUFFIX = ".py"
+LOADED_FROM = "where the model is loaded from"
 PARAMETER_TOLERANCE = 0.05  # the Hub counts every tensor (MTP heads too): small gaps are normal
 REPO_FIELD = "model.hub_repo"
 REVISION_FIELD = "model.revision"
@@ -408,18 +409,39 @@ def _names(paths: list[str], limit: int = 5) -> str:
     return f"{shown} and {len(paths) - limit} more" if len(paths) > limit else shown
 
 
+def _at_root(path: str) -> bool:
+    # transformers and vLLM load a Hub repo's weights from its root folder only.
+    return "/" not in path
+
+
+def _root_weights(files: list[HubFile], suffixes: frozenset[str]) -> list[str]:
+    return [f.path for f in files if _at_root(f.path) and _suffix(f.path) in suffixes]
+
+
 def _weight_problems(files: list[HubFile], hub: str) -> list[Problem]:
-    if any(_suffix(f.path) == SAFETENSORS_SUFFIX for f in files):
-        return []
-    pickles = [f.path for f in files if _suffix(f.path) in PICKLE_SUFFIXES]
+    """The weights the model loads (the root's) must be safetensors, and no pickle may sit beside them.
+
+    A safetensors file in a subfolder is never loaded, so it cannot vouch for the root's pickles.
+    """
+    safetensors = _root_weights(files, frozenset({SAFETENSORS_SUFFIX}))
+    pickles = _root_weights(files, PICKLE_SUFFIXES)
     fix = (
         "convert the weights to safetensors and push them (save_pretrained writes safetensors by default; "
         "the Hub's 'convert to safetensors' Space does it for a pushed repo)"
     )
-    if pickles:
+    if pickles and not safetensors:
         message = f"weights only in pickle files ({_names(pickles)}), which can run code when loaded"
         return [Problem(hub, REPO_FIELD, message, fix)]
-    return [Problem(hub, REPO_FIELD, "no weights in safetensors format (*.safetensors)", fix)]
+    if pickles:
+        message = (
+            f"pickle files ({_names(pickles)}) sit beside the safetensors weights at the repo's root, "
+            f"{LOADED_FROM}; unpickling can run code"
+        )
+        return [Problem(hub, REPO_FIELD, message, "delete them from the repo and submit the new commit")]
+    if not safetensors:
+        message = "no weights in safetensors format (*.safetensors) at the repo's root, " + LOADED_FROM
+        return [Problem(hub, REPO_FIELD, message, fix)]
+    return []
 
 
 def _code_problems(files: list[HubFile], hub: str) -> list[Problem]:
@@ -472,6 +494,15 @@ def _config_problems(session: _Session, commit: str, file: HubFile) -> list[Prob
                 hub, REPO_FIELD, f"{file.path} is not valid JSON", "fix the file: transformers cannot read it"
             )
         ]
+    except RecursionError:  # brackets nested thousands deep: hostile, and no model config looks like it
+        return [
+            Problem(
+                hub,
+                REPO_FIELD,
+                f"{file.path} nests brackets deeper than a JSON reader can follow",
+                "fix the file: a model's settings nest a few levels deep",
+            )
+        ]
     auto_map = data.get("auto_map") if isinstance(data, dict) else None
     if not auto_map:
         return []
@@ -520,13 +551,11 @@ def _revision_findings(info: HubModelInfo, where: _Where, manifest: Manifest) ->
 
 
 def _weight_findings(files: list[HubFile], hub: str) -> list[str]:
-    if not any(_suffix(f.path) == SAFETENSORS_SUFFIX for f in files):
-        return []
-    pickles = [f.path for f in files if _suffix(f.path) in PICKLE_SUFFIXES]
-    if not pickles:
+    nested = [f.path for f in files if not _at_root(f.path) and _suffix(f.path) in PICKLE_SUFFIXES]
+    if not nested:
         return []
     return [
-        f"{hub}: pickle files ({_names(pickles)}) sit beside the safetensors weights; only safetensors load"
+        f"{hub}: pickle files in subfolders ({_names(nested)}) are never loaded; only the root's weights are"
     ]
 
 

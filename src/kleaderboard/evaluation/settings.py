@@ -133,10 +133,11 @@ def model_identity(sub: Submission, snapshot: Path | None = None) -> ModelIdenti
 
 def model_args(
     sub: Submission, identity: ModelIdentity, backend: str, options: RunOptions
-) -> dict[str, str | int | float | None]:
+) -> dict[str, str | int | float | bool | None]:
+    """lm-eval's model_args: the pinned weights, loaded from safetensors only on hf and vLLM."""
     spec = sub.manifest.model
     if spec.local_path is not None:
-        args: dict[str, str | int | float | None] = {
+        args: dict[str, str | int | float | bool | None] = {
             "pretrained": str(sub.path(spec.local_path).resolve()),
             "dtype": spec.precision,
         }
@@ -144,8 +145,15 @@ def model_args(
         args = {"pretrained": str(options.snapshot.resolve()), "dtype": spec.precision}
     else:
         args = {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
+    if backend == "hf":
+        args["use_safetensors"] = True  # transformers then never unpickles a weight file
     if backend == "vllm":
+        if spec.local_path is None:
+            # lm-eval leaves tokenizer_revision at None, which reads the tokenizer and chat template
+            # from the repo's default branch: pin them to the evaluated commit, like the weights.
+            args["tokenizer_revision"] = identity.revision
         args |= {
+            "load_format": "safetensors",
             "tensor_parallel_size": options.tensor_parallel,
             "pipeline_parallel_size": options.pipeline_parallel,
             "data_parallel_size": options.data_parallel,

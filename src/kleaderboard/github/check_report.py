@@ -14,6 +14,11 @@ from kleaderboard.checks.hub import HubReport
 from kleaderboard.errors import Problem
 from kleaderboard.submission.manifest import Manifest
 
+# GitHub commit statuses have no "neutral": the scope of a pull request gets its own status, so
+# that code pull requests stay mergeable while kleaderboard/check is green for checked submissions only.
+SCOPE_CONTEXT = "kleaderboard/scope"
+NOT_A_SUBMISSION = "no submission files changed: not a submission, nothing checked"
+
 
 @dataclass(frozen=True)
 class CheckReport:
@@ -34,26 +39,44 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        """True when nothing refuses the pull request (a Hub outage refuses nothing yet)."""
-        return not self.problems
+        """True only when every check ran to the end and none refuses: a Hub that could not be
+        asked fails closed (the check is repeated later), it never lets a submission through."""
+        return not self.problems and self.hub_error is None
 
     @property
     def state(self) -> str:
-        """The commit status: failure for problems, error when the Hub could not be asked."""
+        """The kleaderboard/check status: success only for a submission that every check passed.
+
+        A pull request with nothing under submissions/ was not checked, so it never earns a
+        green submission check: it gets "error" here and its verdict under SCOPE_CONTEXT.
+        """
         if self.problems:
             return "failure"
-        return "error" if self.hub_error else "success"
+        if self.hub_error or not self.touches_submissions:
+            return "error"
+        return "success"
+
+    @property
+    def scope_state(self) -> str:
+        """The kleaderboard/scope status, the one branch protection requires (site_src/maintainers.md).
+
+        A code or docs pull request passes it (ci and the maintainers' review judge those);
+        a submission pull request passes it only when its submission check passes.
+        """
+        if self.problems:
+            return "failure"
+        return self.state if self.touches_submissions else "success"
 
     @property
     def summary(self) -> str:
         """One line for the commit status and the log."""
-        if not self.touches_submissions:
-            return "no submission files changed: nothing to check"
         if self.problems:
             return f"{len(self.problems)} problem(s) in {self.submission or 'the pull request'}"
+        if not self.touches_submissions:
+            return NOT_A_SUBMISSION
         if self.hub_error:
             return f"{self.submission}: the Hugging Face Hub could not be checked"
         return f"{self.submission}: ok"
 
 
-__all__ = ["CheckReport"]
+__all__ = ["NOT_A_SUBMISSION", "SCOPE_CONTEXT", "CheckReport"]

@@ -49,6 +49,7 @@ class PullRequest:
     base_ref: str
     state: str
     html_url: str
+    default_branch: str  # the base repository's; a pull request against another branch is refused
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ def _parse_pull(data: Any) -> PullRequest:
         base_ref=_get(base, "ref", str, "pull request.base"),
         state=_get(data, "state", str, "pull request"),
         html_url=_get(data, "html_url", str, "pull request"),
+        default_branch=_get(
+            _get(base, "repo", dict, "pull request.base"), "default_branch", str, "pull request.base.repo"
+        ),
     )
 
 

@@ -22,8 +22,10 @@ from pathlib import Path
 
 from kleaderboard.errors import InputError, Problem, RunRecordError
 from kleaderboard.github.client import CreatedPullRequest, GitHubClient
+from kleaderboard.github.comments import inert
 from kleaderboard.github.record_intake import MAX_RECORD_BYTES, check_untrusted_record
 from kleaderboard.records import RunRecord
+from kleaderboard.submission.manifest import Manifest
 from kleaderboard.submission.tree import MANIFEST_NAME, RUNS_DIR, SLUG, load_submission
 
 BRANCH_PREFIX = "kleaderboard-bot/runs-"
@@ -63,18 +65,31 @@ def _is_id(text: str) -> bool:
     return len(parts) == 2 and all(SLUG.fullmatch(part) for part in parts)
 
 
-def _expected(path: Path, expect: Expectation) -> tuple[str, str | None]:
+def _expected(path: Path, expect: Expectation) -> tuple[str, str | None, Manifest | None]:
+    """The submission a record must be about, its manifest's sha256, and the manifest when at hand."""
     if expect.submission is not None:
         if not _is_id(expect.submission):
             raise InputError.single("--submission", "", f"{expect.submission!r} is not <org>/<model>", "")
-        return expect.submission, expect.manifest_sha256
+        return expect.submission, expect.manifest_sha256, _base_manifest(expect)
     claimed = _claimed(path, MAX_RECORD_BYTES)
     manifest = expect.submissions_dir / claimed / MANIFEST_NAME
     if not _is_id(claimed) or not manifest.is_file():
         raise InputError.single(
             path, "submission", f"{claimed!r} is not a submission on the base branch", "re-run it"
         )
-    return claimed, load_submission(manifest).manifest_sha256
+    sub = load_submission(manifest)
+    return claimed, sub.manifest_sha256, sub.manifest
+
+
+def _base_manifest(expect: Expectation) -> Manifest | None:
+    # A pull request's new or changed manifest is not on the base branch yet: use the base's only
+    # when it is the manifest that was evaluated.
+    path = expect.submissions_dir / str(expect.submission) / MANIFEST_NAME
+    if not path.is_file():
+        return None
+    sub = load_submission(path)
+    same = expect.manifest_sha256 is None or sub.manifest_sha256 == expect.manifest_sha256
+    return sub.manifest if same else None
 
 
 def checked_records(paths: Iterable[Path], expect: Expectation) -> list[RunRecord]:
@@ -83,8 +98,8 @@ def checked_records(paths: Iterable[Path], expect: Expectation) -> list[RunRecor
     records, problems = [], []
     for path in files:
         try:
-            submission, manifest_sha256 = _expected(path, expect)
-            records.append(check_untrusted_record(path, submission, manifest_sha256))
+            submission, manifest_sha256, manifest = _expected(path, expect)
+            records.append(check_untrusted_record(path, submission, manifest_sha256, manifest=manifest))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -100,10 +115,17 @@ def branch_name(records: list[RunRecord], now: dt.datetime | None = None) -> str
 
 
 def _body(records: list[RunRecord], note: str) -> str:
+    # Every string from a record came out of an untrusted run: rendered inert, never as Markdown.
     lines = [note, ""] if note else []
     lines += ["| submission | suite | run | status |", "| --- | --- | --- | --- |"]
     for r in records:
-        lines.append(f"| {r.submission} | {r.suite} v{r.suite_version} | {r.run_id} | {r.status} |")
+        cells = (
+            inert(r.submission),
+            f"{inert(r.suite)} v{r.suite_version}",
+            inert(r.run_id),
+            inert(r.status),
+        )
+        lines.append(f"| {' | '.join(cells)} |")
     lines += ["", "Written by the kleaderboard pipeline after checking each record against the schema."]
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,8 @@ existing submissions come from the base branch, which the workflow checked out.
 :func:`run_pull_check` is the whole step of the ``check`` and ``evaluate`` workflows
 (the command ``kleaderboard check-pull-request``): it runs the check, posts the
 comment (:mod:`kleaderboard.github.comments`) and sets the ``kleaderboard/check``
-commit status.
+and ``kleaderboard/scope`` commit statuses. It fails closed: ``ok`` only when every check
+ran to the end, the base is the default branch and the model is pinned on the Hub.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from kleaderboard.checks.scope import (
 )
 from kleaderboard.checks.validate import validate_paths
 from kleaderboard.errors import HubError, InputError, Problem
-from kleaderboard.github.check_report import CheckReport
+from kleaderboard.github.check_report import NOT_A_SUBMISSION, SCOPE_CONTEXT, CheckReport
 from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
 from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
 from kleaderboard.submission.manifest import Manifest, load_manifest
@@ -161,6 +162,63 @@ def _check_hub(submission: str, inputs: CheckInputs, found: _Found) -> None:
     found.problems += found.hub.problems
 
 
+def _base_problems(pr: PullRequest) -> list[Problem]:
+    # Another branch (an old bot branch, say) may lack the team's folder or hold other rules.
+    if pr.base_ref == pr.default_branch:
+        return []
+    return [
+        Problem(
+            f"pull request #{pr.number}",
+            "base",
+            f"targets branch '{pr.base_ref}', not the repository's default branch '{pr.default_branch}'",
+            f"change the base branch to '{pr.default_branch}' (Edit, next to the title): "
+            "submissions are checked and merged there only",
+        )
+    ]
+
+
+def _evaluable_problems(submission: str, found: _Found) -> list[Problem]:
+    """A pull request is evaluated at a fixed Hub commit: no demo folder, no 'pending'."""
+    spec = found.manifest.model if found.manifest else None
+    label = str(Path(SUBMISSIONS_DIR, submission, MANIFEST_NAME))
+    if spec is None:
+        return []
+    if spec.local_path is not None:
+        return [
+            Problem(
+                label,
+                "model.local_path",
+                "is for the local demo only: a pull request's model must be on the Hugging Face Hub",
+                "replace local_path with hub_repo: <owner>/<name> and revision: <the 40-hex commit>",
+            )
+        ]
+    if spec.pending:
+        commit = found.hub.commit if found.hub and found.hub.commit else "<the 40-hex commit>"
+        return [
+            Problem(
+                label,
+                "model.revision",
+                "is 'pending': a pull request is evaluated at a fixed commit of the weights",
+                f"set revision: {commit} (the commit to evaluate; 'pending' is for local validate only)",
+            )
+        ]
+    return []
+
+
+def _unchecked_problems(submission: str, found: _Found) -> list[Problem]:
+    # Fail closed: a folder whose manifest is gone (removed in the pull request) checked nothing.
+    if found.manifest is not None or found.problems:
+        return []
+    return [
+        Problem(
+            str(Path(SUBMISSIONS_DIR, submission, MANIFEST_NAME)),
+            "",
+            "is missing at the head commit, so nothing in the folder could be checked",
+            "keep submission.yaml in the folder; to withdraw a submission, ask the maintainers",
+        )
+    ]
+
+
 def check_pull_request(
     client: GitHubClient, pr: PullRequest, inputs: CheckInputs, workdir: Path
 ) -> CheckReport:
@@ -168,14 +226,17 @@ def check_pull_request(
     changes = changed_files(client, pr.number, pr.head_sha)
     base: dict[str, Any] = {"number": pr.number, "sha": pr.head_sha, "author": pr.author}
     if not _touches_submissions(changes):
-        return CheckReport(**base, touches_submissions=False)
+        return CheckReport(**base, touches_submissions=False, problems=tuple(_base_problems(pr)))
     scope = check_pr(changes, pr.author, inputs.owners, set(inputs.existing))
-    found = _Found(problems=list(scope.problems))
+    found = _Found(problems=_base_problems(pr) + list(scope.problems))
     staged = None
     if scope.submission is not None:
         staged = stage_submission(client, pr.head_sha, scope.submission, workdir)
         _validate_staged(staged, workdir, found)
         _check_hub(scope.submission, inputs, found)
+        found.problems += _evaluable_problems(scope.submission, found) + _unchecked_problems(
+            scope.submission, found
+        )
     return CheckReport(
         **base,
         touches_submissions=True,
@@ -271,6 +332,15 @@ def _publish(client: GitHubClient, report: CheckReport, options: PullCheckOption
         client.upsert_comment(report.number, CHECK_MARKER, body)
     if options.status:
         client.create_status(report.sha, report.state, CHECK_CONTEXT, report.summary, options.run_url)
+        client.create_status(
+            report.sha, report.scope_state, SCOPE_CONTEXT, _scope_summary(report), options.run_url
+        )
+
+
+def _scope_summary(report: CheckReport) -> str:
+    if report.touches_submissions or report.problems:
+        return f"{report.summary} (see {CHECK_CONTEXT})"
+    return "code or docs pull request: not a submission; ci and a maintainer's review judge it"
 
 
 def run_pull_check(repo: str, number: int, sha: str, options: PullCheckOptions) -> PullCheckRun:
@@ -297,6 +367,8 @@ def run_pull_check(repo: str, number: int, sha: str, options: PullCheckOptions) 
 
 __all__ = [
     "CHECK_CONTEXT",
+    "NOT_A_SUBMISSION",
+    "SCOPE_CONTEXT",
     "CheckInputs",
     "CheckReport",
     "PullCheckOptions",

@@ -6,7 +6,9 @@ pull request or proposed to the repository. A record is accepted only when it is
 a regular file of at most :data:`MAX_RECORD_BYTES`, strict UTF-8 JSON with no
 duplicate keys and no NaN or Infinity, valid against the run-record schema
 (:class:`~kleaderboard.records.RunRecord`), named ``<run_id>.json``, about the
-expected submission and, when given, about the expected manifest (its sha256).
+expected submission and, when given, about the expected manifest (its sha256), of
+a shipped suite, with scores in range, and about a pinned commit (the manifest's
+Hub repo and revision when the manifest is at hand).
 
 :func:`check_artifact` runs these checks on a downloaded artifact (the command
 ``kleaderboard check-run-record``, run in a workflow).
@@ -15,6 +17,7 @@ expected submission and, when given, about the expected manifest (its sha256).
 from __future__ import annotations
 
 import json
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -23,10 +26,15 @@ from pydantic import ValidationError
 
 from kleaderboard.errors import Problem, RunRecordError
 from kleaderboard.records import RunRecord
+from kleaderboard.submission.manifest import Manifest
+from kleaderboard.suites import available_suites
 
 MAX_RECORD_BYTES = 2 * 1024 * 1024
 SUFFIX = ".json"
 FIX = "re-run the evaluation; a record is written only by the pipeline"
+# Every metric the suites score (acc, acc_norm, exact_match, *_acc) is a fraction.
+SCORE_RANGE = (0.0, 1.0)
+_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def _refuse(path: Path, field: str, message: str, fix: str = FIX) -> RunRecordError:
@@ -105,12 +113,63 @@ def _identity_problems(
     return problems
 
 
+def _suite_problems(path: Path, record: RunRecord) -> list[Problem]:
+    if record.suite in available_suites():
+        return []
+    return [Problem(str(path), "suite", f"{record.suite!r} is not a suite of this leaderboard", FIX)]
+
+
+def _score_problems(path: Path, record: RunRecord) -> list[Problem]:
+    low, high = SCORE_RANGE
+    problems = []
+    for index, score in enumerate(record.scores):
+        for name, value in (("value", score.value), ("stderr", score.stderr)):
+            if value is not None and not low <= value <= high:
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"scores.{index}.{name}",
+                        f"{value!r} is outside {low:g}..{high:g}, the range of every metric the suites score",
+                        FIX,
+                    )
+                )
+    return problems
+
+
+def _model_problems(path: Path, record: RunRecord, manifest: Manifest | None) -> list[Problem]:
+    """The weights the record names: a pinned commit, and the manifest's repo and commit when given."""
+    source, revision = record.model.source, record.model.revision
+    if manifest is None:
+        if revision is not None and _COMMIT.fullmatch(revision):
+            return []
+        return [Problem(str(path), "model.revision", f"{revision!r} is not a pinned 40-hex commit", FIX)]
+    spec = manifest.model
+    problems = []
+    if source != spec.hub_repo:
+        message = f"{source!r} is not the manifest's model.hub_repo ({spec.hub_repo!r})"
+        problems.append(Problem(str(path), "model.source", message, FIX))
+    if spec.pending or revision != spec.revision:
+        message = f"{revision!r} is not the manifest's pinned model.revision ({spec.revision!r})"
+        problems.append(Problem(str(path), "model.revision", message, FIX))
+    return problems
+
+
 def check_untrusted_record(
-    path: Path, submission: str, manifest_sha256: str | None = None, max_bytes: int = MAX_RECORD_BYTES
+    path: Path,
+    submission: str,
+    manifest_sha256: str | None = None,
+    max_bytes: int = MAX_RECORD_BYTES,
+    manifest: Manifest | None = None,
 ) -> RunRecord:
-    """The run record at path, after every check in the module docstring; RunRecordError otherwise."""
+    """The run record at path, after every check in the module docstring; RunRecordError otherwise.
+
+    Besides its identity, the record must name a shipped suite, scores within the metrics' range
+    and a pinned commit: the manifest's Hub repo and revision when the manifest is given.
+    """
     record = _validate(path, _parse(path, _read_bytes(path, max_bytes)))
     problems = _identity_problems(path, record, submission, manifest_sha256)
+    problems += _suite_problems(path, record) + _score_problems(path, record)
+    problems += _model_problems(path, record, manifest)
     if problems:
         raise RunRecordError(problems)
     return record
@@ -147,6 +206,7 @@ def check_artifact(
 
 __all__ = [
     "MAX_RECORD_BYTES",
+    "SCORE_RANGE",
     "check_artifact",
     "check_untrusted_record",
     "find_record",
