@@ -112,7 +112,10 @@ def test_a_branch_name_is_refused_before_any_request(tmp_path: Path) -> None:
         fetch_snapshot(REPO, "main", tmp_path / "snap", progress=quiet)
 
 
-def test_offline_mode_is_refused_instead_of_reusing_local_files(tmp_path: Path) -> None:
+def test_offline_mode_is_refused_instead_of_reusing_local_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_lib.constants, "HF_HUB_OFFLINE", True)
     with pytest.raises(HubError, match="HF_HUB_OFFLINE is set"):
         fetch_snapshot(REPO, COMMIT, tmp_path / "snap", progress=quiet)
 
