@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.site import charts, pages
-from kleaderboard.submission.manifest import Mode
+from kleaderboard.submission.manifest import Component, Mode
 from kleaderboard.suites import load_suite
 
 from .site_fixture import SUBMISSIONS, entry, to_html
@@ -474,3 +474,60 @@ def test_leaderboard_explains_the_maintainers_tag_only_when_it_is_used(board):
     without = Leaderboard(board.suite, tuple(e for e in board.entries if e.id != MAINTAINERS))
     assert "maintainers' entry" not in pages.leaderboard_page(without, pages.Links(False))
     assert "maintainers' entry" in pages.leaderboard_page(board, pages.Links(False))
+
+
+# --- view models: decisions made in Python, not in templates -------------------------------
+
+
+def test_the_shown_run_is_the_successful_one_else_the_latest_failed_one(board):
+    assert pages.shown_run(entry(board, "beta-ai/beta-moe")).run_id == "20250602T120000Z-beef02"
+    assert pages.shown_run(entry(board, "delta/broken-log")).run_id == "20250603T080000Z-dead03"
+    assert pages.shown_run(entry(board, "gamma/pending-model")) is None
+    page = pages.model_page_data(entry(board, "delta/broken-log"), board.suite, pages.Links(False))
+    assert page.run is not None and page.checked_run_id == page.run.run_id == "20250603T080000Z-dead03"
+
+
+@pytest.mark.parametrize(
+    ("origin", "relation", "kind", "text", "href"),
+    [
+        ("own", "trained_from_zero", "own", "", None),
+        (
+            {"model": "upstream-org/Up-7B"},
+            "distilled_from",
+            "named",
+            "upstream-org/Up-7B",
+            "https://huggingface.co/upstream-org/Up-7B",
+        ),
+        ({"unnamed": "an 8B-scale model"}, "distilled_from", "unnamed", "an 8B-scale model", None),
+    ],
+)
+def test_a_components_origin_kind_is_decided_in_python(origin, relation, kind, text, href):
+    component = Component.model_validate({"name": "language model", "origin": origin, "relation": relation})
+    row = pages.component_row(component)
+    assert (row.origin_kind, row.origin, row.origin_href) == (kind, text, href)
+    assert row.relation == pages.RELATION_TEXT[component.relation]
+
+
+def test_leaderboard_rows_carry_their_sort_keys(board):
+    rows = {e.id: pages.leaderboard_row(e) for e in board.entries}
+    keys = {i: (r.rank_sort, r.from_zero_sort, r.loss_log, r.loss_log_sort) for i, r in rows.items()}
+    assert keys == {
+        "alpha-lab/hangul-7b": ("1", 1, "present", 2),
+        "beta-ai/beta-moe": ("2", 0, "none", 0),
+        "delta/broken-log": ("", 1, "invalid", 1),
+        "gamma/pending-model": ("", -1, "none", 0),
+    }
+
+
+def test_an_unnamed_upstream_reads_as_such_on_the_model_page(board):
+    beta = entry(board, "beta-ai/beta-moe")
+    manifest = beta.submission.manifest
+    unnamed = Component.model_validate(
+        {"name": "language model", "origin": {"unnamed": "an 8B-scale model"}, "relation": "distilled_from"}
+    )
+    originality = manifest.originality.model_copy(update={"components": [unnamed]})
+    manifest = manifest.model_copy(update={"originality": originality})
+    changed = dataclasses.replace(beta, submission=dataclasses.replace(beta.submission, manifest=manifest))
+    text = pages.model_page(changed, board.suite, pages.Links(False))
+    assert '밝히지 않은 상위 모델 <span lang="en">unnamed upstream</span>: an 8B-scale model' in text
+    assert '<td>증류 <span lang="en">distilled from</span></td>' in text

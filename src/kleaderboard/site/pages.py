@@ -124,6 +124,11 @@ class Links:
         return lambda target: self.href(target, source)
 
 
+def hub_url(repo: str) -> str:
+    """A model's page on the Hugging Face Hub (the repo id was validated by the manifest)."""
+    return f"https://huggingface.co/{repo}"
+
+
 def run_record_uri(entry: Entry, run: RunRecord) -> str:
     """Where a run record is published: models/<org>/<model>/runs/<run-id>.json."""
     return f"{_model_folder(entry)}/runs/{run.run_id}.json"
@@ -255,7 +260,7 @@ def component_row(component: Component) -> ComponentRow:
     origin = component.origin
     relation = RELATION_TEXT[component.relation]
     if isinstance(origin, Upstream):
-        href = f"https://huggingface.co/{origin.model}"
+        href = hub_url(origin.model)
         return ComponentRow(component.name, "named", origin.model, href, origin.revision, relation)
     if isinstance(origin, UnnamedUpstream):
         return ComponentRow(component.name, "unnamed", origin.unnamed, None, None, relation)
@@ -294,6 +299,17 @@ class ModelPage:
     def cpu(self) -> bool:
         """True when the shown run used a CPU: its figures are labelled CPU figures."""
         return self.run is not None and self.run.measured.hardware_kind == "cpu"
+
+    @property
+    def declared_by(self) -> str:
+        """Who declared the page's values, as the badges' tooltips say: 'maintainers' or 'team'."""
+        return "maintainers" if self.maintainers else "team"
+
+    @property
+    def model_href(self) -> str | None:
+        """The evaluated model's Hub page; None for a local model."""
+        repo = self.entry.submission.manifest.model.hub_repo
+        return hub_url(repo) if repo else None
 
 
 def category_chart(entry: Entry) -> Markup:
