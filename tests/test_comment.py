@@ -160,7 +160,7 @@ def test_check_comment_with_a_hostile_manifest_links_only_what_we_built() -> Non
 def test_check_comment_marks_declared_and_measured_figures() -> None:
     markdown = render_check_comment(hostile_report(problems=()))
     assert "✅ 제출 검사 통과 · Submission check passed" in markdown
-    assert re.search(r"\| 매개변수 Parameters \| 7\.2B \| 신고 declared \|", markdown)
+    assert "| 매개변수 Parameters | 7,241,732,096 (≈7.24B) | 신고 declared |" in markdown
     assert "새 제출 new submission" in markdown and "`ccccccc`" in markdown
 
 
@@ -197,7 +197,7 @@ def test_scores_comment_marks_measured_and_declared_rows() -> None:
     record = RunRecord.model_validate(record_data())
     manifest = parse_manifest(manifest_data(), "m.yaml")
     markdown = render_scores_comment(ScoresContext("hanbit-ai/hanbit-7b", SHA), record, manifest)
-    assert "| kmmlu | acc,none | 0\\.5123 | 0\\.0041 | 35030 | 5 | 측정 measured |" in markdown.replace(
+    assert "| kmmlu | acc,none | 0\\.5123 | 0\\.0041 | 35,030 | 5 | 측정 measured |" in markdown.replace(
         "0.5123", "0\\.5123"
     ).replace("0.0041", "0\\.0041")
     assert "| 에너지 Energy | 540.5 Wh | 측정 measured |" in markdown

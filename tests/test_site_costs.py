@@ -7,8 +7,6 @@ import dataclasses
 import re
 from pathlib import Path
 
-import pytest
-
 from kleaderboard.evaluation import structural_cost as costmodel
 from kleaderboard.records import ServingCost
 from kleaderboard.scoring.prices import price_table
@@ -34,37 +32,6 @@ def row_html(html: str, submission_id: str) -> str:
 
 def cells(row: str) -> list[str]:
     return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-
-
-# --- units --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "text"), [(5.3646, "US$5.36"), (0.04123, "US$0.0412"), (1234.5, "US$1,234"), (None, "—")]
-)
-def test_format_usd(value, text):
-    assert costs.format_usd(value) == text
-
-
-@pytest.mark.parametrize(
-    ("function", "value", "text"),
-    [
-        (costs.format_latency, 0.0312, "31.2 ms"),
-        (costs.format_latency, 1.92, "1.92 s"),
-        (costs.format_rate, 155.34, "155.3"),
-        (costs.format_rate, 4.507, "4.51"),
-        (costs.format_kib, 131072, "128 KiB"),
-        (costs.format_kib, 55296, "54 KiB"),
-        (costs.format_kib, 1000, "0.977 KiB"),
-        (costs.format_flops, 14_831_058_944, "14.8 GFLOPs"),
-        (costs.format_flops, 1_204_000_000_000, "1,204 GFLOPs"),
-        (costs.format_flops, 1_114_112, "1.11 MFLOPs"),
-        (costs.format_flops, 40_960, "40,960 FLOPs"),
-    ],
-)
-def test_units(function, value, text):
-    assert function(value) == text
-    assert function(None) == "—"
 
 
 def test_split_source_links_the_url_it_starts_with():

@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
-from kleaderboard.scoring.normalise import Estimate
 from kleaderboard.site import charts, pages
-from kleaderboard.submission.manifest import Mode
+from kleaderboard.submission.manifest import Component, Mode
 from kleaderboard.suites import load_suite
 
 from .site_fixture import SUBMISSIONS, entry, to_html
@@ -45,27 +44,6 @@ def test_links_follow_mkdocs_url_rules(directory_urls, target, source, expected)
 # --- formatting -------------------------------------------------------------------------
 
 
-def test_format_estimate():
-    assert pages.format_estimate(Estimate(64.25, 2.2095)) == "64.2 ± 2.2"
-    assert pages.format_estimate(Estimate(-3.0, None)) == "-3.0"
-    assert pages.format_estimate(None) == "—"
-
-
-@pytest.mark.parametrize(
-    ("count", "text"),
-    [(7_800_000_000, "7.8B"), (236_000_000_000, "236B"), (560_000_000, "560M"), (None, "—")],
-)
-def test_format_params(count, text):
-    assert pages.format_params(count) == text
-
-
-def test_format_seconds():
-    assert pages.format_seconds(12.04) == "12.0 s"
-    assert pages.format_seconds(1210.5) == "1,210 s (20.2 min)"
-    assert pages.format_seconds(9000) == "9,000 s (2.5 h)"
-    assert pages.format_seconds(None) == "—"
-
-
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -81,11 +59,6 @@ def test_http_url_only_passes_http(value, expected):
     assert pages.http_url(value) == expected
 
 
-def test_sort_value_is_empty_without_an_estimate():
-    assert pages.sort_value(None) == ""
-    assert pages.sort_value(Estimate(1.5, 0.1)) == "1.500000"
-
-
 # --- charts -----------------------------------------------------------------------------
 
 
@@ -99,13 +72,6 @@ def test_nice_ticks_cover_the_range():
 
 def test_log_ticks_are_powers_of_ten():
     assert charts.log_ticks(3e6, 4e11) == [1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12]
-
-
-@pytest.mark.parametrize(
-    ("value", "text"), [(2e12, "2T"), (4e11, "400B"), (1_843_200, "1.84M"), (999, "999"), (0, "0")]
-)
-def test_format_count(value, text):
-    assert charts.format_count(value) == text
 
 
 def test_downsample_keeps_ends_and_bounds_size():
@@ -272,10 +238,10 @@ def test_model_page_sections_and_figures(rendered):
     for heading in ("Benchmark performance", "Originality", "Cost", "Pre-training loss log", "Run record"):
         assert f"· {heading} {{: #" in text
     assert "64.2 ± 2.2" in text
-    assert "0.820 ± 0.031" in text  # raw score ± stderr
+    assert "0.8200 ± 0.0310" in text  # raw score ± stderr
     assert "76.0 ± 4.1" in text  # normalised ± stderr
     assert 'class="kl-chart"' in text
-    assert "10.9000" in text and "2.0565" in text and "400B" in text  # loss evidence
+    assert "10.9000" in text and "2.0565" in text and "400,000,000,000 (400B)" in text  # loss evidence
     assert 'href="hangul-7b/runs/20250601T100000Z-a1b2c3.json"' in text
     assert 'href="hangul-7b/loss_log.csv"' in text
     assert "KMMLU" in text and 'href="https://alpha-lab.example.org/hangul-7b-report.pdf"' in text
@@ -422,33 +388,6 @@ def test_by_maintainers_follows_entered_by(board):
 # --- parameters, licence, precision -------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("count", "text"),
-    [
-        (102_600_000_000, "102.6B"),
-        (20_730_000_000, "20.73B"),
-        (2_000_000_000_000, "2T"),
-        (19_700_000_000_000, "19.7T"),
-        (1_234_567_890, "≈1.23B"),
-        (7_241_732_096, "≈7.24B"),
-        (13_015_864_320, "≈13.0B"),
-        (999, "999"),
-    ],
-)
-def test_format_params_is_exact_or_marked_rounded(count, text):
-    assert pages.format_params(count) == text
-
-
-@given(count=st.integers(min_value=1, max_value=10**16))
-def test_a_short_count_without_the_rounded_mark_is_exact(count):
-    text = pages.format_params(count)
-    if not text.startswith("≈"):
-        number, suffix = re.fullmatch(r"([\d.,]+)([KMBT]?)", text).groups()
-        scale = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}[suffix]
-        whole, _, decimals = number.replace(",", "").partition(".")
-        assert (int(whole) * 10 ** len(decimals) + int(decimals or 0)) * scale == count * 10 ** len(decimals)
-
-
 def test_leaderboard_params_never_copy_total_into_active(rendered):
     html = to_html(rendered["index.md"])
     assert re.search(r'title="7,800,000,000">7.8B</span> / —', row_html(html, "alpha-lab/hangul-7b"))
@@ -458,7 +397,7 @@ def test_leaderboard_params_never_copy_total_into_active(rendered):
 
 def test_model_page_gives_exact_declared_parameters(rendered):
     html = to_html(rendered[f"models/{MAINTAINERS}.md"])
-    assert "1,234,567,890 <small>(≈1.23B)</small>" in html
+    assert "1,234,567,890 (≈1.23B)" in html
     assert re.search(r"활성 <span lang=\"en\">active</span> — <small>밝히지 않음", html)
 
 
@@ -535,3 +474,60 @@ def test_leaderboard_explains_the_maintainers_tag_only_when_it_is_used(board):
     without = Leaderboard(board.suite, tuple(e for e in board.entries if e.id != MAINTAINERS))
     assert "maintainers' entry" not in pages.leaderboard_page(without, pages.Links(False))
     assert "maintainers' entry" in pages.leaderboard_page(board, pages.Links(False))
+
+
+# --- view models: decisions made in Python, not in templates -------------------------------
+
+
+def test_the_shown_run_is_the_successful_one_else_the_latest_failed_one(board):
+    assert pages.shown_run(entry(board, "beta-ai/beta-moe")).run_id == "20250602T120000Z-beef02"
+    assert pages.shown_run(entry(board, "delta/broken-log")).run_id == "20250603T080000Z-dead03"
+    assert pages.shown_run(entry(board, "gamma/pending-model")) is None
+    page = pages.model_page_data(entry(board, "delta/broken-log"), board.suite, pages.Links(False))
+    assert page.run is not None and page.checked_run_id == page.run.run_id == "20250603T080000Z-dead03"
+
+
+@pytest.mark.parametrize(
+    ("origin", "relation", "kind", "text", "href"),
+    [
+        ("own", "trained_from_zero", "own", "", None),
+        (
+            {"model": "upstream-org/Up-7B"},
+            "distilled_from",
+            "named",
+            "upstream-org/Up-7B",
+            "https://huggingface.co/upstream-org/Up-7B",
+        ),
+        ({"unnamed": "an 8B-scale model"}, "distilled_from", "unnamed", "an 8B-scale model", None),
+    ],
+)
+def test_a_components_origin_kind_is_decided_in_python(origin, relation, kind, text, href):
+    component = Component.model_validate({"name": "language model", "origin": origin, "relation": relation})
+    row = pages.component_row(component)
+    assert (row.origin_kind, row.origin, row.origin_href) == (kind, text, href)
+    assert row.relation == pages.RELATION_TEXT[component.relation]
+
+
+def test_leaderboard_rows_carry_their_sort_keys(board):
+    rows = {e.id: pages.leaderboard_row(e) for e in board.entries}
+    keys = {i: (r.rank_sort, r.from_zero_sort, r.loss_log, r.loss_log_sort) for i, r in rows.items()}
+    assert keys == {
+        "alpha-lab/hangul-7b": ("1", 1, "present", 2),
+        "beta-ai/beta-moe": ("2", 0, "none", 0),
+        "delta/broken-log": ("", 1, "invalid", 1),
+        "gamma/pending-model": ("", -1, "none", 0),
+    }
+
+
+def test_an_unnamed_upstream_reads_as_such_on_the_model_page(board):
+    beta = entry(board, "beta-ai/beta-moe")
+    manifest = beta.submission.manifest
+    unnamed = Component.model_validate(
+        {"name": "language model", "origin": {"unnamed": "an 8B-scale model"}, "relation": "distilled_from"}
+    )
+    originality = manifest.originality.model_copy(update={"components": [unnamed]})
+    manifest = manifest.model_copy(update={"originality": originality})
+    changed = dataclasses.replace(beta, submission=dataclasses.replace(beta.submission, manifest=manifest))
+    text = pages.model_page(changed, board.suite, pages.Links(False))
+    assert '밝히지 않은 상위 모델 <span lang="en">unnamed upstream</span>: an 8B-scale model' in text
+    assert '<td>증류 <span lang="en">distilled from</span></td>' in text

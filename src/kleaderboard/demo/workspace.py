@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from kleaderboard import display
 from kleaderboard.demo.training import TrainResult, TrainSpec, train_model
 from kleaderboard.submission.manifest import parse_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME, load_submission
@@ -137,8 +138,8 @@ def prepare_model(root: Path, model: DemoModel, progress: Progress) -> Path:
         encoding="utf-8",
     )
     progress(
-        f"    {result.parameters:,} parameters, loss {result.first_loss:.2f} -> "
-        f"{result.last_loss:.2f}, {result.seconds:.0f} s"
+        f"    {display.count(result.parameters)} parameters, loss {display.loss(result.first_loss)} -> "
+        f"{display.loss(result.last_loss)}, {display.seconds(result.seconds)}"
     )
     return manifest_path
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kleaderboard import display
 from kleaderboard.errors import EvaluationError, InputError
 from kleaderboard.evaluation.environment import capture_environment, hardware_kind
 from kleaderboard.evaluation.reuse import reusable_scores, up_to_date
@@ -122,8 +123,9 @@ class _Tally:
                 config_hash=fingerprint,
             )
         )
-        err = f" ± {outcome.stderr:.3f}" if outcome.stderr is not None else ""
-        return f"{task.task}: {outcome.value:.3f}{err} ({outcome.n_samples} samples, {seconds:.1f} s)"
+        score = display.score(outcome.value, outcome.stderr)
+        samples = display.number(outcome.n_samples)
+        return f"{task.task}: {score} ({samples} samples, {display.seconds(seconds)})"
 
 
 def _require_generative(tm: object, suite: Suite) -> None:
@@ -166,7 +168,7 @@ def _run_tasks(
         carried = reusable.get(fingerprint)
         if carried is not None:
             tally.scores.append(carried.score.model_copy(update={"reused_from": carried.run_id}))
-            line = f"{task.task}: {carried.score.value:.3f} (unchanged since run {carried.run_id})"
+            line = f"{task.task}: {display.score(carried.score.value)} (unchanged since run {carried.run_id})"
         else:
             line = tally.evaluate(task, limit, fingerprint)
         left = (time.monotonic() - started) / number * (len(suite.tasks) - number)
@@ -207,8 +209,8 @@ def _cost_parts(
     )
     for point in points:
         progress(
-            f"    concurrency {point.concurrency}: first token {point.ttft_seconds:.3f} s, "
-            f"{point.output_tokens_per_second:.1f} output tokens/s"
+            f"    concurrency {point.concurrency}: first token {display.latency(point.ttft_seconds)}, "
+            f"{display.rate(point.output_tokens_per_second)} output tokens/s"
         )
     return _CostParts(points, structure, cost)
 
@@ -303,7 +305,8 @@ def evaluate_submission(
     if tally is not None and status == "succeeded" and tally.evaluated == 0:
         existing = up_to_date(load_runs(sub), suite.name, suite.version, tally.scores)
         if existing is not None:
-            progress(f"up to date: run {existing.run_id} already holds these results ({wall:.1f} s)")
+            took = display.seconds(wall)
+            progress(f"up to date: run {existing.run_id} already holds these results ({took})")
             return existing
     record = RunRecord(
         run_id=new_run_id(suite, settings.mode, started_at),
@@ -333,5 +336,5 @@ def evaluate_submission(
         ),
     )
     path = write_record(record, sub.runs_dir)
-    progress(f"wrote {path} ({status}, {wall:.1f} s)")
+    progress(f"wrote {path} ({status}, {display.seconds(wall)})")
     return record

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kleaderboard import display
 from kleaderboard.errors import Problem
 
 if TYPE_CHECKING:
@@ -40,9 +41,9 @@ MAX_ROWS = 60
 MAX_COMMENT = 65_000  # GitHub refuses a comment body past 65,536 characters
 LIST_BUDGET = 24_000  # characters per list: two lists and the tables stay under GitHub's 65,536
 DOCS_PATH = "maintainers/"
-DECLARED = "신고 declared"
-MEASURED = "측정 measured"
-CHECKED = "확인 checked"
+DECLARED = str(display.DECLARED)
+MEASURED = str(display.MEASURED)
+CHECKED = str(display.CHECKED)
 
 # Characters that Markdown or HTML would read as syntax: backslash-escaped, or
 # written as HTML entities. ZERO WIDTH SPACE after '@', '#' and ':' stops GitHub's
@@ -87,34 +88,6 @@ def inert(text: object, limit: int = MAX_TEXT) -> str:
 def short_sha(sha: str) -> str:
     """The first 7 characters of a checked 40-hex commit id, in code style."""
     return f"`{sha[:7]}`" if _SHA.fullmatch(sha) else inert(sha, 40)
-
-
-def _quantity(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= size:
-            return f"{value / size:.1f}{suffix}{unit}"
-    return f"{value:g}{unit}"
-
-
-def _bytes(value: int | None) -> str:
-    if value is None:
-        return "—"
-    for size, suffix in ((1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")):
-        if value >= size:
-            return f"{value / size:.1f} {suffix}"
-    return f"{value} B"
-
-
-def _seconds(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if value >= 3600:
-        return f"{value / 3600:.2f} h"
-    if value >= 60:
-        return f"{value / 60:.1f} min"
-    return f"{value:.1f} s"
 
 
 def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> list[str]:
@@ -181,13 +154,13 @@ def _model_cell(manifest: Manifest) -> str:
 
 def _parameters_cell(manifest: Manifest) -> str:
     params = manifest.model.parameters
-    text = _quantity(params.total)
-    return f"{text} (active {_quantity(params.active)})" if params.active else text
+    text = display.count(params.total)
+    return f"{text}, active {display.count(params.active)}" if params.active else text
 
 
 def _manifest_rows(manifest: Manifest) -> list[tuple[str, ...]]:
     zero = manifest.originality.weights_initialised_from_zero
-    zero_text = {True: "예 yes", False: "아니오 no", None: "—"}[zero]
+    zero_text = str(display.yes_no(zero))
     return [
         ("팀 Team", inert(manifest.team.name), DECLARED),
         ("모델 Model", _model_cell(manifest), DECLARED),
@@ -202,11 +175,11 @@ def _hub_rows(report: CheckReport) -> list[tuple[str, ...]]:
     hub = report.hub
     if hub is None or hub.commit is None:
         return []
-    files = f"{len(hub.files)} files, {_bytes(hub.total_bytes)}"
+    files = f"{display.number(len(hub.files))} files, {display.byte_size(hub.total_bytes)}"
     return [
         ("Hub 커밋 commit", short_sha(hub.commit), CHECKED),
         ("Hub 파일 Files", files, f"{MEASURED} (Hub)"),
-        ("Hub 매개변수 Parameters", _quantity(hub.parameters), f"{MEASURED} (Hub safetensors)"),
+        ("Hub 매개변수 Parameters", display.count(hub.parameters), f"{MEASURED} (Hub safetensors)"),
         ("Hub 라이선스 Licence", inert(hub.license or "—"), f"{MEASURED} (Hub)"),
     ]
 
@@ -266,14 +239,13 @@ def render_check_comment(report: CheckReport, run_url: str | None = None, site_u
 def _score_rows(record: RunRecord) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for score in record.scores[:MAX_ROWS]:
-        stderr = f"{score.stderr:.4f}" if score.stderr is not None else "—"
         rows.append(
             (
                 inert(score.task, 80),
                 inert(score.metric, 40),
-                f"{score.value:.4f}",
-                stderr,
-                str(score.n_samples),
+                display.score(score.value),
+                display.score(score.stderr),
+                display.number(score.n_samples),
                 str(score.n_shot),
                 MEASURED,
             )
@@ -284,12 +256,11 @@ def _score_rows(record: RunRecord) -> list[tuple[str, ...]]:
 def _cost_rows(record: RunRecord) -> list[tuple[str, ...]]:
     measured = record.measured
     gpus = ", ".join(record.environment.gpus) or measured.hardware_kind
-    energy = f"{measured.energy_wh:.1f} Wh" if measured.energy_wh is not None else "—"
     return [
-        ("평가 시간 Wall time", _seconds(measured.wall_seconds), MEASURED),
-        ("장치 시간 Device-seconds", _seconds(measured.device_seconds), MEASURED),
-        ("처리 토큰 Tokens processed", _quantity(measured.tokens_processed), MEASURED),
-        ("에너지 Energy", energy, MEASURED),
+        ("평가 시간 Wall time", display.seconds(measured.wall_seconds), MEASURED),
+        ("장치 시간 Device-seconds", display.seconds(measured.device_seconds), MEASURED),
+        ("처리 토큰 Tokens processed", display.count(measured.tokens_processed), MEASURED),
+        ("에너지 Energy", display.energy(measured.energy_wh), MEASURED),
         ("하드웨어 Hardware", inert(gpus, 120), MEASURED),
     ]
 
@@ -298,7 +269,7 @@ def _declared_rows(manifest: Manifest) -> list[tuple[str, ...]]:
     return [
         (
             inert(score.benchmark, 80),
-            f"{score.value:g}",
+            display.exact(score.value),
             inert(score.mode.value if score.mode else "—", 20),
             str(score.n_shot) if score.n_shot is not None else "—",
             DECLARED,

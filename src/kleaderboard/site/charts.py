@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from kleaderboard import display
+
 WIDTH = 720
 MAX_POINTS = 600  # per series: enough for a smooth curve, small enough for thousands of pages
 
@@ -147,15 +149,6 @@ def log_ticks(low: float, high: float) -> list[float]:
     return [10.0**k for k in powers]
 
 
-def format_count(value: float) -> str:
-    """Short form of a large number: 1.2K, 3.4M, 2B, 1.5T (45,000T past a thousand T)."""
-    for limit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(value) >= limit:
-            scaled = value / limit
-            return f"{scaled:,.0f}{suffix}" if abs(scaled) >= 1000 else f"{scaled:.3g}{suffix}"
-    return f"{value:.3g}"
-
-
 def downsample(points: Sequence[tuple[float, float]], limit: int = MAX_POINTS) -> list[tuple[float, float]]:
     """At most limit points, evenly strided, always keeping the first and the last."""
     if len(points) <= limit:
@@ -207,11 +200,7 @@ def _bars_description(bars: Sequence[Bar]) -> str:
 
 
 def _estimate_text(bar: Bar) -> str:
-    if bar.value is None:
-        return "—"
-    if bar.stderr is None:
-        return f"{bar.value:.1f}"
-    return f"{bar.value:.1f} ± {bar.stderr:.1f}"
+    return display.MISSING if bar.value is None else display.plus_minus(bar.value, bar.stderr)
 
 
 def _bar_grid(low: float, high: float, x: Callable[[float], float], height: int) -> list[str]:
@@ -308,7 +297,7 @@ def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: s
     sx = _Scale(x_ticks[0], x_ticks[-1], _MARGIN_L, WIDTH - _MARGIN_R, x_axis.log)
     sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
     parts = [_svg_open(_LINE_H, title, _series_description(drawn))]
-    x_labels = tick_labels(x_ticks, format_count)
+    x_labels = tick_labels(x_ticks, display.count_short)
     y_labels = tick_labels(y_ticks, lambda tick: f"{tick:g}")
     parts += _x_axis(list(zip(x_ticks, x_labels, strict=True)), sx, sy, x_axis.label)
     parts += _y_axis(list(zip(y_ticks, y_labels, strict=True)), sx, sy, y_axis.label)

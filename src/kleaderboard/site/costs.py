@@ -4,7 +4,7 @@ The pipeline measures a fixed serving workload (time to first token, output toke
 per second at each concurrency level), prices it with the committed GPU price table
 and meters its energy with NVML; it also computes the structural cost from
 config.json (see :mod:`kleaderboard.evaluation.structural_cost`). This module picks what a page
-shows from that record and writes it in readers' units. It computes nothing new:
+shows from that record (:mod:`kleaderboard.display` writes it in readers' units). It computes nothing new:
 every figure here is in the run record, and a missing one stays missing.
 """
 
@@ -84,64 +84,3 @@ def split_source(text: str | None) -> Source:
         host = urlsplit(first).hostname or first
         return Source(first, host.removeprefix("www."), rest.strip())
     return Source(None, "", text or "")
-
-
-# --- units (Jinja filters) -------------------------------------------------------------
-
-
-def format_usd(value: float | None) -> str:
-    """'US$5.36', 'US$0.0412', 'US$1,234'; '—' for None."""
-    if value is None:
-        return "—"
-    if value >= 100:
-        return f"US${value:,.0f}"
-    if value >= 1:
-        return f"US${value:,.2f}"
-    return f"US${value:.3g}"
-
-
-def format_rate(value: float | None) -> str:
-    """A throughput: '155.3', '4.51', '0.0123'; '—' for None."""
-    if value is None:
-        return "—"
-    if value >= 100:
-        return f"{value:,.1f}"
-    return f"{value:.3g}"
-
-
-def format_latency(seconds: float | None) -> str:
-    """Time to first token: '31.2 ms' under a second, '1.92 s' above."""
-    if seconds is None:
-        return "—"
-    if seconds < 1:
-        return f"{seconds * 1000:.3g} ms"
-    return f"{seconds:,.3g} s" if seconds < 1000 else f"{seconds:,.0f} s"
-
-
-def format_kib(count: int | None) -> str:
-    """Bytes in KiB: '128 KiB', '54 KiB', '0.5 KiB'."""
-    if count is None:
-        return "—"
-    kib = count / 1024
-    return f"{kib:,.0f} KiB" if kib == int(kib) else f"{kib:,.3g} KiB"
-
-
-def format_flops(flops: int | None) -> str:
-    """FLOPs per token in GFLOPs, as models need: '14.8 GFLOPs', '1,204 GFLOPs'; tiny
-    (demo) models in MFLOPs or FLOPs: '1.11 MFLOPs', '40,960 FLOPs'."""
-    if flops is None:
-        return "—"
-    for unit, prefix in ((1e9, "G"), (1e6, "M")):
-        if flops >= unit:
-            scaled = flops / unit
-            return f"{scaled:,.0f} {prefix}FLOPs" if scaled >= 1000 else f"{scaled:.3g} {prefix}FLOPs"
-    return f"{flops:,} FLOPs"
-
-
-FILTERS = {
-    "usd": format_usd,
-    "rate": format_rate,
-    "latency": format_latency,
-    "kib": format_kib,
-    "flops": format_flops,
-}

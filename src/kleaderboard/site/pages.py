@@ -18,30 +18,46 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from kleaderboard import display
+from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
-from kleaderboard.scoring.normalise import Estimate
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
 from kleaderboard.site import charts, costs
-from kleaderboard.submission.manifest import EnteredBy, Manifest, Relation
+from kleaderboard.submission.manifest import (
+    Component,
+    EnteredBy,
+    Manifest,
+    Relation,
+    UnnamedUpstream,
+    Upstream,
+)
 from kleaderboard.suites import Suite
 
 INDEX_URI = "index.md"
 METHODOLOGY_URI = "methodology.md"
 
-RELATION_TEXT: dict[Relation, tuple[str, str]] = {
-    Relation.trained_from_zero: ("처음부터 학습", "trained from zero"),
-    Relation.initialised_from: ("가중치로 초기화", "initialised from"),
-    Relation.frozen_from: ("가중치 고정 사용", "frozen from"),
-    Relation.distilled_from: ("증류", "distilled from"),
-    Relation.architecture_only: ("구조만 차용", "architecture only"),
+RELATION_TEXT: dict[Relation, Label] = {
+    Relation.trained_from_zero: Label("처음부터 학습", "trained from zero"),
+    Relation.initialised_from: Label("가중치로 초기화", "initialised from"),
+    Relation.frozen_from: Label("가중치 고정 사용", "frozen from"),
+    Relation.distilled_from: Label("증류", "distilled from"),
+    Relation.architecture_only: Label("구조만 차용", "architecture only"),
+}
+
+# The provenance badges' words, by the kind a template names.
+LABELS: dict[str, Label] = {
+    "declared": display.DECLARED,
+    "measured": display.MEASURED,
+    "checked": display.CHECKED,
+    "not_stated": display.NOT_STATED,
 }
 
 # The run record's top-level fields, as the methodology page explains them.
@@ -108,6 +124,11 @@ class Links:
         return lambda target: self.href(target, source)
 
 
+def hub_url(repo: str) -> str:
+    """A model's page on the Hugging Face Hub (the repo id was validated by the manifest)."""
+    return f"https://huggingface.co/{repo}"
+
+
 def run_record_uri(entry: Entry, run: RunRecord) -> str:
     """Where a run record is published: models/<org>/<model>/runs/<run-id>.json."""
     return f"{_model_folder(entry)}/runs/{run.run_id}.json"
@@ -122,73 +143,13 @@ def _model_folder(entry: Entry) -> str:
     return entry.page_path.removesuffix(".md")
 
 
-# --- formatting (Jinja filters) --------------------------------------------------------
-
-
-def format_estimate(est: Estimate | None, digits: int = 1) -> str:
-    """'64.3 ± 2.2', '64.3' without a stderr, '—' without a value."""
-    if est is None:
-        return "—"
-    if est.stderr is None:
-        return f"{est.value:.{digits}f}"
-    return f"{est.value:.{digits}f} ± {est.stderr:.{digits}f}"
-
-
-_UNITS = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K"))
-
-
-def format_params(count: int | None) -> str:
-    """Counts the way model cards write them, never rounded in silence.
-
-    Exact with up to two decimals (7.8B, 102.6B, 20.73B, 236B, 560M); a count that needs
-    more digits is marked as rounded (≈7.24B), and the page gives the exact integer
-    beside it or in a tooltip. '—' for None.
-    """
-    if count is None:
-        return "—"
-    for unit, suffix in _UNITS:
-        if abs(count) >= unit:
-            return _compact(count, unit, suffix)
-    return f"{count:,}"
-
-
-def _compact(count: int, unit: int, suffix: str) -> str:
-    for decimals in range(3):
-        if count * 10**decimals % unit == 0:
-            return f"{count / unit:.{decimals}f}{suffix}"
-    return f"≈{count / unit:.{1 if abs(count) >= 10 * unit else 2}f}{suffix}"
-
-
-def format_number(value: float | None, digits: int = 0) -> str:
-    """Thousands separators; '—' for None."""
-    return "—" if value is None else f"{value:,.{digits}f}"
-
-
-def format_seconds(seconds: float | None) -> str:
-    """'1,210 s (20.2 min)'; hours past 2 h."""
-    if seconds is None:
-        return "—"
-    if seconds >= 7200:
-        return f"{seconds:,.0f} s ({seconds / 3600:.1f} h)"
-    if seconds >= 120:
-        return f"{seconds:,.0f} s ({seconds / 60:.1f} min)"
-    return f"{seconds:,.1f} s"
+# --- what templates may call --------------------------------------------------------
 
 
 def http_url(value: object) -> str | None:
     """The URL as text when it is http(s); None for anything else (never a link then)."""
     text = str(value) if value is not None else ""
     return text if text.lower().startswith(("http://", "https://")) else None
-
-
-def sort_value(est: Estimate | None) -> str:
-    """The data-sort attribute of an estimate: its value, or empty (sorted last)."""
-    return "" if est is None else f"{est.value:.6f}"
-
-
-def sort_number(value: float | None) -> str:
-    """The data-sort attribute of a plain number: its value, or empty (sorted last)."""
-    return "" if value is None else f"{value:.6g}"
 
 
 _DROPPED = frozenset("\u2028\u2029\ufffe\uffff")
@@ -221,18 +182,8 @@ def template_environment() -> Environment:
         keep_trailing_newline=True,
         finalize=_printable,
     )
-    env.filters.update(
-        estimate=format_estimate,
-        params=format_params,
-        number=format_number,
-        seconds=format_seconds,
-        http_url=http_url,
-        sort_value=sort_value,
-        sort_number=sort_number,
-        front_matter=_front_matter_text,
-        **costs.FILTERS,
-    )
-    env.globals.update(relation_text=RELATION_TEXT)
+    env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
+    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS)
     return env
 
 
@@ -261,9 +212,14 @@ def precision_declared(manifest: Manifest) -> bool:
     return "precision" in manifest.model.model_fields_set
 
 
+def shown_run(entry: Entry) -> RunRecord | None:
+    """The run a model's page describes and checks: the successful one, else the latest failed one."""
+    return entry.run or entry.failed_run
+
+
 def entry_mode(entry: Entry) -> str:
     """The mode an entry is ranked in: its run's mode, else the first mode it declares."""
-    run = entry.run or entry.failed_run
+    run = shown_run(entry)
     return run.settings.mode if run else entry.submission.manifest.model.modes[0].value
 
 
@@ -282,6 +238,33 @@ class Check:
     @property
     def matches(self) -> bool:
         return self.declared == self.measured
+
+
+OriginKind = Literal["own", "named", "unnamed"]
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    """One row of the components table: where a component came from, and how."""
+
+    name: str
+    origin_kind: OriginKind
+    origin: str  # the upstream's Hub id, or the sources' description of an unnamed one; "" for own
+    origin_href: str | None  # the upstream's Hub page (named upstreams only)
+    revision: str | None
+    relation: Label
+
+
+def component_row(component: Component) -> ComponentRow:
+    """The row of a declared component, its origin's kind decided here rather than in the template."""
+    origin = component.origin
+    relation = RELATION_TEXT[component.relation]
+    if isinstance(origin, Upstream):
+        href = hub_url(origin.model)
+        return ComponentRow(component.name, "named", origin.model, href, origin.revision, relation)
+    if isinstance(origin, UnnamedUpstream):
+        return ComponentRow(component.name, "unnamed", origin.unnamed, None, None, relation)
+    return ComponentRow(component.name, "own", "", None, None, relation)
 
 
 @dataclass(frozen=True)
@@ -304,11 +287,29 @@ class ModelPage:
     licence_stated: bool
     precision_declared: bool
 
+    run: RunRecord | None  # shown_run(): the run the cost section and the checks describe
+    components: tuple[ComponentRow, ...]
+
     @property
     def checked_run_id(self) -> str:
-        """The run the checks compare with: the successful one, else the failed one."""
-        run = self.entry.run or self.entry.failed_run
-        return run.run_id if run else ""
+        """The run the checks compare with (the shown run)."""
+        return self.run.run_id if self.run else ""
+
+    @property
+    def cpu(self) -> bool:
+        """True when the shown run used a CPU: its figures are labelled CPU figures."""
+        return self.run is not None and self.run.measured.hardware_kind == "cpu"
+
+    @property
+    def declared_by(self) -> str:
+        """Who declared the page's values, as the badges' tooltips say: 'maintainers' or 'team'."""
+        return "maintainers" if self.maintainers else "team"
+
+    @property
+    def model_href(self) -> str | None:
+        """The evaluated model's Hub page; None for a local model."""
+        repo = self.entry.submission.manifest.model.hub_repo
+        return hub_url(repo) if repo else None
 
 
 def category_chart(entry: Entry) -> Markup:
@@ -374,7 +375,7 @@ def settings_rows(run: RunRecord) -> tuple[tuple[str, str], ...]:
 
 def run_checks(entry: Entry) -> tuple[Check, ...]:
     """What the run record lets us check against the submission as it stands now."""
-    run = entry.run or entry.failed_run
+    run = shown_run(entry)
     if run is None:
         return ()
     manifest = entry.submission.manifest
@@ -401,10 +402,12 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         loss_log_href=href(loss_log_uri(entry)) if has_log_file else None,
         settings=settings_rows(entry.run) if entry.run else (),
         mode=entry_mode(entry),
-        cost=costs.cost_figures(entry.run or entry.failed_run),
+        cost=costs.cost_figures(shown_run(entry)),
         maintainers=by_maintainers(manifest),
         licence_stated=licence_stated(manifest),
         precision_declared=precision_declared(manifest),
+        run=shown_run(entry),
+        components=tuple(component_row(c) for c in manifest.originality.components),
     )
 
 
@@ -451,6 +454,10 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
 # --- pages -----------------------------------------------------------------------------
 
 
+LossLogState = Literal["none", "invalid", "present"]
+LOSS_LOG_STATES: tuple[LossLogState, ...] = ("none", "invalid", "present")  # in sort order
+
+
 @dataclass(frozen=True)
 class Row:
     """One leaderboard row: the entry and the figures its cells show beyond it."""
@@ -461,6 +468,30 @@ class Row:
     tokens_per_second: float | None  # measured, at the highest concurrency
     usd_per_million: float | None  # measured throughput at the committed GPU price
     cpu: bool  # the run's figures are CPU figures
+    from_zero: Label  # weights initialised from zero: yes, no or not stated
+    loss_log: LossLogState
+
+    @property
+    def rank_sort(self) -> str:
+        """The rank column's sort key: the rank, or empty for an unranked entry (sorted last)."""
+        return "" if self.entry.rank is None else str(self.entry.rank)
+
+    @property
+    def from_zero_sort(self) -> int:
+        """Yes sorts above no, and no above not stated."""
+        return {display.YES: 1, display.NO: 0}.get(self.from_zero, -1)
+
+    @property
+    def loss_log_sort(self) -> int:
+        """A parsed log sorts above an invalid one, and that above none."""
+        return LOSS_LOG_STATES.index(self.loss_log)
+
+
+def loss_log_state(entry: Entry) -> LossLogState:
+    """Whether an entry's loss log parsed, did not, or was never submitted."""
+    if entry.loss.log is not None:
+        return "present"
+    return "invalid" if entry.loss.problems else "none"
 
 
 def leaderboard_row(entry: Entry) -> Row:
@@ -473,6 +504,8 @@ def leaderboard_row(entry: Entry) -> Row:
         tokens_per_second=costs.tokens_per_second(run),
         usd_per_million=costs.usd_per_million(run),
         cpu=run is not None and run.measured.hardware_kind == "cpu",
+        from_zero=display.yes_no(entry.submission.manifest.originality.weights_initialised_from_zero),
+        loss_log=loss_log_state(entry),
     )
 
 

@@ -1,0 +1,314 @@
+"""Every figure, unit, date and label a person reads, written one way everywhere.
+
+The site, its charts, the pull-request comments and the CLI all write numbers through
+these functions, so a value reads the same wherever it appears. The rules:
+
+* A large count (parameters, tokens) is exact, with thousands separators, followed by
+  its short form: ``7,241,732,096 (≈7.24B)``. The short form alone (:func:`count_short`,
+  for narrow cells and chart axes) is exact with up to two decimals (``7.8B``, ``20.73B``)
+  or marked ``≈`` when it rounds: a count is never rounded in silence.
+* A missing value is ``—``, never 0 and never an empty string.
+* Measures (seconds, bytes, dollars, rates) keep three significant digits or more, with
+  the unit; a duration past two minutes also shows minutes or hours.
+* An estimate is ``value ± stderr``: one decimal for an index (0–100), four for a raw
+  score (0–1), as lm-eval reports it.
+* Labels are bilingual (:class:`Label`): Korean first, English second. The site lays
+  them out with ``lang="en"``; a comment writes them as ``"신고 declared"``.
+
+This module imports nothing from kleaderboard: every layer may use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+__all__ = [
+    "CHECKED",
+    "DECLARED",
+    "MEASURED",
+    "MISSING",
+    "NO",
+    "NOT_STATED",
+    "YES",
+    "Label",
+    "byte_size",
+    "count",
+    "count_short",
+    "date",
+    "energy",
+    "estimate",
+    "exact",
+    "flops",
+    "jinja_filters",
+    "latency",
+    "loss",
+    "number",
+    "percent",
+    "plus_minus",
+    "rate",
+    "score",
+    "seconds",
+    "sort_number",
+    "sort_value",
+    "usd",
+    "yes_no",
+]
+
+MISSING = "—"
+
+
+# --- labels ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    """A bilingual label: Korean, then English."""
+
+    ko: str
+    en: str
+
+    def __str__(self) -> str:
+        """Plain text, as comments and the CLI write it: '신고 declared'."""
+        return f"{self.ko} {self.en}"
+
+
+DECLARED = Label("신고", "declared")  # the team's (or the maintainers') submission.yaml says so
+MEASURED = Label("측정", "measured")  # the pipeline or the Hub measured it
+CHECKED = Label("검증", "checked")  # a declared value compared with evidence
+YES = Label("예", "yes")
+NO = Label("아니오", "no")
+NOT_STATED = Label("밝히지 않음", "not stated")
+
+
+def yes_no(value: bool | None) -> Label:
+    """Yes, no, or not stated (None: the sources do not say)."""
+    if value is None:
+        return NOT_STATED
+    return YES if value else NO
+
+
+# --- counts ----------------------------------------------------------------------------
+
+_UNITS = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K"))
+_SHORT_FROM = 10**6  # below a million the exact number is short enough on its own
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """Thousands separators and a fixed number of decimals: '35,030', '1,819.9'."""
+    return MISSING if value is None else f"{value:,.{digits}f}"
+
+
+def exact(value: float | None) -> str:
+    """A number as it was given, never rounded: '55.1', '55' (for 55.0), '0.64321'."""
+    if value is None:
+        return MISSING
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def count_short(value: float | None) -> str:
+    """A count in short form, exact or marked rounded: '7.8B', '≈7.24B', '560M', '999'.
+
+    Past a thousand T the T count gets separators ('45,000T'). A count that is not a
+    whole number (a chart tick) is written with three significant digits.
+    """
+    if value is None:
+        return MISSING
+    for unit, suffix in _UNITS:
+        if abs(value) >= unit:
+            return _compact(value, unit, suffix)
+    return f"{value:,.0f}" if value == int(value) else f"{value:.3g}"
+
+
+def _compact(value: float, unit: int, suffix: str) -> str:
+    scaled = value / unit
+    if abs(scaled) >= 1000:
+        exact = value == int(value) and int(value) % unit == 0
+        return f"{'' if exact else '≈'}{scaled:,.0f}{suffix}"
+    if value == int(value):
+        for decimals in range(3):
+            if int(value) * 10**decimals % unit == 0:
+                return f"{scaled:.{decimals}f}{suffix}"
+    return f"≈{scaled:.{1 if abs(scaled) >= 10 else 2}f}{suffix}"
+
+
+def count(value: int | None) -> str:
+    """A count exactly, with its short form from a million up: '7,241,732,096 (≈7.24B)'."""
+    if value is None:
+        return MISSING
+    if abs(value) < _SHORT_FROM:
+        return f"{value:,}"
+    return f"{value:,} ({count_short(value)})"
+
+
+# --- measures --------------------------------------------------------------------------
+
+
+def seconds(value: float | None) -> str:
+    """A duration in seconds: '12.0 s', '1,210 s (20.2 min)', '9,000 s (2.5 h)'."""
+    if value is None:
+        return MISSING
+    if value >= 7200:
+        return f"{value:,.0f} s ({value / 3600:.1f} h)"
+    if value >= 120:
+        return f"{value:,.0f} s ({value / 60:.1f} min)"
+    return f"{value:,.1f} s"
+
+
+def latency(value: float | None) -> str:
+    """A short wait (time to first token): '31.2 ms' under a second, '1.92 s' above."""
+    if value is None:
+        return MISSING
+    if value < 1:
+        return f"{value * 1000:.3g} ms"
+    return f"{value:,.3g} s" if value < 1000 else f"{value:,.0f} s"
+
+
+_BINARY = ((1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"))
+
+
+def byte_size(value: int | None) -> str:
+    """Bytes in binary units: '128 KiB', '13.5 GiB', '1,000 B'; exact units stay whole."""
+    if value is None:
+        return MISSING
+    for size, unit in _BINARY:
+        if value >= size:
+            scaled = value / size
+            whole = scaled == int(scaled) or scaled >= 100
+            return f"{scaled:,.0f} {unit}" if whole else f"{scaled:.3g} {unit}"
+    return f"{value:,} B"
+
+
+def usd(value: float | None) -> str:
+    """US dollars: 'US$5.36', 'US$0.0412', 'US$1,234'."""
+    if value is None:
+        return MISSING
+    if value >= 100:
+        return f"US${value:,.0f}"
+    if value >= 1:
+        return f"US${value:,.2f}"
+    return f"US${value:.3g}"
+
+
+def rate(value: float | None) -> str:
+    """A throughput: '155.3', '4.51', '0.0123'."""
+    if value is None:
+        return MISSING
+    if value >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"
+
+
+def energy(watt_hours: float | None) -> str:
+    """Energy: '540.5 Wh', '1,819.9 Wh'; small amounts to three digits ('0.158 Wh', '12.3 Wh')."""
+    if watt_hours is None:
+        return MISSING
+    return f"{watt_hours:,.1f} Wh" if watt_hours >= 100 else f"{watt_hours:.3g} Wh"
+
+
+def flops(value: int | None) -> str:
+    """FLOPs per token in GFLOPs, as models need: '14.8 GFLOPs', '1,204 GFLOPs'; tiny
+    (demo) models in MFLOPs or FLOPs: '1.11 MFLOPs', '40,960 FLOPs'."""
+    if value is None:
+        return MISSING
+    for unit, prefix in ((1e9, "G"), (1e6, "M")):
+        if value >= unit:
+            scaled = value / unit
+            return f"{scaled:,.0f} {prefix}FLOPs" if scaled >= 1000 else f"{scaled:.3g} {prefix}FLOPs"
+    return f"{value:,} FLOPs"
+
+
+def percent(ratio: float | None, digits: int = 1) -> str:
+    """A ratio as a percentage: 0.125 -> '12.5 %'."""
+    return MISSING if ratio is None else f"{ratio * 100:,.{digits}f} %"
+
+
+# --- estimates -------------------------------------------------------------------------
+
+
+class HasEstimate(Protocol):
+    """Anything with a value and an optional standard error (scoring's Estimate)."""
+
+    @property
+    def value(self) -> float: ...
+
+    @property
+    def stderr(self) -> float | None: ...
+
+
+def plus_minus(value: float, stderr: float | None, digits: int = 1) -> str:
+    """A value with its standard error: '64.3 ± 2.2'; the value alone without one."""
+    if stderr is None:
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} ± {stderr:.{digits}f}"
+
+
+def estimate(est: HasEstimate | None, digits: int = 1) -> str:
+    """An index with its standard error: '64.3 ± 2.2'; '64.3' without one."""
+    return MISSING if est is None else plus_minus(est.value, est.stderr, digits)
+
+
+SCORE_DIGITS = 4  # as lm-eval writes a raw score
+
+
+def score(value: float | None, stderr: float | None = None) -> str:
+    """A raw score (0–1) as lm-eval reports it: '0.5123 ± 0.0041'."""
+    return MISSING if value is None else plus_minus(value, stderr, SCORE_DIGITS)
+
+
+def loss(value: float | None) -> str:
+    """A training loss: '10.9000', '2.0565'."""
+    return MISSING if value is None else f"{value:.4f}"
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+def date(value: dt.date | str | None) -> str:
+    """A calendar date as ISO 8601 ('2026-05-01'); a timestamp in UTC to the second."""
+    if value is None:
+        return MISSING
+    if isinstance(value, dt.datetime):
+        utc = value.astimezone(dt.UTC) if value.tzinfo else value
+        return utc.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+# --- sort keys (data-sort attributes of sortable tables) -------------------------------
+
+
+def sort_value(est: HasEstimate | None) -> str:
+    """The sort key of an estimate: its value, or empty (sorted last)."""
+    return "" if est is None else f"{est.value:.6f}"
+
+
+def sort_number(value: float | None) -> str:
+    """The sort key of a plain number: its value, or empty (sorted last)."""
+    return "" if value is None else f"{value:.6g}"
+
+
+def jinja_filters() -> dict[str, Callable[..., Any]]:
+    """The formats above under the names templates use: registered once, by the site."""
+    return {
+        "number": number,
+        "exact": exact,
+        "count": count,
+        "count_short": count_short,
+        "seconds": seconds,
+        "latency": latency,
+        "bytes": byte_size,
+        "usd": usd,
+        "rate": rate,
+        "energy": energy,
+        "flops": flops,
+        "percent": percent,
+        "estimate": estimate,
+        "score": score,
+        "loss": loss,
+        "date": date,
+        "yes_no": yes_no,
+        "sort_value": sort_value,
+        "sort_number": sort_number,
+    }
