@@ -32,8 +32,8 @@ def test_a_good_record_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\xff\xfe{}", "is not UTF-8"),
-        (b"{not json", "is not JSON"),
+        (b"\xff\xfe{}", "is not valid UTF-8"),
+        (b"{not json", "is not valid JSON"),
         (b'{"a": 1, "a": 2}', "duplicate key"),
         (
             json.dumps({**RECORD, "scores": []}).replace("[]", "[NaN]").encode(),

@@ -14,7 +14,6 @@ remote code …) becomes a :class:`~kleaderboard.errors.Problem` in the
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME
 
@@ -197,8 +197,8 @@ def _server_message(response: httpx.Response) -> str:
     if said:
         return said
     try:
-        body = json.loads(response.content)
-    except ValueError:
+        body = untrusted.loads_json(response.content, "the Hub's answer", strict=False)
+    except InputError:
         return response.reason_phrase
     error = body.get("error") if isinstance(body, dict) else None
     return str(error) if error else response.reason_phrase
@@ -464,12 +464,19 @@ def _config_problems(session: _Session, commit: str, file: HubFile) -> list[Prob
                 f"trim {file.path}: transformers needs only its settings",
             )
         ]
+    raw = session.raw(commit, file.path)  # its InputError (the Hub refused it) is the caller's
     try:
-        data = json.loads(session.raw(commit, file.path))
-    except ValueError:
+        # Not strict: transformers reads config.json with json.load, which takes NaN and repeated keys.
+        data = untrusted.loads_json(raw, file.path, strict=False)
+    except InputError as exc:
+        found = exc.problems[0]
+        where = f" ({found.field})" if found.field else ""
         return [
             Problem(
-                hub, REPO_FIELD, f"{file.path} is not valid JSON", "fix the file: transformers cannot read it"
+                hub,
+                REPO_FIELD,
+                f"{file.path}{where} {found.message}",
+                "fix the file: transformers cannot read it",
             )
         ]
     auto_map = data.get("auto_map") if isinstance(data, dict) else None

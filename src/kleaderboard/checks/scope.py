@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -56,20 +55,22 @@ from types import MappingProxyType
 from typing import Any
 
 from kleaderboard.errors import InputError, Problem
-from kleaderboard.submission import loss_log, untrusted
-from kleaderboard.submission.tree import MANIFEST_NAME, RUNS_DIR, SLUG
+from kleaderboard.submission import untrusted
+from kleaderboard.submission.tree import (
+    ALLOWED_NAMES,
+    FILE_DEPTH,
+    MANIFEST_NAME,
+    OWNERS_NAME,
+    RUNS_DIR,
+    SIZE_LIMITS,
+    SLUG,
+    SUBMISSIONS_DIR,
+)
 
-SUBMISSIONS_DIR = "submissions"
-OWNERS_NAME = "OWNERS.yaml"
-LOSS_LOG_NAME = "loss_log.csv"
-README_NAME = "README.md"
-ALLOWED_NAMES = (MANIFEST_NAME, LOSS_LOG_NAME, README_NAME)
-SIZE_LIMITS = {MANIFEST_NAME: untrusted.MAX_BYTES, LOSS_LOG_NAME: loss_log.MAX_BYTES, README_NAME: 256 * 1024}
 STATUSES = frozenset({"added", "modified", "removed", "renamed", "copied", "changed", "unchanged"})
 MOVED = frozenset({"renamed", "copied"})
 REGULAR_FILE = "100644"
 MAX_PATH_CHARS = 256  # the longest allowed path is 157 characters
-FILE_DEPTH = 4  # submissions/<org>/<model>/<file>
 MAX_SHOWN = 120
 MAX_FILES_JSON_BYTES = 64 * 1024 * 1024
 PULL_REQUEST = "pull request"
@@ -666,17 +667,7 @@ def load_owners(path: Path) -> Owners:
 
 
 def _read_changed_files(path: Path) -> list[ChangedFile]:
-    text = untrusted.read_text(path, MAX_FILES_JSON_BYTES)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(
-            path,
-            f"line {exc.lineno}, column {exc.colno}",
-            f"is not valid JSON ({exc.msg})",
-            "save GitHub's 'List pull request files' answer as JSON",
-        ) from exc
-    return parse_changed_files(data, str(path))
+    return parse_changed_files(untrusted.load_json(path, MAX_FILES_JSON_BYTES), str(path))
 
 
 def _existing_submissions(root: Path) -> set[str]:

@@ -4,7 +4,8 @@ The GPU job evaluates a team's model; whatever it uploads is checked here, by a
 separate job with no access to the GPU runner, before any of it is commented on a
 pull request or proposed to the repository. A record is accepted only when it is
 a regular file of at most :data:`MAX_RECORD_BYTES`, strict UTF-8 JSON with no
-duplicate keys and no NaN or Infinity, valid against the run-record schema
+duplicate keys, no NaN or Infinity and no deep nesting (read by
+:func:`kleaderboard.submission.untrusted.load_json`), valid against the run-record schema
 (:class:`~kleaderboard.records.RunRecord`), named ``<run_id>.json``, about the
 expected submission and, when given, about the expected manifest (its sha256).
 
@@ -15,8 +16,6 @@ The command ``kleaderboard check-run-record`` (:func:`add_arguments`,
 from __future__ import annotations
 
 import argparse
-import json
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,54 +23,15 @@ from pydantic import ValidationError
 
 from kleaderboard.errors import Problem, RunRecordError
 from kleaderboard.records import RunRecord
+from kleaderboard.submission import untrusted
+from kleaderboard.submission.tree import MAX_RECORD_BYTES
 
-MAX_RECORD_BYTES = 2 * 1024 * 1024
 SUFFIX = ".json"
 FIX = "re-run the evaluation; a record is written only by the pipeline"
 
 
 def _refuse(path: Path, field: str, message: str, fix: str = FIX) -> RunRecordError:
     return RunRecordError.single(path, field, message, fix)
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    doubled = sorted({key for key in keys if keys.count(key) > 1})
-    if doubled:
-        raise ValueError(f"duplicate key(s) {', '.join(map(repr, doubled))}")
-    return dict(pairs)
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    try:
-        info = path.lstat()
-    except OSError as exc:
-        raise _refuse(path, "", f"cannot be read ({exc.strerror})") from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise _refuse(path, "", "is not a regular file (a link, folder or device)")
-    if info.st_size > max_bytes:
-        raise _refuse(path, "", f"is {info.st_size:,} bytes; the limit is {max_bytes:,}")
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _refuse(path, "", f"grew past {max_bytes:,} bytes while being read")
-    return data
-
-
-def _parse(path: Path, data: bytes) -> Any:
-    try:
-        text = data.decode("utf-8", errors="strict")
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except UnicodeDecodeError as exc:
-        raise _refuse(path, "", f"is not UTF-8 (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise _refuse(path, f"line {exc.lineno}, column {exc.colno}", f"is not JSON ({exc.msg})") from exc
-    except ValueError as exc:
-        raise _refuse(path, "", f"is not acceptable JSON ({exc})") from exc
 
 
 def _validate(path: Path, data: Any) -> RunRecord:
@@ -110,7 +70,7 @@ def check_untrusted_record(
     path: Path, submission: str, manifest_sha256: str | None = None, max_bytes: int = MAX_RECORD_BYTES
 ) -> RunRecord:
     """The run record at path, after every check in the module docstring; RunRecordError otherwise."""
-    record = _validate(path, _parse(path, _read_bytes(path, max_bytes)))
+    record = _validate(path, untrusted.load_json(path, max_bytes, RunRecordError))
     problems = _identity_problems(path, record, submission, manifest_sha256)
     if problems:
         raise RunRecordError(problems)

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kleaderboard.errors import InputError, LossLogError, Problem
+from kleaderboard.errors import LossLogError, Problem
 from kleaderboard.submission import untrusted
 
 REQUIRED = ("step", "tokens_seen", "loss", "learning_rate")
@@ -101,11 +101,7 @@ class _Problems(list[Problem]):
 
 def read_loss_log(path: Path) -> LossLog:
     """Parse and check a loss log; raise LossLogError listing every problem."""
-    try:
-        text = untrusted.read_text(path, MAX_BYTES)
-    except InputError as exc:  # unreadable, too big or not UTF-8: still a loss-log error for callers
-        raise LossLogError(exc.problems) from exc
-    return parse_loss_log(text, str(path))
+    return parse_loss_log(untrusted.read_text(path, MAX_BYTES, LossLogError), str(path))
 
 
 def parse_loss_log(text: str, file: str) -> LossLog:

@@ -387,16 +387,7 @@ class Manifest(Strict):
 
 def load_manifest(path: Path) -> Manifest:
     """Read, parse and validate one submission.yaml; raise ManifestError listing every mistake."""
-    try:
-        data = untrusted.load(path)
-    except ManifestError:
-        raise
-    except Exception as exc:  # safe_yaml raises InputError; re-type it for callers
-        problems = getattr(exc, "problems", None)
-        if problems is None:
-            raise
-        raise ManifestError(problems) from exc
-    return parse_manifest(data, path)
+    return parse_manifest(untrusted.load(path, error=ManifestError), path)
 
 
 def parse_manifest(data: Any, path: Path | str) -> Manifest:
