@@ -72,9 +72,7 @@ def test_a_file_that_grows_while_read_is_refused(tmp_path: Path, monkeypatch: py
         return seen
 
     monkeypatch.setattr(untrusted.os, "lstat", lstat_then_grow)
-    with pytest.raises(
-        InputError, match=r"data\.json: grew past 120 bytes while being read"
-    ):
+    with pytest.raises(InputError, match=r"data\.json: grew past 120 bytes while being read"):
         untrusted.read_bytes(path, max_bytes=120)
 
 

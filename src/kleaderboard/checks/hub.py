@@ -21,13 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, NoReturn
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.identifiers import CommitSha
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME
@@ -84,7 +85,7 @@ class HubModelInfo(_HubAnswer):
     """``GET /api/models/{repo}/revision/{revision}``: the fields this module reads."""
 
     id: str
-    sha: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+    sha: CommitSha
     private: bool = False
     gated: bool | str = False  # False, "auto" or "manual"
     tags: list[str] = Field(default_factory=list)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 import types
 import typing
 from enum import StrEnum
@@ -30,6 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kleaderboard.errors import ManifestError, Problem
+from kleaderboard.identifiers import HubRepoId, commit_sha_error, is_commit_sha
 from kleaderboard.submission import untrusted
 
 SCHEMA_VERSION = 1
@@ -43,25 +43,12 @@ def _fail(message: str, fix: str, field: str = "") -> PydanticCustomError:
     return PydanticCustomError("kleaderboard", message, {"fix": fix, "field": field})
 
 
-def _check_hub_repo(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}", value):
-        raise PydanticCustomError(
-            "kleaderboard",
-            f"{value!r} is not a Hugging Face repo id",
-            {"fix": "write it as owner/name, e.g. LGAI-EXAONE/K-EXAONE-236B-A23B"},
-        )
-    return value
-
-
 def _check_revision(value: str) -> str:
-    if value != PENDING and not re.fullmatch(r"[0-9a-f]{40}", value):
-        raise PydanticCustomError(
-            "kleaderboard",
-            f"{value!r} is not a full commit id",
-            {
-                "fix": "use the 40-character lowercase hex commit of the model repo "
-                "(a branch or tag can move), or 'pending' if it is not known yet"
-            },
+    if value != PENDING and not is_commit_sha(value):
+        raise commit_sha_error(
+            value,
+            "use the 40-character lowercase hex commit of the model repo "
+            "(a branch or tag can move), or 'pending' if it is not known yet",
         )
     return value
 
@@ -101,7 +88,6 @@ def _check_loss_log_name(value: str) -> str:
     return value
 
 
-HubRepoId = Annotated[str, AfterValidator(_check_hub_repo)]
 LossLogName = Annotated[str, AfterValidator(_check_loss_log_name)]
 Revision = Annotated[str, AfterValidator(_check_revision)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]

@@ -30,10 +30,10 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from kleaderboard.errors import InputError, Problem
+from kleaderboard.identifiers import HubRepoId
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import (
     PENDING,
-    HubRepoId,
     InnovationTag,
     Mode,
     ModelSpec,
