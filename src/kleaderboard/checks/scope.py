@@ -45,7 +45,6 @@ runs the check on a saved file list::
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -66,6 +65,7 @@ from kleaderboard.submission.tree import (
     SLUG,
     SUBMISSIONS_DIR,
 )
+from kleaderboard.suggest import perhaps
 
 STATUSES = frozenset({"added", "modified", "removed", "renamed", "copied", "changed", "unchanged"})
 MOVED = frozenset({"renamed", "copied"})
@@ -639,8 +639,7 @@ def _unknown_key_problems(data: Mapping[Any, Any], source: str) -> list[Problem]
     problems = []
     for key in data:
         if key not in _OWNERS_KEYS:
-            close = difflib.get_close_matches(str(key), _OWNERS_KEYS, n=1)
-            fix = f"Perhaps you meant {close[0]!r}?" if close else f"use only {', '.join(_OWNERS_KEYS)}"
+            fix = perhaps(str(key), _OWNERS_KEYS) or f"use only {', '.join(_OWNERS_KEYS)}"
             problems.append(Problem(source, _show(str(key)), "unknown key", fix))
     return problems
 

@@ -15,7 +15,6 @@ Actions output file.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.github.pull_check import write_outputs
 from kleaderboard.submission.tree import Submission, load_all, load_runs
+from kleaderboard.suggest import perhaps
 from kleaderboard.suites import Suite, load_suite
 
 ALL = "all"
@@ -49,10 +49,7 @@ def parse_selection(text: str, known: list[str]) -> list[str]:
     problems = []
     for word in words:
         if word not in known:
-            close = difflib.get_close_matches(word, known, n=1)
-            fix = (
-                f"Perhaps you meant {close[0]!r}?" if close else "give ids as <org>/<model> from submissions/"
-            )
+            fix = perhaps(word, known) or "give ids as <org>/<model> from submissions/"
             problems.append(Problem("submissions", word, "is not a submission on this branch", fix))
     if problems:
         raise InputError(problems)

@@ -22,7 +22,6 @@ endings, quoted fields, blank lines, spaces around names and values.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from kleaderboard.errors import LossLogError, Problem
 from kleaderboard.submission import untrusted
+from kleaderboard.suggest import perhaps
 
 REQUIRED = ("step", "tokens_seen", "loss", "learning_rate")
 OPTIONAL = ("grad_norm", "eval_loss")
@@ -164,8 +164,7 @@ def _check_columns(columns: list[str], problems: _Problems) -> None:
         elif name in seen:
             problems.add("header", f"column '{name}' appears twice", "keep one column of each name")
         elif name not in COLUMNS:
-            close = difflib.get_close_matches(name.lower(), COLUMNS, n=1)
-            fix = f"Perhaps you meant '{close[0]}'?" if close else f"allowed: {', '.join(COLUMNS)}"
+            fix = perhaps(name.lower(), COLUMNS) or f"allowed: {', '.join(COLUMNS)}"
             problems.add("header", f"unknown column '{_short(name)}'", fix)
         seen.add(name)
     for name in REQUIRED:

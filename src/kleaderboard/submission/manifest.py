@@ -9,7 +9,6 @@ that names the file, the field, what is wrong and the fix.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import types
 import typing
 from enum import StrEnum
@@ -31,6 +30,7 @@ from pydantic_core import PydanticCustomError
 from kleaderboard.errors import ManifestError, Problem
 from kleaderboard.identifiers import HubRepoId, commit_sha_error, is_commit_sha
 from kleaderboard.submission import untrusted
+from kleaderboard.suggest import perhaps
 
 SCHEMA_VERSION = 1
 PENDING = "pending"
@@ -466,10 +466,7 @@ def _keys_hint(loc: tuple[Any, ...]) -> str:
 def _suggest(loc: tuple[Any, ...]) -> str:
     holder = _model_at(loc[:-1])
     allowed = sorted(holder.model_fields) if holder else []
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-    if close:
-        return f"Perhaps you meant '{close[0]}'?"
-    return "remove it; allowed keys here: " + ", ".join(allowed)
+    return perhaps(str(loc[-1]), allowed) or "remove it; allowed keys here: " + ", ".join(allowed)
 
 
 def manifest_json_schema() -> dict[str, Any]:
