@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kleaderboard.errors import RunRecordError
+from kleaderboard.kinds import Backend, Mode
 
 RUN_SCHEMA_VERSION = 1
 
@@ -52,8 +53,8 @@ class TaskScore(_Record):
 class Settings(_Record):
     """Every setting that changes a score."""
 
-    backend: Literal["hf", "vllm", "local-completions"]
-    mode: str = Field(default="base", description="base, instruct, think_on or think_off.")
+    backend: Backend
+    mode: Mode = Mode.base
     device: str
     dtype: str
     batch_size: int | str

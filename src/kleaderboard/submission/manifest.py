@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from kleaderboard.errors import ManifestError, Problem
 from kleaderboard.identifiers import HubRepoId, commit_sha_error, is_commit_sha
+from kleaderboard.kinds import Mode
 from kleaderboard.submission import untrusted
 from kleaderboard.suggest import perhaps
 
@@ -99,19 +100,6 @@ NonNegativeFloat = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Flag = Annotated[bool, Field(strict=True)]  # true or false only; not 1, nor "yes" in quotes
 Date = Annotated[dt.date, BeforeValidator(_not_number)]
-
-
-class Mode(StrEnum):
-    """How a model is prompted for evaluation.
-
-    ``think_on`` / ``think_off``: a reasoning model evaluated with its thinking
-    mode switched on or off (e.g. A.X K1's thinking and non-thinking modes).
-    """
-
-    base = "base"
-    instruct = "instruct"
-    think_on = "think_on"
-    think_off = "think_off"
 
 
 class InnovationTag(StrEnum):
