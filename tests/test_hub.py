@@ -11,6 +11,7 @@ import argparse
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +243,19 @@ def test_auto_map_in_config_and_tokenizer_config_is_refused(hub: RecordedHub) ->
         "loading the model would run remote code (trust_remote_code) — remove auto_map so that the model "
         "loads with an architecture built into transformers",
     ]
+
+
+def test_a_deeply_nested_config_is_a_problem_not_a_crash(hub: RecordedHub) -> None:
+    repo, commit = CASES["remote_code"]
+    routes = recorded_routes(("remote_code",))
+    config = f"/{repo}/resolve/{commit}/config.json"
+    routes[config] = {"status": 200, "headers": routes[config]["headers"], "text": "[" * 100_000}
+    with contextmanager(serve)(RecordedHub(routes)) as nested:
+        report = check(nested, repo, commit, license="sb-moe-license", total=16_315_613_184)
+    assert str(report.problems[0]) == (
+        f"hub:{repo}@{commit}: model.hub_repo: config.json (line 1, column 21) nesting deeper than 20 levels "
+        "— fix the file: transformers cannot read it"
+    )
 
 
 def test_a_python_file_in_the_repo_is_refused(hub: RecordedHub) -> None:

@@ -178,7 +178,7 @@ def available_suites() -> list[str]:
 
 def load_suite_file(path: Path) -> Suite:
     """Load and validate one suite definition file."""
-    data = untrusted.load(path)
+    data = untrusted.load(path, error=SuiteError)
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:
