@@ -122,6 +122,11 @@ def test_strict_json_refuses_what_python_would_accept(tmp_path: Path) -> None:
     assert untrusted.loads_json(b'{"a": 1, "a": 2}', "x.json", strict=False) == {"a": 2}
 
 
+def test_what_python_cannot_convert_is_an_input_error() -> None:
+    with pytest.raises(InputError, match=r"x\.json: is not acceptable JSON \(Exceeds the limit"):
+        untrusted.loads_json(b"[" + b"9" * 5000 + b"]", "x.json", strict=False)
+
+
 def test_json_syntax_and_encoding_errors_name_the_place(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"x\.json: line 2, column 1: is not valid JSON \(Expecting value\)"):
         untrusted.loads_json(b"[1,\n]", "x.json")

@@ -32,6 +32,7 @@ import json
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,9 +211,8 @@ def _open(path: Path, expected: os.stat_result, error: type[InputError]) -> Bina
         raise _problem(path, "", f"cannot be read ({exc.strerror})", "check the path", error) from exc
     handle = os.fdopen(fd, "rb")
     opened = os.fstat(fd)
-    if (opened.st_dev, opened.st_ino) != (expected.st_dev, expected.st_ino) or not stat.S_ISREG(
-        opened.st_mode
-    ):
+    same = (opened.st_dev, opened.st_ino) == (expected.st_dev, expected.st_ino)
+    if not (same and stat.S_ISREG(opened.st_mode)):
         handle.close()
         raise _problem(
             path, "", "was replaced while being opened", "read it again when nothing changes it", error
@@ -289,16 +289,24 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES, error: type[InputError] = 
 # --- JSON ------------------------------------------------------------------------------------
 
 
+class _NotPlainJSON(ValueError):
+    """JSON that Python's parser accepts and we do not, with the fix to suggest."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    doubled = sorted({key for key in keys if keys.count(key) > 1})
-    if doubled:
-        raise ValueError(f"duplicate key(s) {', '.join(map(repr, doubled))}")
-    return dict(pairs)
+    found = dict(pairs)
+    if len(found) < len(pairs):  # linear: an object with many keys must not cost quadratic time
+        doubled = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+        raise _NotPlainJSON(f"duplicate key(s) {', '.join(map(repr, doubled))}", "keep one of each key")
+    return found
 
 
 def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise _NotPlainJSON(f"{name} is not a number JSON allows", "write a number, or null when there is none")
 
 
 def _check_json_depth(text: str, source: str | Path, error: type[InputError]) -> None:
@@ -337,8 +345,12 @@ def loads_json(
         raise _problem(
             source, where, f"is not valid JSON ({exc.msg})", "fix the JSON syntax there", error
         ) from exc
-    except ValueError as exc:
-        raise _problem(source, "", f"is not acceptable JSON ({exc})", "write plain JSON", error) from exc
+    except _NotPlainJSON as exc:
+        raise _problem(source, "", f"is not acceptable JSON ({exc})", exc.fix, error) from exc
+    except ValueError as exc:  # e.g. an integer past Python's 4,300-digit conversion limit
+        raise _problem(
+            source, "", f"is not acceptable JSON ({exc})", "write plain, short values", error
+        ) from exc
 
 
 def load_json(
