@@ -165,7 +165,7 @@ def _loss_curve(sub: Submission) -> LossCurve:
 
 def build_entry(sub: Submission, suite: Suite) -> Entry:
     """Join one submission with its latest runs and score it."""
-    mode = sub.manifest.model.modes[0].value  # a model is ranked in the first mode it declares
+    mode = sub.manifest.model.modes[0]  # a model is ranked in the first mode it declares
     suite = suite.for_mode(mode)
     run, failed = latest_runs(load_runs(sub), suite, mode)
     tasks = score_tasks(run, suite)
