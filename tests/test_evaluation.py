@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard.records import read_record
-from kleaderboard.submission.tree import load_submission
+from kleaderboard.submission.tree import load_submission, read_record
 from kleaderboard.suites import load_suite
 
 pytest.importorskip("lm_eval", reason="needs the eval extra")

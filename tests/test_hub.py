@@ -11,6 +11,7 @@ import argparse
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,19 @@ def test_auto_map_in_config_and_tokenizer_config_is_refused(hub: RecordedHub) ->
     ]
 
 
+def test_a_deeply_nested_config_is_a_problem_not_a_crash(hub: RecordedHub) -> None:
+    repo, commit = CASES["remote_code"]
+    routes = recorded_routes(("remote_code",))
+    config = f"/{repo}/resolve/{commit}/config.json"
+    routes[config] = {"status": 200, "headers": routes[config]["headers"], "text": "[" * 100_000}
+    with contextmanager(serve)(RecordedHub(routes)) as nested:
+        report = check(nested, repo, commit, license="sb-moe-license", total=16_315_613_184)
+    assert str(report.problems[0]) == (
+        f"hub:{repo}@{commit}: model.hub_repo: config.json (line 1, column 21) nesting deeper than 20 levels "
+        "— fix the file: transformers cannot read it"
+    )
+
+
 def test_a_python_file_in_the_repo_is_refused(hub: RecordedHub) -> None:
     repo, commit = CASES["python_file"]
     problem = only_problem(check(hub, repo, commit, total=3_212_749_824))
@@ -386,8 +400,8 @@ def test_pickles_in_subfolders_are_a_finding_not_a_problem() -> None:
 def test_a_config_nested_100000_deep_is_a_clear_problem_not_a_crash() -> None:
     report = check_repo([*CONFIGS, "model.safetensors"], config="[" * 100_000)
     assert [str(p) for p in report.problems] == [
-        f"hub:{DECOY_REPO}@{SAFE}: model.hub_repo: {name} nests brackets deeper than a JSON reader can "
-        "follow — fix the file: a model's settings nest a few levels deep"
+        f"hub:{DECOY_REPO}@{SAFE}: model.hub_repo: {name} (line 1, column 21) nesting deeper than 20 levels "
+        "— fix the file: transformers cannot read it"
         for name in CONFIGS
     ]
 

@@ -327,6 +327,13 @@ def test_command_refuses_bad_json(tmp_path: Path) -> None:
         run_cli(*argv)
 
 
+def test_command_refuses_deeply_nested_json(tmp_path: Path) -> None:
+    argv = command(tmp_path, [], "kaist-nlp")
+    (tmp_path / "files.json").write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match=r"files\.json: line 1, column 21: nesting deeper than 20 levels"):
+        run_cli(*argv)
+
+
 def test_problem_type_is_the_shared_one() -> None:
     result = check_pr([], "alice", OWNERS, EXISTING)
     expected = Problem("pull request", "files", "changes no files", "add your submission folder's files")

@@ -31,8 +31,8 @@ def test_a_good_record_passes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"\xff\xfe{}", "is not UTF-8"),
-        (b"{not json", "is not JSON"),
+        (b"\xff\xfe{}", "is not valid UTF-8"),
+        (b"{not json", "is not valid JSON"),
         (b'{"a": 1, "a": 2}', "duplicate key"),
         (
             json.dumps({**RECORD, "scores": []}).replace("[]", "[NaN]").encode(),
@@ -198,16 +198,24 @@ def test_a_record_that_grows_while_it_is_read_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
-    import stat
 
     path = write_record_file(tmp_path)
     real_size = path.stat().st_size
-    small = os.stat_result((stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, 100, 0, 0, 0))
-    monkeypatch.setattr(Path, "lstat", lambda self: small)  # the size seen before the read
+    real_lstat = os.lstat
+
+    def lstat_then_grow(target: os.PathLike[str] | str) -> os.stat_result:
+        seen = real_lstat(target)
+        if Path(target) == path:
+            with open(target, "ab") as handle:  # a writer appends between the size check and the read
+                handle.write(b" " * 50)
+        return seen
+
+    monkeypatch.setattr(os, "lstat", lstat_then_grow)
     with pytest.raises(RunRecordError) as info:
-        check(path, max_bytes=real_size - 1)
+        check(path, max_bytes=real_size + 10)
     assert [str(p) for p in info.value.problems] == [
-        f"{path}: grew past {real_size - 1:,} bytes while being read — {recordcheck.FIX}"
+        f"{path}: grew past {real_size + 10:,} bytes while being read; the limit is {real_size + 10:,} "
+        f"— {recordcheck.FIX}"
     ]
 
 
@@ -229,7 +237,8 @@ def test_find_record_returns_a_link_so_that_the_check_refuses_it(tmp_path: Path)
     with pytest.raises(RunRecordError) as info:
         check(found)
     assert [str(p) for p in info.value.problems] == [
-        f"{found}: is not a regular file (a link, folder or device) — {recordcheck.FIX}"
+        f"{found}: is not a regular file: it is a symbolic link (links are never followed) "
+        f"— {recordcheck.FIX}"
     ]
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kleaderboard.errors import RunRecordError
-from kleaderboard.records import RunRecord, read_record, write_record
+from kleaderboard.records import RunRecord, write_record
+from kleaderboard.submission.tree import read_record
 
 RECORD = {
     "run_id": "20261123T000000Z-demo-v1",
@@ -78,5 +79,5 @@ def test_invalid_record_names_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(RunRecordError, match=r"bad.json: status: Input should be 'succeeded' or 'failed'"):
         read_record(path)
     path.write_text("{", encoding="utf-8")
-    with pytest.raises(RunRecordError, match="cannot be read"):
+    with pytest.raises(RunRecordError, match=r"bad.json: line 1, column 2: is not valid JSON"):
         read_record(path)

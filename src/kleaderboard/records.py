@@ -14,9 +14,10 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from kleaderboard.errors import Problem, RunRecordError
+from kleaderboard.errors import RunRecordError
+from kleaderboard.kinds import Backend, Mode
 
 RUN_SCHEMA_VERSION: Final = 1
 
@@ -52,8 +53,8 @@ class TaskScore(_Record):
 class Settings(_Record):
     """Every setting that changes a score."""
 
-    backend: Literal["hf", "vllm", "local-completions"]
-    mode: str = Field(default="base", description="base, instruct, think_on or think_off.")
+    backend: Backend
+    mode: Mode = Mode.base
     device: str
     dtype: str
     batch_size: int | str
@@ -192,22 +193,6 @@ def write_record(record: RunRecord, runs_dir: Path) -> Path:
     finally:
         os.unlink(tmp)
     return target
-
-
-def read_record(path: Path) -> RunRecord:
-    """Load and validate one run record."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return RunRecord.model_validate(data)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RunRecordError.single(path, "", f"cannot be read ({exc})", "re-run the evaluation") from exc
-    except ValidationError as exc:
-        raise RunRecordError(
-            [
-                Problem(str(path), ".".join(str(p) for p in e["loc"]), e["msg"], "re-run the evaluation")
-                for e in exc.errors()
-            ]
-        ) from None
 
 
 def run_record_json_schema() -> dict[str, Any]:

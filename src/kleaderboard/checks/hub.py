@@ -13,20 +13,21 @@ remote code …) becomes a :class:`~kleaderboard.errors.Problem` in the
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
-from typing import Annotated, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.identifiers import CommitSha
+from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME
 
@@ -83,7 +84,7 @@ class HubModelInfo(_HubAnswer):
     """``GET /api/models/{repo}/revision/{revision}``: the fields this module reads."""
 
     id: str
-    sha: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+    sha: CommitSha
     private: bool = False
     gated: bool | str = False  # False, "auto" or "manual"
     tags: list[str] = Field(default_factory=list)
@@ -197,8 +198,8 @@ def _server_message(response: httpx.Response) -> str:
     if said:
         return said
     try:
-        body = json.loads(response.content)
-    except ValueError:
+        body = untrusted.loads_json(response.content, "the Hub's answer", strict=False)
+    except InputError:
         return response.reason_phrase
     error = body.get("error") if isinstance(body, dict) else None
     return str(error) if error else response.reason_phrase
@@ -486,21 +487,19 @@ def _config_problems(session: _Session, commit: str, file: HubFile) -> list[Prob
                 f"trim {file.path}: transformers needs only its settings",
             )
         ]
+    raw = session.raw(commit, file.path)  # its InputError (the Hub refused it) is the caller's
     try:
-        data = json.loads(session.raw(commit, file.path))
-    except ValueError:
-        return [
-            Problem(
-                hub, REPO_FIELD, f"{file.path} is not valid JSON", "fix the file: transformers cannot read it"
-            )
-        ]
-    except RecursionError:  # brackets nested thousands deep: hostile, and no model config looks like it
+        # Not strict: transformers reads config.json with json.load, which takes NaN and repeated keys.
+        data = untrusted.loads_json(raw, file.path, strict=False)
+    except InputError as exc:
+        found = exc.problems[0]
+        where = f" ({found.field})" if found.field else ""
         return [
             Problem(
                 hub,
                 REPO_FIELD,
-                f"{file.path} nests brackets deeper than a JSON reader can follow",
-                "fix the file: a model's settings nest a few levels deep",
+                f"{file.path}{where} {found.message}",
+                "fix the file: transformers cannot read it",
             )
         ]
     auto_map = data.get("auto_map") if isinstance(data, dict) else None

@@ -44,8 +44,6 @@ Who may change a folder:
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -55,20 +53,23 @@ from types import MappingProxyType
 from typing import Any
 
 from kleaderboard.errors import InputError, Problem
-from kleaderboard.submission import loss_log, untrusted
-from kleaderboard.submission.tree import MANIFEST_NAME, RUNS_DIR, SLUG
+from kleaderboard.submission import untrusted
+from kleaderboard.submission.tree import (
+    ALLOWED_NAMES,
+    FILE_DEPTH,
+    MANIFEST_NAME,
+    OWNERS_NAME,
+    RUNS_DIR,
+    SIZE_LIMITS,
+    SLUG,
+    SUBMISSIONS_DIR,
+)
+from kleaderboard.suggest import perhaps
 
-SUBMISSIONS_DIR = "submissions"
-OWNERS_NAME = "OWNERS.yaml"
-LOSS_LOG_NAME = "loss_log.csv"
-README_NAME = "README.md"
-ALLOWED_NAMES = (MANIFEST_NAME, LOSS_LOG_NAME, README_NAME)
-SIZE_LIMITS = {MANIFEST_NAME: untrusted.MAX_BYTES, LOSS_LOG_NAME: loss_log.MAX_BYTES, README_NAME: 256 * 1024}
 STATUSES = frozenset({"added", "modified", "removed", "renamed", "copied", "changed", "unchanged"})
 MOVED = frozenset({"renamed", "copied"})
 REGULAR_FILE = "100644"
 MAX_PATH_CHARS = 256  # the longest allowed path is 157 characters
-FILE_DEPTH = 4  # submissions/<org>/<model>/<file>
 MAX_SHOWN = 120
 MAX_FILES_JSON_BYTES = 64 * 1024 * 1024
 PULL_REQUEST = "pull request"
@@ -637,8 +638,7 @@ def _unknown_key_problems(data: Mapping[Any, Any], source: str) -> list[Problem]
     problems = []
     for key in data:
         if key not in _OWNERS_KEYS:
-            close = difflib.get_close_matches(str(key), _OWNERS_KEYS, n=1)
-            fix = f"Perhaps you meant {close[0]!r}?" if close else f"use only {', '.join(_OWNERS_KEYS)}"
+            fix = perhaps(str(key), _OWNERS_KEYS) or f"use only {', '.join(_OWNERS_KEYS)}"
             problems.append(Problem(source, _show(str(key)), "unknown key", fix))
     return problems
 
@@ -665,17 +665,7 @@ def load_owners(path: Path) -> Owners:
 
 
 def _read_changed_files(path: Path) -> list[ChangedFile]:
-    text = untrusted.read_text(path, MAX_FILES_JSON_BYTES)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError.single(
-            path,
-            f"line {exc.lineno}, column {exc.colno}",
-            f"is not valid JSON ({exc.msg})",
-            "save GitHub's 'List pull request files' answer as JSON",
-        ) from exc
-    return parse_changed_files(data, str(path))
+    return parse_changed_files(untrusted.load_json(path, MAX_FILES_JSON_BYTES), str(path))
 
 
 def _existing_submissions(root: Path) -> set[str]:

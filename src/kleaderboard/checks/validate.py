@@ -13,9 +13,8 @@ from pathlib import Path
 
 from kleaderboard.checks.evidence import loss_log_findings
 from kleaderboard.errors import InputError, Problem
-from kleaderboard.records import read_record
 from kleaderboard.submission.loss_log import read_loss_log
-from kleaderboard.submission.tree import MANIFEST_NAME, Submission, load_submission
+from kleaderboard.submission.tree import MANIFEST_NAME, Submission, load_submission, read_record
 
 
 @dataclass(frozen=True)

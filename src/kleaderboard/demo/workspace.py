@@ -23,6 +23,7 @@ import yaml
 
 from kleaderboard import display
 from kleaderboard.demo.training import TrainResult, TrainSpec, train_model
+from kleaderboard.kinds import Mode
 from kleaderboard.submission.manifest import parse_manifest
 from kleaderboard.submission.tree import MANIFEST_NAME, load_submission
 from kleaderboard.suites import load_suite
@@ -97,7 +98,7 @@ def demo_manifest(model: DemoModel, result: TrainResult) -> dict[str, Any]:
             "context_length": 512,
             "architecture": f"decoder-only Llama-style, {model.spec.layers} layers, "
             f"hidden {model.spec.hidden_size} (demo)",
-            "modes": ["base"],
+            "modes": [Mode.base.value],  # yaml.safe_dump writes plain str only
         },
         "license": "Apache-2.0",
         "originality": {

@@ -35,6 +35,7 @@ from lm_eval.tasks._yaml_loader import load_yaml
 
 from kleaderboard.errors import EvaluationError
 from kleaderboard.evaluation.settings import SEEDS
+from kleaderboard.kinds import Backend
 from kleaderboard.suites import SuiteTask
 
 
@@ -177,7 +178,7 @@ def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, lim
 # --- models ----------------------------------------------------------------------------
 
 
-def load_model(backend: str, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
+def load_model(backend: Backend, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
     """Instantiate lm-eval's model for a backend; remote code is never trusted.
 
     ``hf``: transformers on one device (CPU tests, small models). ``vllm``: the GPU
@@ -199,16 +200,16 @@ def load_model(backend: str, model_args: dict[str, Any], batch_size: int | str, 
         raise EvaluationError(f"the model could not be loaded: {exc}") from exc
 
 
-def _construct(backend: str, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
-    if backend == "hf":
+def _construct(backend: Backend, model_args: dict[str, Any], batch_size: int | str, device: str) -> LM:
+    if backend is Backend.hf:
         from lm_eval.models.huggingface import HFLM
 
         return HFLM(**model_args, batch_size=batch_size, device=device, trust_remote_code=False)
-    if backend == "vllm":
+    if backend is Backend.vllm:
         from lm_eval.models.vllm_causallms import VLLM
 
         return VLLM(**model_args, batch_size="auto", trust_remote_code=False)
-    if backend == "local-completions":
+    if backend is Backend.local_completions:
         from lm_eval.models.openai_completions import LocalCompletionsAPI
 
         args = dict(model_args)

@@ -15,6 +15,7 @@ from kleaderboard.evaluation import adapter
 from kleaderboard.evaluation.energy import EnergyMeter
 from kleaderboard.evaluation.serving import Workload, measure_hf, measure_vllm
 from kleaderboard.evaluation.structural_cost import UnsupportedConfig, structural_cost
+from kleaderboard.kinds import Backend
 from kleaderboard.records import ServingCost, ServingPoint, StructuralCostRecord
 from kleaderboard.scoring.prices import price_table, usd_per_million_tokens
 
@@ -48,11 +49,11 @@ def _money(points: list[ServingPoint], device: str) -> ServingCost:
 
 
 def measure_cost(
-    lm: Any, backend: str, dtype: str, device: str, workload: Workload
+    lm: Any, backend: Backend, dtype: str, device: str, workload: Workload
 ) -> tuple[list[ServingPoint], StructuralCostRecord | None, ServingCost]:
     """Run the serving workload on a loaded lm-eval model and price it."""
     engine, vocab_size, special = adapter.engine_parts(lm)
-    measure = measure_vllm if backend == "vllm" else measure_hf
+    measure = measure_vllm if backend is Backend.vllm else measure_hf
     with EnergyMeter() as meter:
         points = measure(engine, vocab_size, special, workload)
     cost = _money(points, device)
@@ -68,5 +69,5 @@ def measure_cost(
         note = f"{note}; {meter.reason}" if note else meter.reason
     cost = cost.model_copy(update={**energy, "note": note})
     context = workload.input_tokens + workload.output_tokens
-    config = engine.config.to_dict() if backend == "hf" else adapter.vllm_hf_config(engine)
+    config = engine.config.to_dict() if backend is Backend.hf else adapter.vllm_hf_config(engine)
     return points, structural(config, dtype, context), cost

@@ -33,6 +33,7 @@ from kleaderboard.evaluation.settings import (
     now_utc,
     run_settings,
 )
+from kleaderboard.kinds import Backend, Mode
 from kleaderboard.records import (
     Measured,
     ModelIdentity,
@@ -155,7 +156,7 @@ def _run_tasks(
     from kleaderboard.evaluation import adapter
 
     tm = adapter.make_task_manager(suite.tasks, options.data_dir)
-    if settings.mode == "think_on":
+    if settings.mode is Mode.think_on:
         _require_generative(tm, suite)
     previous = [] if options.force else load_runs(sub)
     reusable = reusable_scores(previous, identity, settings, lm_eval_version())
@@ -188,7 +189,7 @@ def _cost_parts(
 ) -> _CostParts:
     """Measure the serving workload when the weights are loaded, else carry earlier figures over."""
     spec = tally.suite.serving
-    if spec is None or settings.backend == "local-completions":
+    if spec is None or settings.backend is Backend.local_completions:
         return _CostParts()  # a remote server's cost is not ours to measure
     if not tally.model.loaded:
         earlier = [r for r in load_runs(sub) if r.model == identity and r.measured.serving]

@@ -17,9 +17,10 @@ from importlib import metadata
 from pathlib import Path
 
 from kleaderboard.errors import InputError
+from kleaderboard.kinds import CHAT_MODES, THINKING_MODES, Backend, Mode
 from kleaderboard.records import ModelIdentity, Settings
 from kleaderboard.submission.tree import Submission
-from kleaderboard.suites import CHAT_MODES, Suite
+from kleaderboard.suites import Suite
 
 SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
@@ -44,7 +45,7 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def new_run_id(suite: Suite, mode: str, when: str) -> str:
+def new_run_id(suite: Suite, mode: Mode, when: str) -> str:
     """Run ids sort by time and never collide: 20261123T175501Z-demo-v1-base-3f9a1c."""
     stamp = when.replace("-", "").replace(":", "")
     return f"{stamp}-{suite.name}-v{suite.version}-{mode}-{uuid.uuid4().hex[:6]}"
@@ -86,14 +87,14 @@ class RunOptions:
     limit: int | None = None
     force: bool = False
     measure_cost: bool = True
-    backend: str | None = None  # None: the suite's backend
+    backend: Backend | None = None  # None: the suite's backend
     tensor_parallel: int = 1
     pipeline_parallel: int = 1
     data_parallel: int = 1
     gpu_memory_utilization: float = 0.9
     base_url: str | None = None  # local-completions: the running server
     timeout_s: float | None = None
-    mode: str | None = None  # None: the first mode the manifest declares
+    mode: Mode | None = None  # None: the first mode the manifest declares
     snapshot: Path | None = None  # a verified snapshot of the pinned commit (evaluation/snapshot.py)
 
 
@@ -132,7 +133,7 @@ def model_identity(sub: Submission, snapshot: Path | None = None) -> ModelIdenti
 
 
 def model_args(
-    sub: Submission, identity: ModelIdentity, backend: str, options: RunOptions
+    sub: Submission, identity: ModelIdentity, backend: Backend, options: RunOptions
 ) -> dict[str, str | int | float | bool | None]:
     """lm-eval's model_args: the pinned weights, loaded from safetensors only on hf and vLLM."""
     spec = sub.manifest.model
@@ -145,10 +146,10 @@ def model_args(
         args = {"pretrained": str(options.snapshot.resolve()), "dtype": spec.precision}
     else:
         args = {"pretrained": identity.source, "revision": identity.revision, "dtype": spec.precision}
-    if backend == "hf":
+    if backend == Backend.hf:
         args["use_safetensors"] = True  # transformers then never unpickles a weight file
-    if backend == "vllm":
-        if spec.local_path is None:
+    if backend == Backend.vllm:
+        if spec.local_path is None and options.snapshot is None:
             # lm-eval leaves tokenizer_revision at None, which reads the tokenizer and chat template
             # from the repo's default branch: pin them to the evaluated commit, like the weights.
             args["tokenizer_revision"] = identity.revision
@@ -160,21 +161,21 @@ def model_args(
             "gpu_memory_utilization": options.gpu_memory_utilization,
             "seed": SEEDS["torch"],
         }
-    if backend == "local-completions":
+    if backend == Backend.local_completions:
         args |= {"base_url": options.base_url, "tokenizer": args["pretrained"]}
     return args
 
 
-def choose_backend(suite: Suite, options: RunOptions, device: str) -> str:
-    backend = options.backend or suite.backend
-    if backend == "vllm" and not device.startswith("cuda"):
+def choose_backend(suite: Suite, options: RunOptions, device: str) -> Backend:
+    backend = Backend(options.backend or suite.backend)
+    if backend is Backend.vllm and not device.startswith("cuda"):
         raise InputError.single(
             "--backend",
-            "vllm",
+            Backend.vllm.value,
             f"suite {suite.name} runs on vLLM, which needs a CUDA GPU, and this run is on {device}",
             "run on a GPU runner, or pass --backend hf for a small model on CPU",
         )
-    if backend == "local-completions" and not options.base_url:
+    if backend is Backend.local_completions and not options.base_url:
         raise InputError.single(
             "--base-url",
             "",
@@ -194,18 +195,18 @@ def cache_file(options: RunOptions, identity: ModelIdentity, settings: Settings)
     return options.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.db"
 
 
-def choose_mode(sub: Submission, options: RunOptions) -> str:
+def choose_mode(sub: Submission, options: RunOptions) -> Mode:
     """The prompting mode: asked for, or the first the manifest declares; it must be declared."""
-    declared = [m.value for m in sub.manifest.model.modes]
+    declared = sub.manifest.model.modes
     mode = options.mode or declared[0]
     if mode not in declared:
         raise InputError.single(
             sub.folder / "submission.yaml",
             "model.modes",
-            f"does not declare mode {mode!r} (it declares {', '.join(declared)})",
+            f"does not declare mode '{mode}' (it declares {', '.join(declared)})",
             "evaluate a declared mode, or declare the mode in the manifest",
         )
-    return mode
+    return Mode(mode)
 
 
 def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
@@ -214,9 +215,9 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
     mode = choose_mode(sub, options)
     chat = mode in CHAT_MODES and sub.manifest.model.chat_template
     args = model_args(sub, identity, backend, options)
-    if mode in ("think_on", "think_off"):
-        args["enable_thinking"] = mode == "think_on"
-        if mode == "think_on":
+    if mode in THINKING_MODES:
+        args["enable_thinking"] = mode is Mode.think_on
+        if mode is Mode.think_on:
             args["think_end_token"] = sub.manifest.model.think_end_token
     return Settings(
         backend=backend,

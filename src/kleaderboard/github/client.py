@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from kleaderboard.errors import GitHubError
+from kleaderboard.identifiers import is_commit_sha
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -34,7 +35,6 @@ MAX_TREE_DIRS = 64  # a hostile pull request may touch thousands of folders: rea
 BOT_TYPE = "Bot"
 STATES = ("error", "failure", "pending", "success")
 _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
-_SHA = re.compile(r"[0-9a-f]{40}")
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
 
 
@@ -91,7 +91,7 @@ def check_repo(repo: str) -> str:
 
 def check_sha(sha: str) -> str:
     """A full 40-hex commit id, refused otherwise (a branch name can move)."""
-    if not _SHA.fullmatch(sha):
+    if not is_commit_sha(sha):
         raise GitHubError(f"{sha!r} is not a full commit id — give the 40-hex head commit")
     return sha
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from kleaderboard import display
 from kleaderboard.errors import Problem
+from kleaderboard.identifiers import is_commit_sha, is_hub_repo_id
 
 if TYPE_CHECKING:
     from kleaderboard.github.check_report import CheckReport
@@ -54,8 +55,6 @@ _BREAK_AFTER = frozenset("@#:")
 _ZWSP = "\u200b"
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 _AUTOLINKED = re.compile(r"(?i)\b(www|gh)(\\[.-])")  # www.… links and GH-123 references
-_HUB_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
-_SHA = re.compile(r"[0-9a-f]{40}")
 _RUN_URL = re.compile(
     r"https://[A-Za-z0-9.-]+(?::[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+"
 )
@@ -87,7 +86,7 @@ def inert(text: object, limit: int = MAX_TEXT) -> str:
 
 def short_sha(sha: str) -> str:
     """The first 7 characters of a checked 40-hex commit id, in code style."""
-    return f"`{sha[:7]}`" if _SHA.fullmatch(sha) else inert(sha, 40)
+    return f"`{sha[:7]}`" if is_commit_sha(sha) else inert(sha, 40)
 
 
 def _table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> list[str]:
@@ -146,8 +145,8 @@ def _model_cell(manifest: Manifest) -> str:
     spec = manifest.model
     name = inert(spec.name)
     repo, revision = spec.hub_repo or "", spec.revision or ""
-    if _HUB_REPO.fullmatch(repo) and ".." not in repo:
-        ref = revision if _SHA.fullmatch(revision) else "main"
+    if is_hub_repo_id(repo):
+        ref = revision if is_commit_sha(revision) else "main"
         return f"{name} ([{inert(repo)}](https://huggingface.co/{repo}/tree/{ref}))"
     return name
 

@@ -25,6 +25,7 @@ from kleaderboard.github.client import CreatedPullRequest, GitHubClient
 from kleaderboard.github.comments import inert
 from kleaderboard.github.record_intake import MAX_RECORD_BYTES, check_untrusted_record
 from kleaderboard.records import RunRecord
+from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest
 from kleaderboard.submission.tree import MANIFEST_NAME, RUNS_DIR, SLUG, load_submission
 
@@ -53,8 +54,8 @@ def record_text(record: RunRecord) -> str:
 def _claimed(path: Path, max_bytes: int) -> str:
     """The submission a record names, read only to know what to check it against."""
     try:
-        data = json.loads(path.read_bytes()[:max_bytes])
-    except (OSError, ValueError):
+        data = untrusted.load_json(path, max_bytes)
+    except InputError:  # the full check that follows says what is wrong with it
         return ""
     value = data.get("submission") if isinstance(data, dict) else None
     return value if isinstance(value, str) else ""

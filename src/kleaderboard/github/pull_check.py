@@ -27,11 +27,7 @@ from typing import Any
 
 from kleaderboard.checks.hub import HubReport, check_submission_on_hub
 from kleaderboard.checks.scope import (
-    ALLOWED_NAMES,
-    OWNERS_NAME,
     REGULAR_FILE,
-    SIZE_LIMITS,
-    SUBMISSIONS_DIR,
     ChangedFile,
     Owners,
     check_pr,
@@ -43,8 +39,15 @@ from kleaderboard.errors import HubError, InputError, Problem
 from kleaderboard.github.check_report import NOT_A_SUBMISSION, SCOPE_CONTEXT, CheckReport
 from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
 from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
+from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
-from kleaderboard.submission.tree import MANIFEST_NAME
+from kleaderboard.submission.tree import (
+    ALLOWED_NAMES,
+    MANIFEST_NAME,
+    OWNERS_NAME,
+    SIZE_LIMITS,
+    SUBMISSIONS_DIR,
+)
 
 CHECK_CONTEXT = "kleaderboard/check"
 SUBMISSIONS_PREFIX = f"{SUBMISSIONS_DIR}/"
@@ -147,7 +150,7 @@ def _validate_staged(folder: Path, root: Path, found: _Found) -> None:
         found.manifest = load_manifest(manifest_path)
     except InputError:
         return
-    found.manifest_sha256 = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    found.manifest_sha256 = hashlib.sha256(untrusted.read_bytes(manifest_path)).hexdigest()
 
 
 def _check_hub(submission: str, inputs: CheckInputs, found: _Found) -> None:

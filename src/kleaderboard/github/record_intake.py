@@ -4,7 +4,8 @@ The GPU job evaluates a team's model; whatever it uploads is checked here, by a
 separate job with no access to the GPU runner, before any of it is commented on a
 pull request or proposed to the repository. A record is accepted only when it is
 a regular file of at most :data:`MAX_RECORD_BYTES`, strict UTF-8 JSON with no
-duplicate keys and no NaN or Infinity, valid against the run-record schema
+duplicate keys, no NaN or Infinity and no deep nesting (read by
+:func:`kleaderboard.submission.untrusted.load_json`), valid against the run-record schema
 (:class:`~kleaderboard.records.RunRecord`), named ``<run_id>.json``, about the
 expected submission and, when given, about the expected manifest (its sha256), of
 a shipped suite, with scores in range, and about a pinned commit (the manifest's
@@ -16,9 +17,7 @@ Hub repo and revision when the manifest is at hand).
 
 from __future__ import annotations
 
-import json
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,11 @@ from pydantic import ValidationError
 
 from kleaderboard.errors import Problem, RunRecordError
 from kleaderboard.records import RunRecord
+from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest
+from kleaderboard.submission.tree import MAX_RECORD_BYTES
 from kleaderboard.suites import available_suites
 
-MAX_RECORD_BYTES = 2 * 1024 * 1024
 SUFFIX = ".json"
 FIX = "re-run the evaluation; a record is written only by the pipeline"
 # Every metric the suites score (acc, acc_norm, exact_match, *_acc) is a fraction.
@@ -39,46 +39,6 @@ _COMMIT = re.compile(r"[0-9a-f]{40}")
 
 def _refuse(path: Path, field: str, message: str, fix: str = FIX) -> RunRecordError:
     return RunRecordError.single(path, field, message, fix)
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    doubled = sorted({key for key in keys if keys.count(key) > 1})
-    if doubled:
-        raise ValueError(f"duplicate key(s) {', '.join(map(repr, doubled))}")
-    return dict(pairs)
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    try:
-        info = path.lstat()
-    except OSError as exc:
-        raise _refuse(path, "", f"cannot be read ({exc.strerror})") from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise _refuse(path, "", "is not a regular file (a link, folder or device)")
-    if info.st_size > max_bytes:
-        raise _refuse(path, "", f"is {info.st_size:,} bytes; the limit is {max_bytes:,}")
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _refuse(path, "", f"grew past {max_bytes:,} bytes while being read")
-    return data
-
-
-def _parse(path: Path, data: bytes) -> Any:
-    try:
-        text = data.decode("utf-8", errors="strict")
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except UnicodeDecodeError as exc:
-        raise _refuse(path, "", f"is not UTF-8 (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise _refuse(path, f"line {exc.lineno}, column {exc.colno}", f"is not JSON ({exc.msg})") from exc
-    except ValueError as exc:
-        raise _refuse(path, "", f"is not acceptable JSON ({exc})") from exc
 
 
 def _validate(path: Path, data: Any) -> RunRecord:
@@ -166,7 +126,11 @@ def check_untrusted_record(
     Besides its identity, the record must name a shipped suite, scores within the metrics' range
     and a pinned commit: the manifest's Hub repo and revision when the manifest is given.
     """
-    record = _validate(path, _parse(path, _read_bytes(path, max_bytes)))
+    try:
+        data = untrusted.load_json(path, max_bytes, RunRecordError)
+    except RunRecordError as exc:  # the reader's generic fix; a record's only fix is a new run
+        raise RunRecordError([Problem(p.file, p.field, p.message, FIX) for p in exc.problems]) from None
+    record = _validate(path, data)
     problems = _identity_problems(path, record, submission, manifest_sha256)
     problems += _suite_problems(path, record) + _score_problems(path, record)
     problems += _model_problems(path, record, manifest)

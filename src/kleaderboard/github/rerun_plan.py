@@ -14,7 +14,6 @@ Actions output file.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission.tree import Submission, load_all, load_runs
+from kleaderboard.suggest import perhaps
 from kleaderboard.suites import Suite
 
 ALL = "all"
@@ -51,10 +51,7 @@ def parse_selection(text: str, known: list[str]) -> list[str]:
     problems = []
     for word in words:
         if word not in known:
-            close = difflib.get_close_matches(word, known, n=1)
-            fix = (
-                f"Perhaps you meant {close[0]!r}?" if close else "give ids as <org>/<model> from submissions/"
-            )
+            fix = perhaps(word, known) or "give ids as <org>/<model> from submissions/"
             problems.append(Problem("submissions", word, "is not a submission on this branch", fix))
     if problems:
         raise InputError(problems)

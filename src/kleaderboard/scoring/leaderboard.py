@@ -16,6 +16,7 @@ from typing import Literal
 
 from kleaderboard.checks.evidence import Finding, loss_log_findings, parameter_findings
 from kleaderboard.errors import InputError, Problem
+from kleaderboard.kinds import Mode
 from kleaderboard.records import RunRecord, TaskScore
 from kleaderboard.scoring import normalise
 from kleaderboard.submission.loss_log import LossLog, read_loss_log
@@ -109,7 +110,7 @@ class Leaderboard:
 
 
 def latest_runs(
-    runs: list[RunRecord], suite: Suite, mode: str = "base"
+    runs: list[RunRecord], suite: Suite, mode: Mode = Mode.base
 ) -> tuple[RunRecord | None, RunRecord | None]:
     """The newest succeeded and the newest failed run for this suite, version and mode."""
     mine = [
@@ -165,7 +166,7 @@ def _loss_curve(sub: Submission) -> LossCurve:
 
 def build_entry(sub: Submission, suite: Suite) -> Entry:
     """Join one submission with its latest runs and score it."""
-    mode = sub.manifest.model.modes[0].value  # a model is ranked in the first mode it declares
+    mode = sub.manifest.model.modes[0]  # a model is ranked in the first mode it declares
     suite = suite.for_mode(mode)
     run, failed = latest_runs(load_runs(sub), suite, mode)
     tasks = score_tasks(run, suite)

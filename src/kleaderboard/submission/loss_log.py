@@ -22,15 +22,15 @@ endings, quoted fields, blank lines, spaces around names and values.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kleaderboard.errors import InputError, LossLogError, Problem
+from kleaderboard.errors import LossLogError, Problem
 from kleaderboard.submission import untrusted
+from kleaderboard.suggest import perhaps
 
 REQUIRED = ("step", "tokens_seen", "loss", "learning_rate")
 OPTIONAL = ("grad_norm", "eval_loss")
@@ -101,11 +101,7 @@ class _Problems(list[Problem]):
 
 def read_loss_log(path: Path) -> LossLog:
     """Parse and check a loss log; raise LossLogError listing every problem."""
-    try:
-        text = untrusted.read_text(path, MAX_BYTES)
-    except InputError as exc:  # unreadable, too big or not UTF-8: still a loss-log error for callers
-        raise LossLogError(exc.problems) from exc
-    return parse_loss_log(text, str(path))
+    return parse_loss_log(untrusted.read_text(path, MAX_BYTES, LossLogError), str(path))
 
 
 def parse_loss_log(text: str, file: str) -> LossLog:
@@ -168,8 +164,7 @@ def _check_columns(columns: list[str], problems: _Problems) -> None:
         elif name in seen:
             problems.add("header", f"column '{name}' appears twice", "keep one column of each name")
         elif name not in COLUMNS:
-            close = difflib.get_close_matches(name.lower(), COLUMNS, n=1)
-            fix = f"Perhaps you meant '{close[0]}'?" if close else f"allowed: {', '.join(COLUMNS)}"
+            fix = perhaps(name.lower(), COLUMNS) or f"allowed: {', '.join(COLUMNS)}"
             problems.add("header", f"unknown column '{_short(name)}'", fix)
         seen.add(name)
     for name in REQUIRED:

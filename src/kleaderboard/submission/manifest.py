@@ -9,8 +9,6 @@ that names the file, the field, what is wrong and the fix.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 import types
 import typing
 from enum import StrEnum
@@ -30,7 +28,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kleaderboard.errors import ManifestError, Problem
+from kleaderboard.identifiers import HubRepoId, commit_sha_error, is_commit_sha
+from kleaderboard.kinds import Mode
 from kleaderboard.submission import untrusted
+from kleaderboard.suggest import perhaps
 
 SCHEMA_VERSION = 1
 PENDING = "pending"
@@ -43,25 +44,12 @@ def _fail(message: str, fix: str, field: str = "") -> PydanticCustomError:
     return PydanticCustomError("kleaderboard", message, {"fix": fix, "field": field})
 
 
-def _check_hub_repo(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}", value):
-        raise PydanticCustomError(
-            "kleaderboard",
-            f"{value!r} is not a Hugging Face repo id",
-            {"fix": "write it as owner/name, e.g. LGAI-EXAONE/K-EXAONE-236B-A23B"},
-        )
-    return value
-
-
 def _check_revision(value: str) -> str:
-    if value != PENDING and not re.fullmatch(r"[0-9a-f]{40}", value):
-        raise PydanticCustomError(
-            "kleaderboard",
-            f"{value!r} is not a full commit id",
-            {
-                "fix": "use the 40-character lowercase hex commit of the model repo "
-                "(a branch or tag can move), or 'pending' if it is not known yet"
-            },
+    if value != PENDING and not is_commit_sha(value):
+        raise commit_sha_error(
+            value,
+            "use the 40-character lowercase hex commit of the model repo "
+            "(a branch or tag can move), or 'pending' if it is not known yet",
         )
     return value
 
@@ -101,7 +89,6 @@ def _check_loss_log_name(value: str) -> str:
     return value
 
 
-HubRepoId = Annotated[str, AfterValidator(_check_hub_repo)]
 LossLogName = Annotated[str, AfterValidator(_check_loss_log_name)]
 Revision = Annotated[str, AfterValidator(_check_revision)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
@@ -113,19 +100,6 @@ NonNegativeFloat = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
 Number = Annotated[float, BeforeValidator(_not_bool)]
 Flag = Annotated[bool, Field(strict=True)]  # true or false only; not 1, nor "yes" in quotes
 Date = Annotated[dt.date, BeforeValidator(_not_number)]
-
-
-class Mode(StrEnum):
-    """How a model is prompted for evaluation.
-
-    ``think_on`` / ``think_off``: a reasoning model evaluated with its thinking
-    mode switched on or off (e.g. A.X K1's thinking and non-thinking modes).
-    """
-
-    base = "base"
-    instruct = "instruct"
-    think_on = "think_on"
-    think_off = "think_off"
 
 
 class InnovationTag(StrEnum):
@@ -387,16 +361,7 @@ class Manifest(Strict):
 
 def load_manifest(path: Path) -> Manifest:
     """Read, parse and validate one submission.yaml; raise ManifestError listing every mistake."""
-    try:
-        data = untrusted.load(path)
-    except ManifestError:
-        raise
-    except Exception as exc:  # safe_yaml raises InputError; re-type it for callers
-        problems = getattr(exc, "problems", None)
-        if problems is None:
-            raise
-        raise ManifestError(problems) from exc
-    return parse_manifest(data, path)
+    return parse_manifest(untrusted.load(path, error=ManifestError), path)
 
 
 def parse_manifest(data: Any, path: Path | str) -> Manifest:
@@ -489,10 +454,7 @@ def _keys_hint(loc: tuple[Any, ...]) -> str:
 def _suggest(loc: tuple[Any, ...]) -> str:
     holder = _model_at(loc[:-1])
     allowed = sorted(holder.model_fields) if holder else []
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-    if close:
-        return f"Perhaps you meant '{close[0]}'?"
-    return "remove it; allowed keys here: " + ", ".join(allowed)
+    return perhaps(str(loc[-1]), allowed) or "remove it; allowed keys here: " + ", ".join(allowed)
 
 
 def manifest_json_schema() -> dict[str, Any]:

@@ -30,12 +30,12 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from kleaderboard.errors import InputError, Problem
+from kleaderboard.identifiers import HubRepoId
+from kleaderboard.kinds import Mode
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import (
     PENDING,
-    HubRepoId,
     InnovationTag,
-    Mode,
     ModelSpec,
     Relation,
     Revision,

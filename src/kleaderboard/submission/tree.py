@@ -2,9 +2,15 @@
 
 Layout::
 
+    submissions/OWNERS.yaml                     who may change what (maintainers only)
     submissions/<org>/<model>/submission.yaml   written by the team
     submissions/<org>/<model>/loss_log.csv      written by the team (optional)
+    submissions/<org>/<model>/README.md         written by the team (optional)
     submissions/<org>/<model>/runs/<id>.json    written only by the pipeline
+
+The names and size limits here are what the pull-request scope check
+(:mod:`kleaderboard.checks.scope`) allows; every file is read through
+:mod:`kleaderboard.submission.untrusted`.
 """
 
 from __future__ import annotations
@@ -14,12 +20,23 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kleaderboard.errors import InputError, Problem
-from kleaderboard.records import RunRecord, read_record
+from pydantic import ValidationError
+
+from kleaderboard.errors import InputError, ManifestError, Problem, RunRecordError
+from kleaderboard.records import RunRecord
+from kleaderboard.submission import loss_log, untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
 
+SUBMISSIONS_DIR = "submissions"
+OWNERS_NAME = "OWNERS.yaml"
 MANIFEST_NAME = "submission.yaml"
+LOSS_LOG_NAME = "loss_log.csv"
+README_NAME = "README.md"
 RUNS_DIR = "runs"
+ALLOWED_NAMES = (MANIFEST_NAME, LOSS_LOG_NAME, README_NAME)  # all a team may put in its folder
+SIZE_LIMITS = {MANIFEST_NAME: untrusted.MAX_BYTES, LOSS_LOG_NAME: loss_log.MAX_BYTES, README_NAME: 256 * 1024}
+MAX_RECORD_BYTES = 2 * 1024 * 1024
+FILE_DEPTH = 4  # submissions/<org>/<model>/<file>
 SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
@@ -78,7 +95,7 @@ def load_submission(manifest_path: Path) -> Submission:
     if problems:
         raise InputError(problems)
     manifest = load_manifest(manifest_path)
-    digest = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(untrusted.read_bytes(manifest_path, error=ManifestError)).hexdigest()
     return Submission(submission_id(manifest_path), manifest_path.parent, manifest, digest)
 
 
@@ -104,3 +121,19 @@ def load_runs(submission: Submission) -> list[RunRecord]:
     if not submission.runs_dir.is_dir():
         return []
     return [read_record(p) for p in sorted(submission.runs_dir.glob("*.json"))]
+
+
+def read_record(path: Path) -> RunRecord:
+    """Load and validate one run record (at most MAX_RECORD_BYTES); RunRecordError otherwise."""
+    # Not strict: lm-eval can report a NaN standard error, which a local run writes as is.
+    # Records from a pull request's run passed the strict check in github/record_intake.
+    data = untrusted.load_json(path, MAX_RECORD_BYTES, RunRecordError, strict=False)
+    try:
+        return RunRecord.model_validate(data)
+    except ValidationError as exc:
+        raise RunRecordError(
+            [
+                Problem(str(path), ".".join(str(p) for p in e["loc"]), e["msg"], "re-run the evaluation")
+                for e in exc.errors()
+            ]
+        ) from None

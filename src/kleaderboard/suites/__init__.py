@@ -14,11 +14,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kleaderboard.errors import Problem, SuiteError
+from kleaderboard.kinds import CHAT_MODES, Backend, Mode
 from kleaderboard.submission import untrusted
 
 SUITES_DIR = Path(str(resources.files(__package__)))
@@ -53,9 +54,6 @@ class TaskVariant(_Frozen):
     chance: Annotated[float, Field(ge=0, lt=1)] | None = None
 
 
-CHAT_MODES = ("instruct", "think_on", "think_off")
-
-
 class SuiteTask(_Frozen):
     """One lm-eval task or group and how its score counts."""
 
@@ -81,7 +79,7 @@ class SuiteTask(_Frozen):
         default=None, description="Generative stand-in used in instruct and think_on/off modes."
     )
 
-    def for_mode(self, mode: str) -> SuiteTask:
+    def for_mode(self, mode: Mode) -> SuiteTask:
         """The task as run in a mode: the chat variant for chat modes, else itself."""
         if mode not in CHAT_MODES or self.chat is None:
             return self
@@ -125,7 +123,7 @@ class Suite(_Frozen):
     title_en: str
     description: str = ""
     lm_eval_version: str = Field(description="The lm-eval release the suite was checked with.")
-    backend: Literal["hf", "vllm"] = "hf"
+    backend: Backend = Backend.hf
     batch_size: Annotated[int, Field(ge=1)] = 8
     max_gen_toks: Annotated[int, Field(ge=1)] = 256
     categories: list[Category] = Field(min_length=1)
@@ -133,6 +131,13 @@ class Suite(_Frozen):
     serving: ServingSpec | None = Field(
         default=None, description="Serving workload for the cost figures; none: not measured."
     )
+
+    @field_validator("backend")
+    @classmethod
+    def _in_process(cls, backend: Backend) -> Backend:
+        if backend is Backend.local_completions:  # a server is chosen per run (--base-url), not per suite
+            raise ValueError("a suite runs on 'hf' or 'vllm'; local-completions is chosen per run")
+        return backend
 
     @model_validator(mode="after")
     def _consistent(self) -> Suite:
@@ -161,7 +166,7 @@ class Suite(_Frozen):
         """The tasks of one category, in file order."""
         return [t for t in self.tasks if t.category == category_id]
 
-    def for_mode(self, mode: str) -> Suite:
+    def for_mode(self, mode: Mode) -> Suite:
         """The suite as run in a mode (chat variants swapped in for chat modes)."""
         return self.model_copy(update={"tasks": [t.for_mode(mode) for t in self.tasks]})
 
@@ -173,7 +178,7 @@ def available_suites() -> list[str]:
 
 def load_suite_file(path: Path) -> Suite:
     """Load and validate one suite definition file."""
-    data = untrusted.load(path)
+    data = untrusted.load(path, error=SuiteError)
     try:
         return Suite.model_validate(data)
     except ValidationError as exc:
