@@ -230,3 +230,30 @@ def test_a_hub_model_is_evaluated_from_its_snapshot_without_a_network(snapshot: 
     status = next(line for line in run.stdout.splitlines() if line.startswith("STATUS"))
     assert status.startswith(f"STATUS succeeded {REPO} {COMMIT}")
     assert "'model.safetensors'" in status and "'tokenizer.json'" in status
+
+
+def test_the_command_fetches_the_manifests_pinned_commit(
+    repo: Path, tmp_path: Path, online: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.cli_runner import run_cli
+
+    folder = tmp_path / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "submission.yaml").write_text(HUB_MANIFEST, encoding="utf-8")
+    with serving(REPO, COMMIT, repo) as hub:
+        code = run_cli("fetch-snapshot", str(folder), "--dest", str(tmp_path / "snap"), "--endpoint", hub.url)
+    assert code == 0
+    assert f"of {REPO}@{COMMIT} in {tmp_path / 'snap'}" in capsys.readouterr().out
+    assert read_snapshot(tmp_path / "snap", REPO, COMMIT).files
+
+
+def test_the_command_refuses_a_pending_revision_naming_the_field(tmp_path: Path) -> None:
+    from tests.cli_runner import run_cli
+
+    folder = tmp_path / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "submission.yaml").write_text(HUB_MANIFEST.replace(COMMIT, "pending"), encoding="utf-8")
+    with pytest.raises(
+        InputError, match=r"model\.revision: 'pending' of test-team/tiny is not a 40-hex commit"
+    ):
+        run_cli("fetch-snapshot", str(folder), "--dest", str(tmp_path / "snap"))

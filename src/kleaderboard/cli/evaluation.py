@@ -29,6 +29,11 @@ def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pipeline-parallel", type=int, default=1, help="vllm: pipeline stages")
     parser.add_argument("--data-parallel", type=int, default=1, help="vllm: model copies (Ray)")
     parser.add_argument("--base-url", help="local-completions: the server's completions URL")
+    parser.add_argument(
+        "--snapshot",
+        help="load the model from this verified snapshot of the pinned commit (made by fetch-snapshot), "
+        "with the Hub offline",
+    )
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -57,9 +62,38 @@ def run_evaluate(args: argparse.Namespace) -> int:
         pipeline_parallel=args.pipeline_parallel,
         data_parallel=args.data_parallel,
         base_url=args.base_url,
+        snapshot=Path(args.snapshot) if args.snapshot else None,
     )
     record = evaluate_submission(submission, load_suite(args.suite), options)
     return 0 if record.status == "succeeded" else 3
+
+
+def _fetch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("submission", help="submission folder or its submission.yaml")
+    parser.add_argument("--dest", required=True, help="a new, empty folder for the snapshot")
+    parser.add_argument("--endpoint", help="the Hub to ask (default: $HF_ENDPOINT, else huggingface.co)")
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Download and verify the allowed files of the manifest's pinned commit."""
+    from kleaderboard.evaluation.snapshot import fetch_snapshot
+    from kleaderboard.submission.tree import MANIFEST_NAME, load_submission
+
+    path = Path(args.submission)
+    submission = load_submission(path / MANIFEST_NAME if path.is_dir() else path)
+    spec = submission.manifest.model
+    if spec.hub_repo is None or spec.revision is None:
+        from kleaderboard.errors import InputError
+
+        raise InputError.single(
+            submission.folder / MANIFEST_NAME,
+            "model.hub_repo",
+            "names no Hub repo and commit, so there is nothing to fetch",
+            "evaluate a local model folder directly, without --snapshot",
+        )
+    snap = fetch_snapshot(str(spec.hub_repo), str(spec.revision), Path(args.dest), endpoint=args.endpoint)
+    print(f"{len(snap.files)} files of {snap.repo_id}@{snap.revision} in {snap.folder}")
+    return 0
 
 
 COMMANDS = (
@@ -69,5 +103,13 @@ COMMANDS = (
         "kleaderboard evaluate submissions/acme/acme-7b --suite ko-global-v1",
         _evaluate_arguments,
         run_evaluate,
+    ),
+    Command(
+        "fetch-snapshot",
+        "Download the allowed files (config, tokenizer, chat template, safetensors) of the manifest's "
+        "pinned commit and verify each against the Hub's listing.",
+        "kleaderboard fetch-snapshot submissions/acme/acme-7b --dest /tmp/snapshot",
+        _fetch_arguments,
+        run_fetch,
     ),
 )
