@@ -15,6 +15,7 @@ FULL = MANIFESTS / "valid" / "full.yaml"
 HUB_REPO = "hanbit-ai/hanbit-7b"
 HUB_COMMIT = "e1beb415935f09a6c7a85ec1c6b7b689afcc6a01"
 HUB_PARAMETERS = 7_241_732_096
+PR_AUTHOR = "hanbit-dev"  # the author of the test pull requests that add a new submission
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -46,6 +47,7 @@ def manifest_data(**changes: Any) -> dict[str, Any]:
     """The full example manifest, Hub repo and commit set to the recorded Hub, with changes."""
     data = yaml.safe_load(FULL.read_text(encoding="utf-8"))
     data["model"].update(hub_repo=HUB_REPO, revision=HUB_COMMIT)
+    data["team"]["github"] = [PR_AUTHOR]  # the new folder's owner, recorded by the merge
     data["model"]["parameters"] = {"total": HUB_PARAMETERS}
     for dotted, value in changes.items():
         target = data

@@ -140,3 +140,13 @@ def test_modes_need_their_chat_template_and_think_end_token(
     if think_end_token is not None:
         changes["model.think_end_token"] = think_end_token
     assert mode_problems(**changes) == expected
+
+
+def test_committed_run_record_schema_matches_the_models() -> None:
+    from kleaderboard.records import run_record_json_schema
+
+    committed = json.loads((SCHEMA_FILE.parent / "run-record.schema.json").read_text(encoding="utf-8"))
+    assert committed == run_record_json_schema(), (
+        "schema/run-record.schema.json is stale: run "
+        "`kleaderboard schema run > schema/run-record.schema.json`"
+    )

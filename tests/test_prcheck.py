@@ -445,3 +445,50 @@ def test_a_pull_request_that_removes_the_manifest_checked_nothing_and_fails(
         "submission.yaml in the folder; to withdraw a submission, ask the maintainers"
     ]
     assert not report.ok and report.state == "failure"
+
+
+# --- owners are recorded by the merge itself (team.github) ---------------------------------------
+
+
+def test_a_new_submission_must_list_its_author_as_owner(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
+    good_pull(gh, **{"team.github": ["someone-else"]})
+    report = check(gh, base, tmp_path)
+    assert [str(p) for p in report.problems] == [
+        f"{SUB}/submission.yaml: team.github: lists someone-else, not this pull request's author hanbit-dev"
+        " — add your account, e.g. github: [hanbit-dev] under team: it records who may change this "
+        "folder in later pull requests (such as setting the commit after revision: pending)"
+    ]
+
+
+def test_the_teams_second_pull_request_passes_once_the_first_is_merged(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    from kleaderboard.checks.scope import load_owners, with_manifest_owners
+
+    merged = base / SUB  # the first pull request, merged: its manifest is on the base branch
+    merged.mkdir(parents=True)
+    (merged / "submission.yaml").write_bytes(manifest_bytes())
+    owners = with_manifest_owners(load_owners(base / "submissions" / "OWNERS.yaml"), base / "submissions")
+    assert owners.by_submission["hanbit-ai/hanbit-7b"] == frozenset({"hanbit-dev"})
+    existing = prcheck.existing_submissions(base / "submissions")
+    for author, allowed in (("hanbit-dev", True), ("HANBIT-DEV", True), ("mallory", False)):
+        gh.pulls.clear()
+        head = good_pull(gh)
+        gh.pulls[7]["user"]["login"] = author
+        with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
+            pr = client.pull_request(7)
+            report = prcheck.check_pull_request(
+                client, pr, prcheck.CheckInputs(owners, existing, check_hub=False), tmp_path / author
+            )
+        assert head and (not report.is_new)
+        refused = [p for p in report.problems if p.field == "author"]
+        assert (not refused) is allowed, (author, report.problems)
+
+
+def test_a_broken_manifest_on_the_base_branch_adds_no_owner(base: Path) -> None:
+    from kleaderboard.checks.scope import load_owners, with_manifest_owners
+
+    (base / SUB).mkdir(parents=True)
+    (base / SUB / "submission.yaml").write_text("team: [", encoding="utf-8")
+    owners = with_manifest_owners(load_owners(base / "submissions" / "OWNERS.yaml"), base / "submissions")
+    assert "hanbit-ai/hanbit-7b" not in owners.by_submission

@@ -24,6 +24,9 @@ _COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
 # with '.' or '-', and no '..' (which would climb out of a URL path).
 _HUB_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 
+# GitHub's rule for a login: letters, digits and single hyphens, at most 39; apps end in [bot].
+_GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
+
 COMMIT_SHA_FIX = "use the 40-character lowercase hex commit (a branch or tag can move)"
 HUB_REPO_FIX = "write it as owner/name, e.g. LGAI-EXAONE/K-EXAONE-236B-A23B"
 
@@ -36,6 +39,11 @@ def is_commit_sha(text: str) -> bool:
 def is_hub_repo_id(text: str) -> bool:
     """True when text is a Hugging Face repo id, owner/name."""
     return _HUB_REPO.fullmatch(text) is not None and ".." not in text
+
+
+def is_github_login(text: str) -> bool:
+    """True when text can be a GitHub login (a user's or an app's)."""
+    return _GITHUB_LOGIN.fullmatch(text) is not None
 
 
 def commit_sha_error(value: str, fix: str = COMMIT_SHA_FIX) -> PydanticCustomError:
@@ -57,15 +65,28 @@ def _check_hub_repo_id(value: str) -> str:
     return value
 
 
+def _check_github_login(value: str) -> str:
+    if not is_github_login(value):
+        raise PydanticCustomError(
+            "kleaderboard",
+            f"{value!r} is not a GitHub login",
+            {"fix": "write the account's name, e.g. octocat"},
+        )
+    return value
+
+
 CommitSha = Annotated[str, AfterValidator(_check_commit_sha)]
+GitHubLogin = Annotated[str, AfterValidator(_check_github_login)]
 HubRepoId = Annotated[str, AfterValidator(_check_hub_repo_id)]
 
 __all__ = [
     "COMMIT_SHA_FIX",
     "HUB_REPO_FIX",
     "CommitSha",
+    "GitHubLogin",
     "HubRepoId",
     "commit_sha_error",
     "is_commit_sha",
+    "is_github_login",
     "is_hub_repo_id",
 ]

@@ -29,8 +29,9 @@ Who may change a folder:
 
 - a folder on the base branch (or recorded in OWNERS.yaml): its owners and the
   maintainers;
-- a new folder: its pull request's author claims it (``is_new``); maintainers
-  record the claim in OWNERS.yaml when they merge. When the org already exists,
+- a new folder: its pull request's author claims it (``is_new``); the manifest's
+  ``team.github`` must list that author, so the merge itself records the owners
+  (:func:`with_manifest_owners` reads them back from the base branch). When the org already exists,
   only owners of one of its models (or a maintainer) may add a model under it,
   and a new org may not differ from an existing one only in case or in its
   ``.``, ``_`` and ``-`` separators.
@@ -54,6 +55,7 @@ from typing import Any
 
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission import untrusted
+from kleaderboard.submission.manifest import load_manifest
 from kleaderboard.submission.tree import (
     ALLOWED_NAMES,
     FILE_DEPTH,
@@ -664,6 +666,25 @@ def load_owners(path: Path) -> Owners:
     return Owners(maintainers, MappingProxyType(by_submission))
 
 
+def with_manifest_owners(owners: Owners, submissions_dir: Path) -> Owners:
+    """OWNERS.yaml's owners plus the ``team.github`` accounts of each manifest on the base branch.
+
+    A merged manifest is trusted data (a maintainer reviewed it), so the merge of a team's
+    first pull request is what records its owners. A manifest that does not load adds no one:
+    its folder stays with OWNERS.yaml and the maintainers.
+    """
+    merged = {sid: set(logins) for sid, logins in owners.by_submission.items()}
+    for path in sorted(submissions_dir.glob(f"*/*/{MANIFEST_NAME}")):
+        sid = f"{path.parent.parent.name}/{path.parent.name}"
+        try:
+            github = load_manifest(path).team.github
+        except InputError:
+            continue
+        if github:
+            merged.setdefault(sid, set()).update(login.lower() for login in github)
+    return Owners(owners.maintainers, MappingProxyType({k: frozenset(v) for k, v in merged.items()}))
+
+
 def _read_changed_files(path: Path) -> list[ChangedFile]:
     return parse_changed_files(untrusted.load_json(path, MAX_FILES_JSON_BYTES), str(path))
 
@@ -693,7 +714,8 @@ def _existing_submissions(root: Path) -> set[str]:
 def check_files_list(files: Path, author: str, owners: Path, submissions_dir: Path) -> ScopeResult:
     """:func:`check_pr` on a saved 'List pull request files' answer and the base branch's folders."""
     changes = _read_changed_files(files)
-    return check_pr(changes, author, load_owners(owners), _existing_submissions(submissions_dir))
+    known = with_manifest_owners(load_owners(owners), submissions_dir)
+    return check_pr(changes, author, known, _existing_submissions(submissions_dir))
 
 
 def verdict(result: ScopeResult, author: str) -> str:
@@ -715,4 +737,5 @@ __all__ = [
     "load_owners",
     "parse_changed_files",
     "verdict",
+    "with_manifest_owners",
 ]

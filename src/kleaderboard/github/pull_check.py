@@ -33,6 +33,7 @@ from kleaderboard.checks.scope import (
     check_pr,
     load_owners,
     parse_changed_files,
+    with_manifest_owners,
 )
 from kleaderboard.checks.validate import validate_paths
 from kleaderboard.errors import HubError, InputError, Problem
@@ -208,6 +209,22 @@ def _evaluable_problems(submission: str, found: _Found) -> list[Problem]:
     return []
 
 
+def _claim_problems(submission: str, author: str, found: _Found) -> list[Problem]:
+    """A new folder's manifest names its owners: the merge is what records them."""
+    if found.manifest is None or author.lower() in {login.lower() for login in found.manifest.team.github}:
+        return []
+    listed = ", ".join(found.manifest.team.github) or "no one"
+    return [
+        Problem(
+            str(Path(SUBMISSIONS_DIR, submission, MANIFEST_NAME)),
+            "team.github",
+            f"lists {listed}, not this pull request's author {author}",
+            f"add your account, e.g. github: [{author}] under team: it records who may change this "
+            "folder in later pull requests (such as setting the commit after revision: pending)",
+        )
+    ]
+
+
 def _unchecked_problems(submission: str, found: _Found) -> list[Problem]:
     # Fail closed: a folder whose manifest is gone (removed in the pull request) checked nothing.
     if found.manifest is not None or found.problems:
@@ -240,6 +257,8 @@ def check_pull_request(
         found.problems += _evaluable_problems(scope.submission, found) + _unchecked_problems(
             scope.submission, found
         )
+        if scope.is_new:
+            found.problems += _claim_problems(scope.submission, pr.author, found)
     return CheckReport(
         **base,
         touches_submissions=True,
@@ -353,7 +372,7 @@ def run_pull_check(repo: str, number: int, sha: str, options: PullCheckOptions) 
     result's report is None then.
     """
     inputs = CheckInputs(
-        owners=load_owners(options.owners),
+        owners=with_manifest_owners(load_owners(options.owners), options.submissions_dir),
         existing=existing_submissions(options.submissions_dir),
         check_hub=options.check_hub,
     )

@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kleaderboard.errors import ManifestError, Problem
-from kleaderboard.identifiers import HubRepoId, commit_sha_error, is_commit_sha
+from kleaderboard.identifiers import GitHubLogin, HubRepoId, commit_sha_error, is_commit_sha
 from kleaderboard.kinds import Mode
 from kleaderboard.submission import untrusted
 from kleaderboard.suggest import perhaps
@@ -149,6 +149,12 @@ class Strict(BaseModel):
 class Team(Strict):
     name: ShortText = Field(description="The team or organisation as it should appear on the site.")
     contact: ShortText = Field(description="An e-mail address or URL where maintainers reach the team.")
+    github: list[GitHubLogin] = Field(
+        default_factory=list,
+        max_length=20,
+        description="GitHub accounts that own this submission folder: once merged, they may change it "
+        "in later pull requests. A new submission's pull request must list its author here.",
+    )
 
 
 class Parameters(Strict):

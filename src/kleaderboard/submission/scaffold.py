@@ -408,6 +408,7 @@ def _team(a: Answers) -> list[Line]:
         Line("team:"),
         Line(f"  name: {_scalar(a.team)}", "사이트에 표시할 이름 · name shown on the site"),
         Line(f"  contact: {_scalar(a.contact)}", "운영진이 연락할 곳 · where maintainers reach you"),
+        _opt("  github: [your-login]", "이 폴더의 GitHub 계정, PR 작성자 포함 · accounts that own it"),
         Line(),
     ]
 
