@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -327,19 +328,69 @@ def test_retargeting_a_pull_request_reruns_the_check() -> None:
     assert "edited" in load(ROOT / ".github/workflows/check.yml")["on"]["pull_request_target"]["types"]
 
 
-def parallelism(tmp_path: Path, gpus: int, **variables: str) -> subprocess.CompletedProcess[str]:
-    lines = "\\n".join(f"GPU {i}: NVIDIA H100 (UUID: GPU-{i})" for i in range(gpus))
+# A submission of a given size (the test fills in `total`); the folder need not hold weights.
+MANIFEST = """\
+schema_version: 1
+team: {name: Test Team, contact: t@example.org}
+model:
+  name: Tiny
+  local_path: model
+  precision: float32
+  parameters: {total: 30000}
+  architecture: 1-layer Llama
+license: MIT
+originality:
+  weights_initialised_from_zero: true
+  components: [{name: language model, origin: own, relation: trained_from_zero}]
+"""
+
+
+def parallelism(tmp_path: Path, gpus: int, parameters: int = 8_000_000_000, **variables: str) -> Any:
+    """.ci/parallelism on a submission of that size, on a runner with `gpus` 80 GiB GPUs."""
+    folder = tmp_path / "submissions" / "org" / "model"
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = MANIFEST.replace("precision: float32", "precision: bfloat16")
+    (folder / "submission.yaml").write_text(
+        manifest.replace("total: 30000", f"total: {parameters}"), encoding="utf-8"
+    )
+    (folder / "model").mkdir(exist_ok=True)
+    lines = "\\n".join(["81920"] * gpus)
     stub(tmp_path / "bin", "nvidia-smi", f'printf "{lines}\\n"' if gpus else "exit 9")
-    env = {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", **variables}
+    env = {
+        "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT / "src"),
+        **variables,
+    }
     return subprocess.run(
-        [str(ROOT / ".ci/parallelism")], env=env, capture_output=True, text=True, check=False
+        [sys.executable, str(ROOT / ".ci/parallelism"), str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
-@pytest.mark.parametrize(("gpus", "tensor"), [(0, 1), (1, 1), (2, 2), (3, 2), (8, 8)])
-def test_tensor_parallel_fills_the_runners_gpus(tmp_path: Path, gpus: int, tensor: int) -> None:
-    done = parallelism(tmp_path, gpus)
+@pytest.mark.parametrize(
+    ("parameters", "gpus", "tensor"),
+    [(8_000_000_000, 1, 1), (8_000_000_000, 8, 1), (32_000_000_000, 8, 2), (70_000_000_000, 8, 4)],
+)
+def test_tensor_parallel_is_chosen_per_model_from_its_size_and_the_runners_gpus(
+    tmp_path: Path, parameters: int, gpus: int, tensor: int
+) -> None:
+    done = parallelism(tmp_path, gpus, parameters)
     assert done.stdout == f"tensor_parallel={tensor}\npipeline_parallel=1\n", done.stderr
+
+
+def test_a_model_too_big_for_the_runner_fails_with_the_sizes(tmp_path: Path) -> None:
+    done = parallelism(tmp_path, 2, 70_000_000_000)
+    assert done.returncode == 1 and done.stdout == ""
+    assert "::error::the model needs about 174 GiB of GPU memory" in done.stderr
+    assert "this runner has 2 GPU(s) of 80 GiB" in done.stderr
+
+
+def test_no_gpu_is_a_clear_failure(tmp_path: Path) -> None:
+    done = parallelism(tmp_path, 0)
+    assert done.returncode == 1 and "::error::no GPU on this runner" in done.stderr
 
 
 def test_parallelism_variables_win_and_are_checked(tmp_path: Path) -> None:
@@ -348,7 +399,8 @@ def test_parallelism_variables_win_and_are_checked(tmp_path: Path) -> None:
     )
     too_many = parallelism(tmp_path, 2, TENSOR_PARALLEL="4")
     assert too_many.returncode == 1 and "(4 x 1) needs more GPUs than this runner has (2)" in too_many.stderr
-    assert "must be positive integers, got '0'" in parallelism(tmp_path, 2, PIPELINE_PARALLEL="0").stderr
+    zero = parallelism(tmp_path, 2, PIPELINE_PARALLEL="0")
+    assert "the variable PIPELINE_PARALLEL must be a positive integer, got '0'" in zero.stderr
 
 
 @pytest.mark.parametrize(
