@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,21 @@ def _isolate_caches() -> Path:
 
 
 CACHE_ROOT = _isolate_caches()
+SESSION_ENV = {name: os.environ[name] for name in [*CACHES, *OFFLINE]}
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(CACHE_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def caches_stay_isolated() -> Iterator[None]:
+    """After each test the session's caches again: code that repoints them in-process (the
+    demo points them at its workspace) must not carry that into the tests after it."""
+    yield
+    os.environ.update(SESSION_ENV)
+    for name in CREDENTIALS:
+        os.environ.pop(name, None)
 
 
 TOKENIZER_LINES = [
