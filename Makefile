@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 # Where the CPU torch wheel in the lock comes from: PyTorch's CPU wheel page, or a local
 # wheel folder when pip on this machine is configured with one (PIP_FIND_LINKS).
 TORCH_CPU_WHEELS ?= $(or $(PIP_FIND_LINKS),https://download.pytorch.org/whl/cpu/torch/)
-LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+LOCK_FLAGS := --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
 	--custom-compile-command "make lock"
 
 .PHONY: demo test lint install browser lock
