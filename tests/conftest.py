@@ -1,8 +1,18 @@
-"""Shared fixtures: offline Hugging Face settings and a tiny model made here, never downloaded."""
+"""Shared fixtures: isolated caches, offline Hugging Face settings and a tiny model made here.
+
+No test may lean on what a machine has cached (a Hub dataset cache hid a broken test
+mirror once), so every cache the libraries know of points at one fresh folder for the
+session. This happens when pytest imports this file, before any test module imports
+``datasets``, ``huggingface_hub``, ``transformers`` or ``nltk``: those read the
+variables once, at import time.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +22,60 @@ OFFLINE = {
     "HF_DATASETS_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
     "TOKENIZERS_PARALLELISM": "false",
 }
+
+# Cache variable -> folder under the session's cache root.
+CACHES = {
+    "XDG_CACHE_HOME": "xdg",
+    "HF_HOME": "hf",
+    "HF_HUB_CACHE": "hf/hub",
+    "HF_ASSETS_CACHE": "hf/assets",
+    "HF_XET_CACHE": "hf/xet",
+    "HF_DATASETS_CACHE": "hf/datasets",
+    "HF_MODULES_CACHE": "hf/modules",
+    "TRANSFORMERS_CACHE": "hf/transformers",
+    "LM_HARNESS_CACHE_PATH": "lm_eval",
+    "TORCH_HOME": "torch",
+    "TORCHINDUCTOR_CACHE_DIR": "torchinductor",
+    "TRITON_CACHE_DIR": "triton",
+    "VLLM_CACHE_ROOT": "vllm",
+    "TIKTOKEN_CACHE_DIR": "tiktoken",
+    "NLTK_DATA": "nltk_data",
+}
+
+# Credentials a developer's shell may hold: a test must never act as them.
+CREDENTIALS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "GITHUB_TOKEN", "GH_TOKEN")
+
+
+def _isolate_caches() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="kleaderboard-test-caches-"))
+    for name, folder in CACHES.items():
+        os.environ[name] = str(root / folder)
+    os.environ.update(OFFLINE)
+    for name in CREDENTIALS:
+        os.environ.pop(name, None)
+    return root
+
+
+CACHE_ROOT = _isolate_caches()
+SESSION_ENV = {name: os.environ[name] for name in [*CACHES, *OFFLINE]}
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(CACHE_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def caches_stay_isolated() -> Iterator[None]:
+    """After each test the session's caches again: code that repoints them in-process (the
+    demo points them at its workspace) must not carry that into the tests after it."""
+    yield
+    os.environ.update(SESSION_ENV)
+    for name in CREDENTIALS:
+        os.environ.pop(name, None)
+
 
 TOKENIZER_LINES = [
     "서울은 대한민국의 수도이다.",
@@ -25,14 +87,9 @@ TOKENIZER_LINES = [
 
 
 @pytest.fixture(scope="session", autouse=True)
-def offline_hub(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test may reach the Hub: every client offline, every cache in a temp folder."""
-    cache = tmp_path_factory.mktemp("hf-cache")
-    os.environ.update(OFFLINE)
-    os.environ["HF_HOME"] = str(cache / "hf")
-    os.environ["HF_DATASETS_CACHE"] = str(cache / "datasets")
-    os.environ["LM_HARNESS_CACHE_PATH"] = str(cache / "lm_eval")
-    os.environ["NLTK_DATA"] = str(_offline_punkt(cache / "nltk_data"))
+def offline_punkt() -> None:
+    """IFEval's NLTK sentence model, trained into the session's NLTK_DATA folder."""
+    _offline_punkt(Path(os.environ["NLTK_DATA"]))
 
 
 PUNKT_TEXT = (
@@ -50,8 +107,8 @@ def _offline_punkt(root: Path) -> Path:
         return root
     import nltk
 
-    if str(root) not in nltk.data.path:
-        nltk.data.path.insert(0, str(root))
+    # only the session's folder: ~/nltk_data or /usr/share/nltk_data must not hide a gap
+    nltk.data.path[:] = [str(root)]
     target = root / "tokenizers" / "punkt_tab" / "english"
     target.mkdir(parents=True, exist_ok=True)
     trainer = PunktTrainer()

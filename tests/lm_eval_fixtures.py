@@ -184,22 +184,34 @@ def materialise(suite: Any, data_dir: Path) -> dict[str, list[str]]:
     """Write a Hub-shaped mirror of every dataset the suite's leaf tasks read.
 
     Returns {suite task name: [its leaf task names]}. The few-shot split gets at least
-    n_shot + 1 distinct rows (template rows, then numbered variants).
+    n_shot + 1 distinct rows (template rows, then numbered variants). Each file is
+    written once, sized for every task that reads it: ARC-Challenge's train split is
+    both the 25-shot task's few-shot source and a split of its zero-shot chat variant.
     """
     # chat variants (kmmlu_direct, ...) read the same datasets: mirror theirs too
     tasks = [*suite.tasks, *(t.for_mode("instruct") for t in suite.tasks if t.chat)]
     index = _index(suite.model_copy(update={"tasks": tasks}))
     expanded: dict[str, list[str]] = {}
-    mirrors: dict[str, dict[str, dict[str, str]]] = {}
+    files: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for suite_task in tasks:
         leaves = leaf_configs(suite_task.task, index)
         for cfg in leaves.values():
             repo, config = cfg["dataset_path"], cfg.get("dataset_name") or "default"
             for split, rows in _mirror_rows(cfg, suite_task.n_shot).items():
-                relative = f"data/{config}/{split}.jsonl"
-                _write_jsonl(Path(data_dir) / repo / relative, rows)
-                mirrors.setdefault(repo, {}).setdefault(config, {})[split] = relative
+                key = (repo, config, split)
+                if len(rows) > len(files.get(key, [])):
+                    files[key] = rows
         expanded[suite_task.task] = list(leaves)
-    for repo, configs in mirrors.items():
-        (Path(data_dir) / repo / "README.md").write_text(_readme(configs), encoding="utf-8")
+    _write_mirror(Path(data_dir), files)
     return expanded
+
+
+def _write_mirror(data_dir: Path, files: dict[tuple[str, str, str], list[dict[str, Any]]]) -> None:
+    """One JSONL file per (repo, config, split) and one README per repo mapping them."""
+    mirrors: dict[str, dict[str, dict[str, str]]] = {}
+    for (repo, config, split), rows in files.items():
+        relative = f"data/{config}/{split}.jsonl"
+        _write_jsonl(data_dir / repo / relative, rows)
+        mirrors.setdefault(repo, {}).setdefault(config, {})[split] = relative
+    for repo, configs in mirrors.items():
+        (data_dir / repo / "README.md").write_text(_readme(configs), encoding="utf-8")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 from kleaderboard.evaluation import adapter  # noqa: E402
 from kleaderboard.evaluation.runner import RunOptions, evaluate_submission  # noqa: E402
 
-from .lm_eval_fixtures import materialise  # noqa: E402
+from .lm_eval_fixtures import _index, fewshot_source, leaf_configs, materialise  # noqa: E402
 from .test_evaluation import MANIFEST  # noqa: E402
 
 
@@ -45,6 +45,25 @@ def test_mirror_is_shaped_like_the_hub_repo(mirror: tuple[Path, dict[str, list[s
     data_dir, _ = mirror
     readme = (data_dir / "HAERAE-HUB" / "KMMLU" / "README.md").read_text(encoding="utf-8")
     assert "- config_name: Accounting" in readme and "split: dev" in readme
+
+
+def test_each_few_shot_file_is_sized_for_every_task_that_reads_it(
+    mirror: tuple[Path, dict[str, list[str]]],
+) -> None:
+    # ARC-Challenge's train split feeds both the 25-shot task and its zero-shot chat
+    # variant; a mirror sized for the last task written failed the 25-shot one.
+    data_dir, _ = mirror
+    suite = load_suite("ko-global-v1")
+    tasks = [*suite.tasks, *(t.for_mode("instruct") for t in suite.tasks if t.chat)]
+    index = _index(suite.model_copy(update={"tasks": tasks}))
+    for task in (t for t in tasks if t.n_shot):
+        for cfg in leaf_configs(task.task, index).values():
+            config = cfg.get("dataset_name") or "default"
+            path = data_dir / cfg["dataset_path"] / "data" / config / f"{fewshot_source(cfg)}.jsonl"
+            rows = path.read_text(encoding="utf-8").splitlines()
+            assert len(rows) >= task.n_shot + 1, (task.task, path)
+    arc = data_dir / "allenai" / "ai2_arc" / "data" / "ARC-Challenge" / "train.jsonl"
+    assert len(arc.read_text(encoding="utf-8").splitlines()) == 26
 
 
 def test_whole_production_suite_runs_on_real_configs(
