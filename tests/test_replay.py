@@ -51,7 +51,11 @@ def pull_event(gh: FakeGitHub, number: int) -> dict[str, Any]:
         "run_id": "4242",
         "event_name": "pull_request_target",
         "ref_name": "main",
-        "event": {"action": "opened", "pull_request": pull},
+        "event": {
+            "action": "opened",
+            "pull_request": pull,
+            "repository": {"full_name": gh.repo, "default_branch": "main"},
+        },
     }
 
 
