@@ -142,3 +142,124 @@ def test_check_workflow_fails_a_pull_request_touching_runs(
     states = [s["state"] for s in gh.statuses if s["context"] == "kleaderboard/check"]
     assert states and states[-1] == "failure", jobs["check"].log()
     assert "runs/" in gh.comments[7][-1]["body"]
+
+
+# --- a submission from pull request to published row, as the workflows run it --------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_REPO = "tiny-lab/Tiny-1"
+TINY_COMMIT = "5eed0123456789abcdef0123456789abcdef0123"
+TINY_SUB = "submissions/tiny-lab/tiny-1"
+TINY_AUTHOR = "tiny-lab-dev"
+
+
+def tiny_manifest(parameters: int) -> bytes:
+    return f"""\
+schema_version: 1
+team: {{name: Tiny Lab, contact: https://example.org/tiny, github: [{TINY_AUTHOR}]}}
+model:
+  name: Tiny-1
+  hub_repo: {TINY_REPO}
+  revision: {TINY_COMMIT}
+  precision: float32
+  parameters: {{total: {parameters}}}
+  architecture: 1-layer Llama, trained from zero for the pipeline tests
+license: MIT
+originality:
+  weights_initialised_from_zero: true
+  components: [{{name: language model, origin: own, relation: trained_from_zero}}]
+""".encode()
+
+
+def checkout(tmp_path: Path, suite: str) -> Path:
+    """The base branch as actions/checkout leaves it: the scripts, the site sources, the submissions."""
+    import shutil
+
+    root = tmp_path / "checkout"
+    shutil.copytree(ROOT / ".ci", root / ".ci")
+    shutil.copytree(ROOT / "site_src", root / "site_src")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "suite: ko-global-v1" in config
+    (root / "mkdocs.yml").write_text(
+        config.replace("suite: ko-global-v1", f"suite: {suite}"), encoding="utf-8"
+    )
+    (root / "submissions").mkdir()
+    (root / "submissions" / "OWNERS.yaml").write_text(OWNERS, encoding="utf-8")
+    return root
+
+
+def merge(gh: FakeGitHub, files: dict[str, bytes], workdir: Path) -> str:
+    """A maintainer merges: the files land on main, in the checkout and in GitHub's store."""
+    for path, content in files.items():
+        (workdir / path).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / path).write_bytes(content)
+    head = gh.store.commit(files, parents=(gh.refs["heads/main"],), message="merge")
+    gh.refs["heads/main"] = head
+    return head
+
+
+def proposed_files(gh: FakeGitHub, proposal: dict[str, Any]) -> dict[str, bytes]:
+    commit = gh.store.commits[gh.refs[f"heads/{proposal['head']}"]]
+    return {path: content for path, (content, _mode) in gh.store.flat[commit["tree"]].items()}
+
+
+@pytest.mark.slow
+def test_a_submission_goes_from_pull_request_to_a_published_row(
+    gh: FakeGitHub, tiny_model: Path, tmp_path: Path
+) -> None:
+    from tests.hub_repo_server import serving
+
+    workdir = checkout(tmp_path, suite="demo")
+    gh.refs["heads/main"] = gh.store.commit({"README.md": b"kleaderboard\n"})
+    with serving(TINY_REPO, TINY_COMMIT, tiny_model) as hub:
+        parameters = hub.info()["safetensors"]["total"]
+        files = {f"{TINY_SUB}/submission.yaml": tiny_manifest(parameters)}
+        head = gh.store.commit(files, parents=(gh.refs["heads/main"],))
+        gh.add_pull(7, TINY_AUTHOR, head, [{"filename": p} for p in files])
+        env = runner_env(gh, hub.url)
+        for name in [k for k in env if k.endswith("_OFFLINE")]:
+            del env[name]  # a runner is online; every Hub request goes to the stand-in (HF_ENDPOINT)
+
+        # 1. The check on the pull request.
+        replay = Replay(workdir, tmp_path / "runner", pull_event(gh, 7), env, vars={"EVAL_DEVICE": "cpu"})
+        check = replay.run("check.yml")["check"]
+        assert check.result == "success", check.log()
+        assert gh.statuses[-2]["state"] == "success" and gh.statuses[-2]["context"] == "kleaderboard/check"
+
+        # 2. Approval, evaluation from the verified snapshot with no network, the scores comment,
+        #    and the records pull request.
+        jobs = replay.run("evaluate.yml")
+        for job in ("plan", "evaluate", "report", "propose"):
+            assert jobs[job].result == "success", f"{job}:\n{jobs[job].log()}"
+        assert (
+            jobs["evaluate"].step("Evaluate from the snapshot, with no network at all").outcome == "success"
+        )
+        snapshot_requests = [r for r in hub.requests if "/resolve/" in r]
+        assert any(r.endswith("/model.safetensors") for r in snapshot_requests)
+    from kleaderboard.github.comments import SCORES_MARKER
+
+    [scores] = [c["body"] for c in gh.comments[7] if c["body"].startswith(SCORES_MARKER)]
+    assert "demo\\_ko\\_facts" in scores, scores  # task names are Markdown-escaped
+    assert [s["state"] for s in gh.statuses if s["context"] == "kleaderboard/evaluation"][-1] == "success"
+    [proposal] = gh.opened
+    records = {p: c for p, c in proposed_files(gh, proposal).items() if "/runs/" in p}
+    assert len(records) == 1 and next(iter(records)).startswith(f"{TINY_SUB}/runs/")
+    record = __import__("json").loads(next(iter(records.values())))
+    assert record["status"] == "succeeded"
+    assert (record["model"]["source"], record["model"]["revision"]) == (TINY_REPO, TINY_COMMIT)
+    assert "model.safetensors" in record["model"]["file_hashes"]
+
+    # 3. Both pull requests merged: the site is built and deployed with the model's row.
+    merge(gh, files, workdir)
+    merge(gh, records, workdir)
+    publish = Replay(workdir, tmp_path / "publish-runner", pull_event(gh, 7), env).run("publish.yml")
+    assert publish["build"].result == "success", publish["build"].log()
+    assert publish["deploy"].result == "success"
+    index = (tmp_path / "publish-runner" / "pages" / "index.html").read_text(encoding="utf-8")
+    assert "Tiny-1" in index and "Tiny Lab" in index
+    import re
+
+    row = re.search(r'<tr data-model="tiny-lab/tiny-1".*?</tr>', index, flags=re.S)
+    assert row, "no leaderboard row for tiny-lab/tiny-1"
+    overall = re.search(r'class="kl-num kl-overall" data-sort="([^"]*)"', row.group(0))
+    assert overall and overall.group(1) not in ("", "None"), row.group(0)  # a measured overall index

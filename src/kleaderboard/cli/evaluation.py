@@ -45,6 +45,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
     require_eval_extra()
     from kleaderboard.evaluation.runner import RunOptions, evaluate_submission
 
+    if args.snapshot is not None and not args.snapshot.strip():
+        from kleaderboard.errors import InputError
+
+        # A workflow whose snapshot step did not run passes an empty value: never fall back to the Hub.
+        raise InputError.single("--snapshot", "", "is empty", "give the folder fetch-snapshot made")
     path = Path(args.submission)
     submission = load_submission(path / MANIFEST_NAME if path.is_dir() else path)
     options = RunOptions(

@@ -168,6 +168,7 @@ def read_snapshot(folder: Path, repo_id: str, revision: str) -> Snapshot:
 def _hub() -> Any:
     try:
         import huggingface_hub
+        import huggingface_hub.constants  # a lazy attribute of the package until imported by name
     except ImportError as exc:  # pragma: no cover - installed with the eval extra
         from kleaderboard.errors import MissingExtraError
 
