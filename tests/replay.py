@@ -232,7 +232,7 @@ class JobResult:
 class Replay:
     """One machine's worth of runners: a working copy, a temp folder, artifacts, contexts."""
 
-    workdir: Path  # the checked-out repository the jobs run in
+    workdir: Path  # the branch as checked out: each job runs in a fresh copy of it
     temp: Path
     github: dict[str, Any]
     env: dict[str, str]  # the runner's environment (PATH, GITHUB_API_URL, HF_ENDPOINT…)
@@ -241,6 +241,7 @@ class Replay:
     artifacts: dict[str, Path] = field(default_factory=dict)
     pages: Path | None = None
     timeout: float = 900
+    workspace: Path = Path()  # the running job's own checkout (a fresh copy of workdir per job)
 
     def run(self, workflow_name: str, only: set[str] | None = None) -> dict[str, JobResult]:
         """Run a workflow's jobs in `needs` order (all, or those in ``only``); return each job's result."""
@@ -301,6 +302,9 @@ class Replay:
         files.mkdir(parents=True, exist_ok=True)
         runner_temp = files / "runner-temp"
         runner_temp.mkdir(exist_ok=True)
+        # Every job starts from its own clean checkout, as actions/checkout gives it on GitHub.
+        self.workspace = files / "workspace"
+        shutil.copytree(self.workdir, self.workspace, symlinks=True, dirs_exist_ok=False)
         contexts = dict(base, matrix=combo, strategy={"job-index": index}, steps={})
         contexts["runner"] = {"temp": str(runner_temp), "os": "Linux"}
         job_env = dict(self.env)
@@ -384,13 +388,13 @@ class Replay:
             GITHUB_ENV=str(env_file),
             GITHUB_STEP_SUMMARY=str(files / "summary.md"),
             RUNNER_TEMP=str(runner_temp),
-            GITHUB_WORKSPACE=str(self.workdir),
+            GITHUB_WORKSPACE=str(self.workspace),
             GITHUB_ACTIONS="true",
             CI="true",
         )
         run = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-            cwd=self.workdir,
+            cwd=self.workspace,
             env=env,
             capture_output=True,
             text=True,
@@ -513,7 +517,7 @@ def _upload(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bool, st
     for pattern in with_["path"].splitlines():
         pattern = pattern.strip()
         if pattern:
-            full = pattern if os.path.isabs(pattern) else str(replay.workdir / pattern)
+            full = pattern if os.path.isabs(pattern) else str(replay.workspace / pattern)
             matches += [Path(p) for p in sorted(glob.glob(full)) if Path(p).is_file()]
     if not matches:
         ok = with_.get("if-no-files-found", "warn") != "error"
@@ -531,7 +535,7 @@ def _upload(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bool, st
 
 
 def _download(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bool, str, dict[str, str]]:
-    dest = Path(with_.get("path") or replay.workdir)
+    dest = Path(with_.get("path") or replay.workspace)
     if "name" in with_:
         source = replay.artifacts.get(with_["name"])
         if source is None:
@@ -548,7 +552,7 @@ def _download(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bool, 
 
 
 def _pages_upload(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bool, str, dict[str, str]]:
-    source = replay.workdir / with_.get("path", "_site")
+    source = replay.workspace / with_.get("path", "_site")
     if not source.is_dir():
         return False, f"no folder {source}", {}
     replay.artifacts["github-pages"] = source

@@ -263,3 +263,76 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
     assert row, "no leaderboard row for tiny-lab/tiny-1"
     overall = re.search(r'class="kl-num kl-overall" data-sort="([^"]*)"', row.group(0))
     assert overall and overall.group(1) not in ("", "None"), row.group(0)  # a measured overall index
+
+
+def dispatch_event(gh: FakeGitHub) -> dict[str, Any]:
+    return {
+        "repository": gh.repo,
+        "token": gh.token,
+        "server_url": "https://github.com",
+        "run_id": "4343",
+        "event_name": "workflow_dispatch",
+        "ref_name": "main",
+        "event": {"repository": {"full_name": gh.repo, "default_branch": "main"}},
+    }
+
+
+def git_checkout(workdir: Path) -> None:
+    """The rerun jobs tell new records from committed ones with git: the checkout is a repository."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=workdir, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "main")
+
+
+@pytest.mark.slow
+def test_a_maintainers_rerun_proposes_only_new_records_and_honours_force(
+    gh: FakeGitHub, tiny_model: Path, tmp_path: Path
+) -> None:
+    from tests.hub_repo_server import serving
+
+    workdir = checkout(tmp_path, suite="demo")
+    gh.refs["heads/main"] = gh.store.commit({"README.md": b"kleaderboard\n"})
+    with serving(TINY_REPO, TINY_COMMIT, tiny_model) as hub:
+        files = {f"{TINY_SUB}/submission.yaml": tiny_manifest(hub.info()["safetensors"]["total"])}
+        merge(gh, files, workdir)
+        git_checkout(workdir)
+        env = {k: v for k, v in runner_env(gh, hub.url).items() if not k.endswith("_OFFLINE")}
+
+        def rerun(force: bool, name: str) -> dict[str, Any]:
+            inputs = {"submissions": "all", "suite": "", "force": force}
+            replay = Replay(workdir, tmp_path / name, dispatch_event(gh), env, {"EVAL_DEVICE": "cpu"}, inputs)
+            return replay.run("rerun.yml")
+
+        first = rerun(False, "first")
+        assert first["propose"].result == "success", first["evaluate"].log() + first["propose"].log()
+        [proposal] = gh.opened
+        records = {p: c for p, c in proposed_files(gh, proposal).items() if "/runs/" in p}
+        assert len(records) == 1
+        merge(gh, records, workdir)
+        git_checkout_commit(workdir)
+
+        unchanged = rerun(False, "unchanged")  # a record for this manifest and suite exists
+        assert unchanged["plan"].outputs["count"] == "0"
+        assert unchanged["evaluate"].result == "skipped" and len(gh.opened) == 1
+
+        forced = rerun(True, "forced")  # force reaches `evaluate --force`: a new run, a new proposal
+        assert forced["propose"].result == "success", forced["evaluate"].log() + forced["propose"].log()
+        assert len(gh.opened) == 2
+        again = {p for p in proposed_files(gh, gh.opened[1]) if "/runs/" in p}
+        assert len(again - set(records)) == 1, "the forced run's record is new; the merged one is not re-sent"
+
+
+def git_checkout_commit(workdir: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "add", "-A"], cwd=workdir, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "merge"],
+        cwd=workdir,
+        check=True,
+    )
