@@ -243,16 +243,24 @@ class Replay:
     timeout: float = 900
     workspace: Path = Path()  # the running job's own checkout (a fresh copy of workdir per job)
 
-    def run(self, workflow_name: str, only: set[str] | None = None) -> dict[str, JobResult]:
-        """Run a workflow's jobs in `needs` order (all, or those in ``only``); return each job's result."""
+    def run(
+        self, workflow_name: str, only: set[str] | None = None, given: dict[str, JobResult] | None = None
+    ) -> dict[str, JobResult]:
+        """Run a workflow's jobs in `needs` order; return each job's result.
+
+        ``only``: run just these jobs (the others are skipped); ``given``: results of jobs that
+        already ran (e.g. the plan job before a maintainer's approval), reused as they are.
+        """
         workflow = load_workflow(workflow_name)
         results: dict[str, JobResult] = {}
         for job_id in _job_order(workflow["jobs"]):
             job = workflow["jobs"][job_id]
-            if only is not None and job_id not in only:
+            if given and job_id in given:
+                results[job_id] = given[job_id]
+            elif only is not None and job_id not in only:
                 results[job_id] = JobResult(job_id, "skipped")
-                continue
-            results[job_id] = self._job(workflow, job_id, job, results)
+            else:
+                results[job_id] = self._job(workflow, job_id, job, results)
         return results
 
     # -- jobs

@@ -6,6 +6,7 @@ the commands come from .github/workflows/ itself.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from collections.abc import Iterator
@@ -43,7 +44,8 @@ def base(tmp_path: Path) -> Path:
 
 
 def pull_event(gh: FakeGitHub, number: int) -> dict[str, Any]:
-    pull = gh.pulls[number]
+    """The event as GitHub froze it when the run started (later pushes do not change it)."""
+    pull = copy.deepcopy(gh.pulls[number])
     return {
         "repository": gh.repo,
         "token": gh.token,
@@ -336,3 +338,59 @@ def git_checkout_commit(workdir: Path) -> None:
         cwd=workdir,
         check=True,
     )
+
+
+# --- hostile and odd pull requests, replayed ----------------------------------------------------
+
+
+def test_a_pull_request_against_another_branch_fails_before_anything_runs(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    open_good_pull(gh)
+    gh.pulls[7]["base"]["ref"] = "kleaderboard-bot/old"
+    replay = Replay(base, tmp_path / "runner", pull_event(gh, 7), runner_env(gh, hub.url))
+    for workflow, job in (("check.yml", "check"), ("evaluate.yml", "plan")):
+        result = replay.run(workflow)[job]
+        assert result.result == "failure"
+        assert result.steps[0].outcome == "failure"
+        assert "targets 'kleaderboard-bot/old'; submissions go to 'main'" in result.steps[0].log
+        assert all(s.outcome == "skipped" for s in result.steps[1:])
+    assert not gh.statuses and 7 not in gh.comments
+
+
+def test_retargeting_a_pull_request_runs_the_check_again() -> None:
+    on = load_workflow("check.yml")["on"]["pull_request_target"]["types"]
+    assert "edited" in on
+
+
+def test_a_code_pull_request_gets_a_green_scope_and_never_a_green_check(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    base_sha = gh.store.commit({"README.md": b"x\n"})
+    gh.refs["heads/main"] = base_sha
+    head = gh.store.commit({"README.md": b"y\n"}, parents=(base_sha,))
+    gh.add_pull(7, "alice", head, [{"filename": "README.md"}])
+    replay = Replay(base, tmp_path / "runner", pull_event(gh, 7), runner_env(gh, hub.url))
+    replay.run("check.yml")
+    final = {s["context"]: s["state"] for s in gh.statuses}
+    assert final == {"kleaderboard/check": "error", "kleaderboard/scope": "success"}
+    evaluate = replay.run("evaluate.yml")
+    assert evaluate["plan"].outputs["ok"] == "false"
+    assert evaluate["evaluate"].result == "skipped"
+
+
+def test_a_push_after_approval_is_not_evaluated(
+    gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
+) -> None:
+    """The plan job passed at head A; while the run waited for approval the team pushed B."""
+    approved = open_good_pull(gh)
+    replay = Replay(base, tmp_path / "runner", pull_event(gh, 7), runner_env(gh, hub.url))
+    before = replay.run("evaluate.yml", only={"plan"})
+    assert before["plan"].outputs["ok"] == "true", before["plan"].log()
+    pushed = gh.store.commit({"README.md": b"changed after approval\n"}, parents=(approved,))
+    gh.pulls[7]["head"]["sha"] = pushed  # the event (and the approval) still name the approved head
+    after = replay.run("evaluate.yml", given={"plan": before["plan"]})
+    stage = after["evaluate"].step("Fetch the submission at the approved commit (as data)")
+    assert f"moved on to {pushed}" in stage.log, stage.log
+    assert after["evaluate"].step("Evaluate from the snapshot, with no network at all").outcome == "skipped"
+    assert after["report"].result == "skipped" and not gh.opened
