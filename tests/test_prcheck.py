@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -492,3 +493,90 @@ def test_a_broken_manifest_on_the_base_branch_adds_no_owner(base: Path) -> None:
     (base / SUB / "submission.yaml").write_text("team: [", encoding="utf-8")
     owners = with_manifest_owners(load_owners(base / "submissions" / "OWNERS.yaml"), base / "submissions")
     assert "hanbit-ai/hanbit-7b" not in owners.by_submission
+
+
+# --- records pull requests: the bot's, adding run records only -------------------------------------
+
+BOT = "kleaderboard-bot[bot]"
+
+
+def records_pull(gh: FakeGitHub, base: Path, author: str = BOT, **change: Any) -> str:
+    """The base branch holds the team's merged manifest; the bot proposes one record for it."""
+    import json
+
+    from kleaderboard.github.propose_records import BRANCH_PREFIX
+    from tests.pr_fixtures import record_data
+
+    (base / "submissions" / "OWNERS.yaml").write_text(OWNERS + f'bots: ["{BOT}"]\n', encoding="utf-8")
+    (base / SUB).mkdir(parents=True, exist_ok=True)
+    manifest = manifest_bytes()
+    (base / SUB / "submission.yaml").write_bytes(manifest)
+    record = record_data(**{"manifest_sha256": hashlib.sha256(manifest).hexdigest(), **change})
+    path = f"{SUB}/runs/{record['run_id']}.json"
+    main = gh.store.commit({f"{SUB}/submission.yaml": manifest})
+    gh.refs["heads/main"] = main
+    head = gh.store.commit({f"{SUB}/submission.yaml": manifest, path: json.dumps(record).encode()}, (main,))
+    gh.add_pull(9, author, head, [{"filename": path}])
+    gh.pulls[9]["head"].update(ref=f"{BRANCH_PREFIX}20261201-abc", repo={"full_name": gh.repo, "fork": False})
+    return head
+
+
+def check_records(gh: FakeGitHub, base: Path, tmp_path: Path) -> prcheck.CheckReport:
+    from kleaderboard.checks.scope import load_owners
+
+    inputs = prcheck.CheckInputs(
+        owners=load_owners(base / "submissions" / "OWNERS.yaml"),
+        existing=prcheck.existing_submissions(base / "submissions"),
+        check_hub=False,
+        submissions_dir=base / "submissions",
+    )
+    with GitHubClient(gh.repo, gh.token, api_url=gh.url) as client:
+        return prcheck.check_pull_request(client, client.pull_request(9), inputs, tmp_path / "work")
+
+
+def test_the_bots_records_pull_request_passes_the_check(gh: FakeGitHub, base: Path, tmp_path: Path) -> None:
+    records_pull(gh, base)
+    report = check_records(gh, base, tmp_path)
+    assert report.problems == () and report.state == "success" and report.scope_state == "success"
+    assert report.summary == "records pull request, 1 run record(s): ok"
+    assert report.records == (f"{SUB}/runs/20261123T000000Z-ko-global-v1-v1-abc123.json",)
+
+
+def test_a_record_for_another_manifest_is_refused_in_a_records_pull_request(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    records_pull(gh, base, manifest_sha256="1" * 64)
+    report = check_records(gh, base, tmp_path)
+    assert report.state == "failure"
+    assert any("manifest_sha256" in p.field for p in report.problems), report.problems
+
+
+@pytest.mark.parametrize("who", ["hanbit-dev", "alice"])
+def test_runs_from_anyone_but_the_bot_stay_refused(
+    who: str, gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    records_pull(gh, base, author=who)
+    report = check_records(gh, base, tmp_path)
+    assert report.records == () and report.state == "failure"
+    assert any("only the evaluation pipeline writes" in p.message for p in report.problems), report.problems
+
+
+def test_the_bot_from_a_fork_or_another_branch_is_not_a_records_pull_request(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    records_pull(gh, base)
+    gh.pulls[9]["head"]["ref"] = "main-copy"
+    assert check_records(gh, base, tmp_path).records == ()
+    gh.pulls[9]["head"].update(ref="kleaderboard-bot/runs-x", repo={"full_name": "mallory/leaderboard"})
+    assert check_records(gh, base, tmp_path).records == ()
+
+
+def test_a_records_pull_request_never_changes_an_existing_record(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    records_pull(gh, base)
+    gh.files[9][0]["status"] = "modified"
+    report = check_records(gh, base, tmp_path)
+    assert f"{SUB}/runs/20261123T000000Z-ko-global-v1-v1-abc123.json: status: is modified" in [
+        str(p).split(" — ")[0] for p in report.problems
+    ]

@@ -39,7 +39,7 @@ def base(tmp_path: Path) -> Path:
     """The base branch as actions/checkout leaves it: the files the jobs read."""
     root = tmp_path / "base"
     (root / "submissions").mkdir(parents=True)
-    (root / "submissions" / "OWNERS.yaml").write_text(OWNERS, encoding="utf-8")
+    (root / "submissions" / "OWNERS.yaml").write_text(OWNERS + f'bots: ["{BOT}"]\n', encoding="utf-8")
     return root
 
 
@@ -153,6 +153,7 @@ TINY_REPO = "tiny-lab/Tiny-1"
 TINY_COMMIT = "5eed0123456789abcdef0123456789abcdef0123"
 TINY_SUB = "submissions/tiny-lab/tiny-1"
 TINY_AUTHOR = "tiny-lab-dev"
+BOT = "kleaderboard-bot[bot]"  # the GitHub App that opens records pull requests
 
 
 def tiny_manifest(parameters: int) -> bytes:
@@ -186,7 +187,7 @@ def checkout(tmp_path: Path, suite: str) -> Path:
         config.replace("suite: ko-global-v1", f"suite: {suite}"), encoding="utf-8"
     )
     (root / "submissions").mkdir()
-    (root / "submissions" / "OWNERS.yaml").write_text(OWNERS, encoding="utf-8")
+    (root / "submissions" / "OWNERS.yaml").write_text(OWNERS + f'bots: ["{BOT}"]\n', encoding="utf-8")
     return root
 
 
@@ -251,9 +252,26 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
     assert (record["model"]["source"], record["model"]["revision"]) == (TINY_REPO, TINY_COMMIT)
     assert "model.safetensors" in record["model"]["file_hashes"]
 
-    # 3. Both pull requests merged: the site is built and deployed with the model's row.
+    # 3. The team's pull request is merged; the bot's records pull request passes its own check
+    #    (required checks run on it: the App's token opened it) and is merged.
     merge(gh, files, workdir)
+    gh.add_pull(
+        proposal["number"], BOT, gh.refs[f"heads/{proposal['head']}"], [{"filename": p} for p in records]
+    )
+    gh.pulls[proposal["number"]]["head"].update(ref=proposal["head"], repo={"full_name": gh.repo})
+    bot_check = Replay(workdir, tmp_path / "bot-runner", pull_event(gh, proposal["number"]), env).run(
+        "check.yml"
+    )
+    assert bot_check["check"].result == "success", bot_check["check"].log()
+    final = {
+        s["context"]: s["state"]
+        for s in gh.statuses
+        if s["sha"] == gh.pulls[proposal["number"]]["head"]["sha"]
+    }
+    assert final == {"kleaderboard/check": "success", "kleaderboard/scope": "success"}
     merge(gh, records, workdir)
+
+    # 4. The site is built and deployed with the model's row.
     publish = Replay(workdir, tmp_path / "publish-runner", pull_event(gh, 7), env).run("publish.yml")
     assert publish["build"].result == "success", publish["build"].log()
     assert publish["deploy"].result == "success"

@@ -19,6 +19,7 @@ directly on the default branch, never through a submission pull request::
 
     # GitHub logins, compared case-insensitively.
     maintainers: [alice, bob]          # may change any submission folder
+    bots: ["kleaderboard-bot[bot]"]    # may open records pull requests: new runs/*.json only
     submissions:                       # "<org>/<model>": logins that own it
       lgai-exaone/k-exaone-236b-a23b: [lg-bot, someone]
       skt/ax-k1: []                    # no owners recorded: maintainers only
@@ -77,7 +78,7 @@ MAX_FILES_JSON_BYTES = 64 * 1024 * 1024
 PULL_REQUEST = "pull request"
 
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
-_OWNERS_KEYS = ("maintainers", "submissions")
+_OWNERS_KEYS = ("maintainers", "submissions", "bots")
 _SEPARATORS = re.compile(r"[._-]")
 _ALLOWED_TEXT = ", ".join(ALLOWED_NAMES)
 _FOLDER_FIX = f"keep the change inside one {SUBMISSIONS_DIR}/<org>/<model>/ folder"
@@ -106,6 +107,7 @@ class Owners:
 
     maintainers: frozenset[str]
     by_submission: Mapping[str, frozenset[str]]
+    bots: frozenset[str] = frozenset()  # accounts that may open records pull requests (runs/ only)
 
 
 @dataclass(frozen=True)
@@ -659,11 +661,12 @@ def load_owners(path: Path) -> Owners:
             "see kleaderboard.checks.scope",
         )
     maintainers, problems = _logins(data.get("maintainers"), "maintainers", source)
+    bots, bot_problems = _logins(data.get("bots"), "bots", source)
     by_submission, found = _owner_map(data.get("submissions"), source)
-    problems = _unknown_key_problems(data, source) + problems + found
+    problems = _unknown_key_problems(data, source) + problems + bot_problems + found
     if problems:
         raise InputError(problems)
-    return Owners(maintainers, MappingProxyType(by_submission))
+    return Owners(maintainers, MappingProxyType(by_submission), bots)
 
 
 def with_manifest_owners(owners: Owners, submissions_dir: Path) -> Owners:
@@ -682,7 +685,9 @@ def with_manifest_owners(owners: Owners, submissions_dir: Path) -> Owners:
             continue
         if github:
             merged.setdefault(sid, set()).update(login.lower() for login in github)
-    return Owners(owners.maintainers, MappingProxyType({k: frozenset(v) for k, v in merged.items()}))
+    return Owners(
+        owners.maintainers, MappingProxyType({k: frozenset(v) for k, v in merged.items()}), owners.bots
+    )
 
 
 def _read_changed_files(path: Path) -> list[ChangedFile]:

@@ -36,6 +36,7 @@ class CheckReport:
     hub: HubReport | None = None
     hub_error: str | None = None
     staged: Path | None = field(default=None, compare=False)
+    records: tuple[str, ...] = ()  # a records pull request: the run records it adds
 
     @property
     def ok(self) -> bool:
@@ -70,6 +71,9 @@ class CheckReport:
     @property
     def summary(self) -> str:
         """One line for the commit status and the log."""
+        if self.records:
+            verdict = f"{len(self.problems)} problem(s)" if self.problems else "ok"
+            return f"records pull request, {len(self.records)} run record(s): {verdict}"
         if self.problems:
             return f"{len(self.problems)} problem(s) in {self.submission or 'the pull request'}"
         if not self.touches_submissions:

@@ -50,6 +50,7 @@ class PullRequest:
     state: str
     html_url: str
     default_branch: str  # the base repository's; a pull request against another branch is refused
+    head_ref: str = ""  # the head branch's name (a records pull request comes from kleaderboard-bot/…)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def _parse_pull(data: Any) -> PullRequest:
         default_branch=_get(
             _get(base, "repo", dict, "pull request.base"), "default_branch", str, "pull request.base.repo"
         ),
+        head_ref=str(head.get("ref") or ""),
     )
 
 

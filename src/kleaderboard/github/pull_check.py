@@ -40,13 +40,17 @@ from kleaderboard.errors import HubError, InputError, Problem
 from kleaderboard.github.check_report import NOT_A_SUBMISSION, SCOPE_CONTEXT, CheckReport
 from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
 from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
+from kleaderboard.github.propose_records import BRANCH_PREFIX, Expectation, checked_records
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import (
     ALLOWED_NAMES,
     MANIFEST_NAME,
+    MAX_RECORD_BYTES,
     OWNERS_NAME,
+    RUNS_DIR,
     SIZE_LIMITS,
+    SLUG,
     SUBMISSIONS_DIR,
 )
 
@@ -62,6 +66,7 @@ class CheckInputs:
     existing: frozenset[str]
     check_hub: bool = True
     hub_endpoint: str | None = None
+    submissions_dir: Path | None = None  # the base branch's submissions/, for records pull requests
 
 
 # --- reading the pull request as data ---------------------------------------------------------
@@ -245,6 +250,8 @@ def check_pull_request(
     """Scope, manifest, loss-log and Hub checks of pr at its head commit; files staged under workdir."""
     changes = changed_files(client, pr.number, pr.head_sha)
     base: dict[str, Any] = {"number": pr.number, "sha": pr.head_sha, "author": pr.author}
+    if _is_records_pull(pr, changes, inputs, client.repo):
+        return check_records_pull(client, pr, changes, inputs, workdir)
     if not _touches_submissions(changes):
         return CheckReport(**base, touches_submissions=False, problems=tuple(_base_problems(pr)))
     scope = check_pr(changes, pr.author, inputs.owners, set(inputs.existing))
@@ -271,6 +278,77 @@ def check_pull_request(
         hub_error=found.hub_error,
         staged=staged,
     )
+
+
+# --- records pull requests: the bot's, adding run records only ---------------------------------
+
+
+def _record_file(path: str) -> bool:
+    parts = path.split("/")
+    return (
+        len(parts) == 5
+        and parts[0] == SUBMISSIONS_DIR
+        and parts[3] == RUNS_DIR
+        and parts[4].endswith(".json")
+        and all(SLUG.fullmatch(part) for part in parts[1:3])
+    )
+
+
+def _is_records_pull(pr: PullRequest, changes: list[ChangedFile], inputs: CheckInputs, repo: str) -> bool:
+    """The bot's pull request from a kleaderboard-bot/ branch of this repository, touching runs/ only.
+
+    Only bots listed in OWNERS.yaml qualify, and a ruleset lets nobody else push to those
+    branches (site_src/maintainers.md); everything else goes through the submission check,
+    which refuses runs/.
+    """
+    return (
+        pr.author.lower() in inputs.owners.bots
+        and pr.head_repo == repo
+        and pr.head_ref.startswith(BRANCH_PREFIX)
+        and bool(changes)
+        and all(_record_file(change.path) for change in changes)
+    )
+
+
+def check_records_pull(
+    client: GitHubClient, pr: PullRequest, changes: list[ChangedFile], inputs: CheckInputs, workdir: Path
+) -> CheckReport:
+    """Each added record, read as data at the head commit, checked against the base branch's manifest."""
+    problems = _base_problems(pr) + [
+        Problem(change.path, "status", f"is {change.status}", "a records pull request only adds new records")
+        for change in changes
+        if change.status != "added" or change.mode not in (None, REGULAR_FILE)
+    ]
+    staged = [_stage_file(client, pr.head_sha, change.path, workdir) for change in changes]
+    submissions = inputs.submissions_dir or Path(SUBMISSIONS_DIR)
+    try:
+        checked_records([p for p in staged if p is not None], Expectation(submissions_dir=submissions))
+    except InputError as exc:
+        problems += [_relative(problem, workdir) for problem in exc.problems]
+    problems += [
+        Problem(change.path, "", "is not a plain file at the head commit", "re-run the rerun workflow")
+        for change, path in zip(changes, staged, strict=True)
+        if path is None
+    ]
+    return CheckReport(
+        number=pr.number,
+        sha=pr.head_sha,
+        author=pr.author,
+        touches_submissions=True,
+        problems=tuple(dict.fromkeys(problems)),
+        records=tuple(change.path for change in changes),
+    )
+
+
+def _stage_file(client: GitHubClient, sha: str, path: str, workdir: Path) -> Path | None:
+    folder = path.rpartition("/")[0]
+    entry = next((e for e in client.tree(sha, folder) if e.path == path), None)
+    if entry is None or entry.mode != REGULAR_FILE or entry.type != "blob":
+        return None
+    target = workdir / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(client.blob(entry.sha, MAX_RECORD_BYTES))
+    return target
 
 
 def existing_submissions(root: Path) -> frozenset[str]:
@@ -349,7 +427,7 @@ def write_outputs(path: str | Path | None, values: dict[str, str]) -> None:
 
 
 def _publish(client: GitHubClient, report: CheckReport, options: PullCheckOptions) -> None:
-    if options.comment and report.touches_submissions:
+    if options.comment and report.touches_submissions and not report.records:
         body = render_check_comment(report, options.run_url, options.site_url)
         client.upsert_comment(report.number, CHECK_MARKER, body)
     if options.status:
@@ -375,6 +453,7 @@ def run_pull_check(repo: str, number: int, sha: str, options: PullCheckOptions) 
         owners=with_manifest_owners(load_owners(options.owners), options.submissions_dir),
         existing=existing_submissions(options.submissions_dir),
         check_hub=options.check_hub,
+        submissions_dir=options.submissions_dir,
     )
     with GitHubClient.from_env(repo) as client, _workdir(options.stage_dir) as workdir:
         pr = client.pull_request(number)
