@@ -78,12 +78,32 @@ def truthy(value: Any) -> bool:
     return value not in (None, False, 0, "", -0.0)
 
 
+def _number(value: Any) -> float:
+    """GitHub's coercion to a number, used when two compared values differ in type."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return 0.0
+        try:
+            return float(text)
+        except ValueError:
+            return float("nan")
+    return float("nan")
+
+
 def _loose_equal(a: Any, b: Any) -> bool:
+    """GitHub's ==: strings ignore case; values of different types compare as numbers (null and '' are 0)."""
     if isinstance(a, str) and isinstance(b, str):
         return a.lower() == b.lower()
-    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
-        return a == b
-    return a == b
+    if type(a) is type(b):
+        return bool(a == b)
+    return _number(a) == _number(b)
 
 
 class _Parser:
@@ -238,6 +258,7 @@ class Replay:
     env: dict[str, str]  # the runner's environment (PATH, GITHUB_API_URL, HF_ENDPOINT…)
     vars: dict[str, str] = field(default_factory=dict)
     inputs: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, Path] = field(default_factory=dict)
     pages: Path | None = None
     timeout: float = 900
@@ -421,7 +442,7 @@ class Replay:
             "github": self.github,
             "inputs": self.inputs,
             "vars": self.vars,
-            "secrets": {},
+            "secrets": self.secrets,
             "needs": needs,
             "env": dict(self.env),
         }
@@ -576,7 +597,15 @@ def _pages_deploy(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bo
     return True, "deployed", {"page_url": "https://example.invalid/"}
 
 
+def _app_token(replay: Replay, with_: dict[str, str], temp: Path) -> tuple[bool, str, dict[str, str]]:
+    """create-github-app-token: an installation token; here the GitHub stand-in's token."""
+    if not with_.get("private-key"):
+        return False, "no private key", {}
+    return True, "token created", {"token": str(replay.github.get("token", ""))}
+
+
 EFFECTS: dict[str, Effect] = {
+    "actions/create-github-app-token": _app_token,
     "actions/checkout": _nothing,
     "actions/setup-python": _nothing,
     "astral-sh/setup-uv": _nothing,

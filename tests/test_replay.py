@@ -94,6 +94,9 @@ def open_good_pull(gh: FakeGitHub, number: int = 7, **manifest: object) -> str:
         ('fromJSON(\'["a/b", "c/d"]\')', ["a/b", "c/d"]),
         ("format('{0}-{1}', 'a', 3)", "a-3"),
         ("needs.plan.result == 'success' && steps.x.outputs.y", None),
+        ("vars.MISSING != ''", False),  # null and '' both coerce to 0
+        ("vars.MISSING == 0", True),
+        ("'true' == true", False),  # 'true' is NaN as a number
     ],
 )
 def test_expressions(expression: str, expected: Any) -> None:
@@ -224,7 +227,14 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
             del env[name]  # a runner is online; every Hub request goes to the stand-in (HF_ENDPOINT)
 
         # 1. The check on the pull request.
-        replay = Replay(workdir, tmp_path / "runner", pull_event(gh, 7), env, vars={"EVAL_DEVICE": "cpu"})
+        replay = Replay(
+            workdir,
+            tmp_path / "runner",
+            pull_event(gh, 7),
+            env,
+            vars={"EVAL_DEVICE": "cpu", "BOT_APP_CLIENT_ID": "Iv1.kleaderboard"},
+            secrets={"BOT_APP_PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY----- (test)"},
+        )
         check = replay.run("check.yml")["check"]
         assert check.result == "success", check.log()
         assert gh.statuses[-2]["state"] == "success" and gh.statuses[-2]["context"] == "kleaderboard/check"
@@ -237,6 +247,8 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
         assert (
             jobs["evaluate"].step("Evaluate from the snapshot, with no network at all").outcome == "success"
         )
+        app = "A token of the records App (workflows, so the required checks, run on its pull requests)"
+        assert jobs["propose"].step(app).outcome == "success"
         snapshot_requests = [r for r in hub.requests if "/resolve/" in r]
         assert any(r.endswith("/model.safetensors") for r in snapshot_requests)
     from kleaderboard.github.comments import SCORES_MARKER

@@ -110,7 +110,16 @@ def test_privileged_workflows_never_check_out_pull_request_code(path: Path) -> N
         assert "allow-unsafe-pr-checkout" not in options
     assert not re.search(r"pull_request\.head\.(ref|repo)|head_ref|refs/pull/", text), path.name
     for job, spec in workflow["jobs"].items():
-        assert "secrets" not in str(spec.get("env", {})) + str(spec.get("steps", [])), f"{path.name}: {job}"
+        assert "secrets" not in str(spec.get("env", {})), f"{path.name}: {job}"
+        for step in spec.get("steps", []):
+            if "secrets" not in str(step):
+                continue
+            # The one secret: the records App's key, in its own environment, given only to the
+            # pinned token action (never to a script, never in env).
+            assert spec.get("environment") == "records-bot", f"{path.name}: {job}"
+            action = str(step.get("uses", ""))
+            assert action.startswith("actions/create-github-app-token@"), f"{path.name}: {job}"
+            assert "secrets" not in str(step.get("env", {})) + str(step.get("run", "")), f"{path.name}: {job}"
 
 
 def test_the_gpu_job_waits_for_approval_and_holds_no_write_permission() -> None:
@@ -413,3 +422,14 @@ def test_the_chosen_parallelism_reaches_evaluate(workflow: str, job: str, spec: 
     assert evaluate["env"]["TENSOR_PARALLEL"] == "${{ steps.parallel.outputs.tensor_parallel }}"
     assert evaluate["env"]["PIPELINE_PARALLEL"] == "${{ steps.parallel.outputs.pipeline_parallel }}"
     assert '--tensor-parallel "$TENSOR_PARALLEL" --pipeline-parallel "$PIPELINE_PARALLEL"' in evaluate["run"]
+
+
+def test_records_pull_requests_are_opened_with_the_apps_token_when_it_is_set_up() -> None:
+    for name in ("evaluate.yml", "rerun.yml"):
+        job = load(ROOT / ".github/workflows" / name)["jobs"]["propose"]
+        assert job["environment"] == "records-bot"
+        [app] = [s for s in job["steps"] if s.get("id") == "app"]
+        assert app["with"]["private-key"] == "${{ secrets.BOT_APP_PRIVATE_KEY }}"
+        assert set(job["permissions"]) == {"contents", "pull-requests"}
+        [opener] = [s for s in job["steps"] if "propose-records" in str(s.get("run", ""))]
+        assert opener["env"]["GITHUB_TOKEN"] == "${{ steps.app.outputs.token || github.token }}"
