@@ -10,7 +10,7 @@ never guess. Each figure says where it came from:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +24,7 @@ from kleaderboard.submission.tree import Submission, load_all, load_runs
 from kleaderboard.suites import Category, Suite, SuiteTask
 
 Provenance = Literal["declared", "measured", "checked"]
-Status = Literal["evaluated", "incomplete", "failed", "awaiting", "pending"]
+Status = Literal["evaluated", "incomplete", "failed", "awaiting", "pending", "previous"]
 
 STATUS_TEXT: dict[str, tuple[str, str]] = {
     "evaluated": ("평가 완료", "evaluated"),
@@ -32,6 +32,7 @@ STATUS_TEXT: dict[str, tuple[str, str]] = {
     "failed": ("평가 실패", "evaluation failed"),
     "awaiting": ("평가 대기", "awaiting evaluation"),
     "pending": ("리비전 대기", "awaiting evaluation (revision pending)"),
+    "previous": ("이전 버전 점수", "earlier suite version"),
 }
 
 
@@ -80,6 +81,9 @@ class Entry:
     overall: normalise.Estimate | None
     loss: LossCurve
     rank: int | None = None
+    # After a suite bump, until the re-run lands: the newest run on an earlier version, shown
+    # (labelled with its version) but never scored or ranked against the new version.
+    previous: RunRecord | None = None
 
     @property
     def id(self) -> str:
@@ -123,6 +127,19 @@ def latest_runs(
     return (ok[-1] if ok else None), (failed[-1] if failed else None)
 
 
+def previous_run(runs: list[RunRecord], suite: Suite, mode: Mode = Mode.base) -> RunRecord | None:
+    """The newest succeeded run of an earlier version of this suite, in this mode."""
+    older = [
+        r
+        for r in runs
+        if r.suite == suite.name
+        and r.suite_version < suite.version
+        and r.settings.mode == mode
+        and r.status == "succeeded"
+    ]
+    return max(older, key=lambda r: (r.suite_version, r.finished_at), default=None)
+
+
 def score_tasks(run: RunRecord | None, suite: Suite) -> tuple[TaskResult, ...]:
     """Normalise each suite task's score from a run (missing tasks stay None)."""
     results = []
@@ -145,11 +162,16 @@ def score_categories(tasks: tuple[TaskResult, ...], suite: Suite) -> tuple[Categ
     return tuple(out)
 
 
-def _status(sub: Submission, run: RunRecord | None, failed: RunRecord | None, complete: bool) -> Status:
+def _status(
+    sub: Submission, runs: tuple[RunRecord | None, RunRecord | None, RunRecord | None], complete: bool
+) -> Status:
+    run, failed, previous = runs
     if run is not None:
         return "evaluated" if complete else "incomplete"
     if failed is not None:
         return "failed"
+    if previous is not None:
+        return "previous"
     return "pending" if sub.manifest.model.pending else "awaiting"
 
 
@@ -168,12 +190,15 @@ def build_entry(sub: Submission, suite: Suite) -> Entry:
     """Join one submission with its latest runs and score it."""
     mode = sub.manifest.model.modes[0]  # a model is ranked in the first mode it declares
     suite = suite.for_mode(mode)
-    run, failed = latest_runs(load_runs(sub), suite, mode)
+    runs = load_runs(sub)
+    run, failed = latest_runs(runs, suite, mode)
+    previous = previous_run(runs, suite, mode) if run is None else None
     tasks = score_tasks(run, suite)
     categories = score_categories(tasks, suite)
     overall = normalise.index([c.index for c in categories], [1.0] * len(categories))
-    status = _status(sub, run, failed, overall is not None)
-    return Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub))
+    status = _status(sub, (run, failed, previous), overall is not None)
+    entry = Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub))
+    return replace(entry, previous=previous)
 
 
 def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:

@@ -213,8 +213,9 @@ def precision_declared(manifest: Manifest) -> bool:
 
 
 def shown_run(entry: Entry) -> RunRecord | None:
-    """The run a model's page describes and checks: the successful one, else the latest failed one."""
-    return entry.run or entry.failed_run
+    """The run a model's page describes and checks: the successful one, else the latest failed one,
+    else (after a suite bump) the newest run on an earlier version, whose version the page shows."""
+    return entry.run or entry.failed_run or entry.previous
 
 
 def entry_mode(entry: Entry) -> str:
@@ -279,6 +280,7 @@ class ModelPage:
     checks: tuple[Check, ...]
     run_href: str | None
     failed_run_href: str | None
+    previous_run_href: str | None  # after a suite bump: the earlier version's run, until the re-run
     loss_log_href: str | None
     settings: tuple[tuple[str, str], ...]
     mode: str
@@ -399,6 +401,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         checks=run_checks(entry),
         run_href=href(run_record_uri(entry, entry.run)) if entry.run else None,
         failed_run_href=href(run_record_uri(entry, entry.failed_run)) if entry.failed_run else None,
+        previous_run_href=href(run_record_uri(entry, entry.previous)) if entry.previous else None,
         loss_log_href=href(loss_log_uri(entry)) if has_log_file else None,
         settings=settings_rows(entry.run) if entry.run else (),
         mode=entry_mode(entry),
@@ -444,7 +447,7 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
     """Evidence published next to each model page: its run records and its loss log."""
     files = []
     for entry in board.entries:
-        files += [_run_file(entry, run) for run in (entry.run, entry.failed_run) if run]
+        files += [_run_file(entry, run) for run in (entry.run, entry.failed_run, entry.previous) if run]
         log = _loss_log_file(entry)
         if log is not None:
             files.append(SiteFile(loss_log_uri(entry), path=log))
