@@ -7,6 +7,7 @@ the commands come from .github/workflows/ itself.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -352,10 +353,23 @@ def test_a_maintainers_rerun_proposes_only_new_records_and_honours_force(
         assert unchanged["plan"].outputs["count"] == "0"
         assert unchanged["evaluate"].result == "skipped" and len(gh.opened) == 1
 
+        # The suite changed since the merged record (here: the record says an older version):
+        # a plain re-run now evaluates again and proposes the new record.
+        [merged] = records
+        older = json.loads((workdir / merged).read_text(encoding="utf-8"))
+        (workdir / merged).write_text(json.dumps({**older, "suite_version": 0}), encoding="utf-8")
+        git_checkout_commit(workdir)
+        bumped = rerun(False, "bumped")
+        assert bumped["plan"].outputs["count"] == "1", bumped["plan"].log()
+        assert bumped["propose"].result == "success", bumped["evaluate"].log() + bumped["propose"].log()
+        assert len(gh.opened) == 2
+        (workdir / merged).write_text(json.dumps(older), encoding="utf-8")
+        git_checkout_commit(workdir)
+
         forced = rerun(True, "forced")  # force reaches `evaluate --force`: a new run, a new proposal
         assert forced["propose"].result == "success", forced["evaluate"].log() + forced["propose"].log()
-        assert len(gh.opened) == 2
-        again = {p for p in proposed_files(gh, gh.opened[1]) if "/runs/" in p}
+        assert len(gh.opened) == 3
+        again = {p for p in proposed_files(gh, gh.opened[2]) if "/runs/" in p}
         assert len(again - set(records)) == 1, "the forced run's record is new; the merged one is not re-sent"
 
 
