@@ -87,6 +87,13 @@ FORMATS = [
     (E.flops, 40_960, "40,960 FLOPs"),
     (E.flops, None, "—"),
     (E.percent, 0.125, "12.5 %"),
+    (E.significant, 0.5, "0.5"),
+    (E.significant, 20.0, "20"),
+    (E.significant, 1e-5, "1e-05"),
+    (E.significant, 3.0000000001, "3"),
+    (E.significant, None, "—"),
+    (lambda v: E.significant(v, 4), 2.0565, "2.057"),
+    (lambda v: E.significant(v, 11), 3.0000000001, "3.0000000001"),
     (E.percent, None, "—"),
     # ratios and differences, as evidence findings write them (a typographic minus)
     (E.relative_change, 1.01, "+1.00 %"),

@@ -54,6 +54,7 @@ __all__ = [
     "relative_change",
     "score",
     "seconds",
+    "significant",
     "sort_number",
     "sort_value",
     "times",
@@ -224,6 +225,12 @@ def flops(value: int | None) -> str:
     return f"{value:,} FLOPs"
 
 
+def significant(value: float | None, digits: int = 6) -> str:
+    """A plain number to some significant digits, in its shortest form (chart ticks and
+    their summaries): '0.5', '20', '2.057' (four digits), '1e-05'."""
+    return MISSING if value is None else f"{value:.{digits}g}"
+
+
 def percent(ratio: float | None, digits: int = 1) -> str:
     """A ratio as a percentage: 0.125 -> '12.5 %'."""
     return MISSING if ratio is None else f"{ratio * 100:,.{digits}f} %"
@@ -336,6 +343,7 @@ def jinja_filters() -> dict[str, Callable[..., Any]]:
         "energy": energy,
         "flops": flops,
         "percent": percent,
+        "significant": significant,
         "estimate": estimate,
         "score": score,
         "loss": loss,
