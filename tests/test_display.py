@@ -11,10 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kleaderboard import display
+from kleaderboard.checks.evidence import parameter_findings
 from kleaderboard.github import comments
 from kleaderboard.github.comments import ScoresContext, render_check_comment, render_scores_comment
 from kleaderboard.github.pull_check import CheckReport
-from kleaderboard.records import RunRecord
+from kleaderboard.records import RunRecord, StructuralCostRecord
 from kleaderboard.scoring.normalise import Estimate
 from kleaderboard.site import pages
 from kleaderboard.submission.manifest import parse_manifest
@@ -86,7 +87,25 @@ FORMATS = [
     (E.flops, 40_960, "40,960 FLOPs"),
     (E.flops, None, "—"),
     (E.percent, 0.125, "12.5 %"),
+    (E.significant, 0.5, "0.5"),
+    (E.significant, 20.0, "20"),
+    (E.significant, 1e-5, "1e-05"),
+    (E.significant, 3.0000000001, "3"),
+    (E.significant, None, "—"),
+    (lambda v: E.significant(v, 4), 2.0565, "2.057"),
+    (lambda v: E.significant(v, 11), 3.0000000001, "3.0000000001"),
     (E.percent, None, "—"),
+    # ratios and differences, as evidence findings write them (a typographic minus)
+    (E.relative_change, 1.01, "+1.00 %"),
+    (E.relative_change, 0.995, "−0.50 %"),
+    (E.relative_change, None, "—"),
+    (E.ratio, 0.002, "0.002"),
+    (E.ratio, 1.5, "1.5"),
+    (E.ratio, 12_345.6, "12,346"),
+    (E.ratio, None, "—"),
+    (E.times, 0.002, "0.002×"),
+    (E.times, 12_345.6, "12,346×"),
+    (E.times, None, "—"),
     # estimates: an index to one decimal, a raw score to four
     (E.estimate, Estimate(64.25, 2.2095), "64.2 ± 2.2"),
     (E.estimate, Estimate(-3.0, None), "-3.0"),
@@ -95,6 +114,9 @@ FORMATS = [
     (E.score, None, "—"),
     (E.loss, 2.0565, "2.0565"),
     (E.loss, 10.9, "10.9000"),
+    (E.loss_gap, 0.16877, "+0.1688 nats"),
+    (E.loss_gap, -1.71554, "−1.7155 nats"),
+    (E.loss_gap, None, "—"),
     # dates
     (E.date, dt.date(2026, 5, 1), "2026-05-01"),
     (E.date, dt.datetime(2026, 5, 1, 21, 30, 5, tzinfo=KST), "2026-05-01 12:30:05 UTC"),
@@ -203,3 +225,16 @@ def test_the_provenance_words_are_the_same_in_comments_and_on_the_site(rendered)
         assert in_comments == f"{label.ko} {label.en}"
         assert f'{label.ko} <span lang="en">{label.en}</span>' in page
     assert comments.CHECKED == "검증 checked"
+
+
+def test_a_parameter_finding_writes_the_declared_count_as_the_comment_does():
+    total = 7_241_732_096
+    manifest = parse_manifest(manifest_data(**{"model.parameters.total": total}), "m.yaml")
+    structural = StructuralCostRecord(
+        attention="gqa", layers=32, total_parameters=7_070_000_000, active_parameters=7_070_000_000,
+        kv_cache_bytes_per_token=131072, flops_per_token=14_000_000_000, context=4096, dtype="bfloat16",
+    )  # fmt: skip
+    finding = parameter_findings(manifest, structural)[0]
+    assert finding.declared == display.count(total)
+    assert f"| 매개변수 Parameters | {finding.declared} | 신고 declared |" in _check_comment(total)
+    assert finding.observed == "7,070,000,000 (7.07B)" and finding.gap == "−2.37 %"

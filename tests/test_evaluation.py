@@ -147,7 +147,7 @@ def test_timeout_gives_a_failed_record_in_plain_words(tmp_path: Path, tiny_model
     options = RunOptions(device="cpu", timeout_s=0.01)
     record = evaluate_submission(sub, load_suite("demo"), options, lambda _: None)
     assert record.status == "failed"
-    assert record.error and "did not finish within its time limit of 0 s" in record.error
+    assert record.error and "did not finish within its time limit of 0.0 s" in record.error
 
 
 def test_cost_figures_are_measured_and_labelled_cpu(tmp_path: Path, tiny_model: Path) -> None:

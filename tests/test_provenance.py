@@ -50,16 +50,16 @@ def test_first_loss_is_compared_with_ln_vocab() -> None:
     finding = first_loss_finding(151_936, LOG)
     assert finding.compared
     assert finding.gap_value == pytest.approx(12.1 - math.log(151_936))
-    assert finding.declared == "ln(151,936) = 11.931"
-    assert finding.observed == "12.100 (step 0)"
-    assert finding.gap == "+0.169 nats"
-    assert "step 0" in finding.sentence_en and "ln(151,936) = 11.931" in finding.sentence_en
-    assert "ln(151,936) = 11.931" in finding.sentence_ko
+    assert finding.declared == "ln(151,936) = 11.9312"
+    assert finding.observed == "12.1000 (step 0)"
+    assert finding.gap == "+0.1688 nats"
+    assert "step 0" in finding.sentence_en and "ln(151,936) = 11.9312" in finding.sentence_en
+    assert "ln(151,936) = 11.9312" in finding.sentence_ko
 
 
 def test_a_negative_gap_is_written_with_a_minus_sign() -> None:
     finding = first_loss_finding(1_000_000, LOG)
-    assert finding.gap == "−1.716 nats"
+    assert finding.gap == "−1.7155 nats"
     assert finding.gap_value is not None and finding.gap_value < 0
 
 
@@ -75,7 +75,7 @@ def test_without_vocab_size_nothing_is_guessed() -> None:
 def test_the_step_of_the_first_row_is_reported() -> None:
     late = parse_loss_log("step,tokens_seen,loss,learning_rate\n5000,10,3.2,0.1\n", "l.csv")
     finding = first_loss_finding(32_000, late)
-    assert finding.observed == "3.200 (step 5,000)"
+    assert finding.observed == "3.2000 (step 5,000)"
     assert "step 5,000" in finding.sentence_en and "step 5,000" in finding.sentence_ko
 
 
@@ -83,8 +83,8 @@ def test_tokens_are_compared_as_a_ratio() -> None:
     finding = tokens_finding(2 * 10**12, LOG)
     assert finding.gap_value == pytest.approx(0.002)
     assert finding.gap == "0.002×"
-    assert finding.declared == "2T (2,000,000,000,000)"
-    assert finding.observed == "4B (4,000,000,000)"
+    assert finding.declared == "2,000,000,000,000 (2T)"
+    assert finding.observed == "4,000,000,000 (4B)"
     assert "4B tokens, 0.002× the declared 2T" in finding.sentence_en
 
 
@@ -123,7 +123,7 @@ def submission_dir(tmp_path: Path) -> Path:
 def test_loss_curve_carries_the_findings(submission_dir: Path) -> None:
     entry = build_entry(load_submission(submission_dir / "submission.yaml"), load_suite("demo"))
     assert [f.key for f in entry.loss.findings] == ["first_loss_vs_ln_vocab", "tokens_vs_declared"]
-    assert entry.loss.findings[0].gap == "+0.169 nats"
+    assert entry.loss.findings[0].gap == "+0.1688 nats"
 
 
 def test_broken_log_has_problems_and_no_findings(submission_dir: Path) -> None:
@@ -139,7 +139,7 @@ def test_model_page_shows_findings_as_checked_rows(submission_dir: Path) -> None
     assert "Compared with the declaration" in section
     assert "kl-badge--checked" in section
     row = next(line for line in section.splitlines() if "first loss vs ln(vocab size)" in line)
-    for cell in ("ln(151,936) = 11.931", "12.100 (step 0)", "+0.169 nats"):
+    for cell in ("ln(151,936) = 11.9312", "12.1000 (step 0)", "+0.1688 nats"):
         assert f'<td class="kl-num">{cell}</td>' in row
     assert "evidence, not a verdict" in section
 
@@ -151,7 +151,7 @@ def test_validate_prints_findings_as_notes(submission_dir: Path, capsys: pytest.
     assert report.notes[0].startswith(prefix)
     assert cli.main(["validate", str(submission_dir)]) == 0  # notes never fail a submission
     out = capsys.readouterr().out
-    assert "note: " in out and "+0.169 nats" in out and "0.002× the declared 2T" in out
+    assert "note: " in out and "+0.1688 nats" in out and "0.002× the declared 2T" in out
 
 
 def test_parameter_findings_compare_declared_counts_with_config() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.site import charts, pages
-from kleaderboard.submission.manifest import Component, Mode
+from kleaderboard.submission.manifest import Component, Mode, SelfReportedScore, TrainingCost
 from kleaderboard.suites import load_suite
 
 from .site_fixture import SUBMISSIONS, entry, to_html
@@ -517,6 +517,85 @@ def test_leaderboard_rows_carry_their_sort_keys(board):
         "delta/broken-log": ("", 1, "invalid", 1),
         "gamma/pending-model": ("", -1, "none", 0),
     }
+    assert {i: r.rank_text for i, r in rows.items()}["delta/broken-log"] == "—"
+    for entry_id, row in rows.items():
+        assert row.parameters_sort == str(row.entry.submission.manifest.model.parameters.total), entry_id
+
+
+def test_the_cpu_tag_marks_only_a_throughput_measured_on_a_cpu(board):
+    rows = {e.id: pages.leaderboard_row(e) for e in board.entries}
+    beta, alpha = rows["beta-ai/beta-moe"], rows["alpha-lab/hangul-7b"]
+    assert beta.cpu and beta.cpu_tag == (beta.tokens_per_second is not None)
+    assert not alpha.cpu_tag
+    assert not dataclasses.replace(beta, tokens_per_second=None).cpu_tag  # no figure, nothing to tag
+
+
+# --- view models: what the model template shows, decided in Python ----------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"mode": "instruct", "n_shot": 5}, "instruct · 5"),
+        ({"mode": "base"}, "base · —"),
+        ({"n_shot": 0}, "— · 0"),
+        ({}, "— · —"),
+    ],
+)
+def test_a_self_reported_setting_says_what_the_team_left_out(fields, text):
+    score = SelfReportedScore.model_validate(
+        {"benchmark": "KMMLU", "value": 55.1, "source": "https://example.org/r", **fields}
+    )
+    assert pages.self_reported_row(score).setting == text
+
+
+@pytest.mark.parametrize(
+    ("fields", "gpus", "period"),
+    [
+        ({}, "—", "—"),
+        ({"gpu_type": "H100", "gpu_count": 2048}, "H100 × 2,048", "—"),
+        ({"gpu_count": 8}, "— × 8", "—"),
+        ({"start": "2025-01-01", "end": "2025-06-30"}, "—", "2025-01-01 – 2025-06-30"),
+        ({"start": "2025-01-01"}, "—", "2025-01-01 – ?"),
+        ({"end": "2025-06-30"}, "—", "? – 2025-06-30"),
+    ],
+)
+def test_the_training_gpus_and_period_are_written_in_python(fields, gpus, period):
+    training = TrainingCost.model_validate(fields)
+    assert pages.training_gpus(training) == gpus
+    assert pages.training_period(training) == period
+
+
+def test_the_hardware_line_names_the_gpus_or_the_cpu_and_its_cores(board):
+    beta = pages.shown_run(entry(board, "beta-ai/beta-moe"))
+    assert beta is not None and not beta.environment.gpus
+    cores = beta.environment.cpu_count
+    assert pages.hardware_text(beta) == f"CPU: {beta.environment.cpu} ({cores:,} cores)"
+    environment = beta.environment.model_copy(update={"gpus": ["NVIDIA H100", "NVIDIA H100"]})
+    measured = beta.measured.model_copy(update={"hardware_kind": "gpu"})
+    gpu = beta.model_copy(update={"environment": environment, "measured": measured})
+    assert pages.hardware_text(gpu) == "GPU: NVIDIA H100, NVIDIA H100"
+    pending = pages.model_page_data(entry(board, "gamma/pending-model"), board.suite, pages.Links(False))
+    assert pending.hardware == "—"
+
+
+def test_the_loss_summary_picks_the_first_and_last_rows(board):
+    log = entry(board, "alpha-lab/hangul-7b").loss.log
+    summary = pages.loss_summary(log)
+    assert summary is not None
+    first, last = log.points[0], log.points[-1]
+    assert (summary.first_loss, summary.first_step) == (first.loss, first.step)
+    assert (summary.last_loss, summary.last_step) == (last.loss, last.step)
+    assert (summary.total_tokens, summary.rows) == (last.tokens_seen, len(log.points))
+    assert summary.first_step != summary.last_step and summary.rows > 2
+    assert pages.loss_summary(None) is None
+
+
+def test_the_serving_context_is_input_plus_output_tokens():
+    suite = load_suite("demo")
+    assert suite.serving is not None
+    assert pages.serving_context(suite) == suite.serving.input_tokens + suite.serving.output_tokens
+    assert pages.serving_context(suite.model_copy(update={"serving": None})) is None
 
 
 def test_an_unnamed_upstream_reads_as_such_on_the_model_page(board):

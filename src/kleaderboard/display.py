@@ -45,14 +45,19 @@ __all__ = [
     "jinja_filters",
     "latency",
     "loss",
+    "loss_gap",
     "number",
     "percent",
     "plus_minus",
     "rate",
+    "ratio",
+    "relative_change",
     "score",
     "seconds",
+    "significant",
     "sort_number",
     "sort_value",
+    "times",
     "usd",
     "yes_no",
 ]
@@ -220,9 +225,38 @@ def flops(value: int | None) -> str:
     return f"{value:,} FLOPs"
 
 
+def significant(value: float | None, digits: int = 6) -> str:
+    """A plain number to some significant digits, in its shortest form (chart ticks and
+    their summaries): '0.5', '20', '2.057' (four digits), '1e-05'."""
+    return MISSING if value is None else f"{value:.{digits}g}"
+
+
 def percent(ratio: float | None, digits: int = 1) -> str:
     """A ratio as a percentage: 0.125 -> '12.5 %'."""
     return MISSING if ratio is None else f"{ratio * 100:,.{digits}f} %"
+
+
+def _signed(text: str) -> str:
+    """A typographic minus, so a signed difference reads '−1.72', not '-1.72'."""
+    return text.replace("-", "−")
+
+
+def relative_change(ratio: float | None) -> str:
+    """How far a value is from its reference, as a signed percentage: 1.01 -> '+1.00 %'."""
+    return MISSING if ratio is None else _signed(f"{(ratio - 1) * 100:+,.2f} %")
+
+
+def ratio(value: float | None) -> str:
+    """A ratio of two like quantities, without its sign ('×' or '배' follows it): '0.002',
+    '1.5', '12,345'."""
+    if value is None:
+        return MISSING
+    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
+
+
+def times(value: float | None) -> str:
+    """A ratio written as a multiple: '0.002×', '12,345×'."""
+    return MISSING if value is None else f"{ratio(value)}×"
 
 
 # --- estimates -------------------------------------------------------------------------
@@ -261,6 +295,11 @@ def score(value: float | None, stderr: float | None = None) -> str:
 def loss(value: float | None) -> str:
     """A training loss: '10.9000', '2.0565'."""
     return MISSING if value is None else f"{value:.4f}"
+
+
+def loss_gap(value: float | None) -> str:
+    """A signed difference between losses, to the digits of :func:`loss`: '+0.1686 nats'."""
+    return MISSING if value is None else _signed(f"{value:+.4f} nats")
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -304,9 +343,14 @@ def jinja_filters() -> dict[str, Callable[..., Any]]:
         "energy": energy,
         "flops": flops,
         "percent": percent,
+        "significant": significant,
         "estimate": estimate,
         "score": score,
         "loss": loss,
+        "loss_gap": loss_gap,
+        "ratio": ratio,
+        "times": times,
+        "relative_change": relative_change,
         "date": date,
         "yes_no": yes_no,
         "sort_value": sort_value,

@@ -6,7 +6,8 @@ describes; it never judges. A gap has innocent explanations (a first row logged
 after training began, auxiliary losses added to the logged loss, the output layer's
 initial scale, a log of one training stage), and the page shows the numbers so that
 readers can weigh them. When a comparison cannot be
-made, the finding says so and guesses nothing.
+made, the finding says so and guesses nothing. Every figure in a finding is written by
+``kleaderboard.display``, so it reads as the same value does in the PR comment and on the page.
 
 The declared parameter counts (:func:`parameter_findings`): the declared total and
 active parameters beside the counts computed from the evaluated weights' config.json
@@ -27,11 +28,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from kleaderboard import display
 from kleaderboard.records import StructuralCostRecord
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import Manifest
 
-NOT_DECLARED = "—"
+NOT_DECLARED = display.MISSING
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,8 @@ def loss_log_findings(manifest: Manifest, log: LossLog) -> tuple[Finding, ...]:
 def first_loss_finding(vocab_size: int | None, log: LossLog) -> Finding:
     """The first logged loss against ln(vocab_size), for a claim of weights from zero."""
     first = log.points[0]
-    observed = f"{first.loss:.3f} (step {first.step:,})"
+    loss, step = display.loss(first.loss), display.number(first.step)
+    observed = f"{loss} (step {step})"
     what = ("첫 손실과 ln(어휘 크기)", "first loss vs ln(vocab size)")
     if vocab_size is None:
         return Finding(
@@ -76,30 +79,31 @@ def first_loss_finding(vocab_size: int | None, log: LossLog) -> Finding:
             observed=observed,
             gap=NOT_DECLARED,
             sentence_ko=(
-                f"첫 기록 손실은 {first.loss:.3f}입니다(step {first.step:,}). model.vocab_size가 "
+                f"첫 기록 손실은 {loss}입니다(step {step}). model.vocab_size가 "
                 "신고되지 않아 ln V와 비교하지 못했습니다."
             ),
             sentence_en=(
-                f"The first logged loss is {first.loss:.3f} (step {first.step:,}). model.vocab_size "
+                f"The first logged loss is {loss} (step {step}). model.vocab_size "
                 "is not declared, so it could not be compared with ln V."
             ),
         )
     ln_v = math.log(vocab_size)
     gap = first.loss - ln_v
+    ln_text = f"ln({display.number(vocab_size)}) = {display.loss(ln_v)}"
     return Finding(
         "first_loss_vs_ln_vocab",
         *what,
-        declared=f"ln({vocab_size:,}) = {ln_v:.3f}",
+        declared=ln_text,
         observed=observed,
-        gap=f"{_signed(gap)} nats",
+        gap=display.loss_gap(gap),
         sentence_ko=(
-            f"첫 기록 손실 {first.loss:.3f}(step {first.step:,})과 ln({vocab_size:,}) = {ln_v:.3f}의 "
-            f"차이는 {_signed(gap)} nats입니다. 가중치를 무작위 초기화에서 시작한 모델의 첫 손실은 "
+            f"첫 기록 손실 {loss}(step {step})과 {ln_text}의 "
+            f"차이는 {display.loss_gap(gap)}입니다. 가중치를 무작위 초기화에서 시작한 모델의 첫 손실은 "
             "보통 ln V 근처이며, 학습이 진행될수록 그 아래로 내려갑니다."
         ),
         sentence_en=(
-            f"The first logged loss, {first.loss:.3f} at step {first.step:,}, differs from "
-            f"ln({vocab_size:,}) = {ln_v:.3f} by {_signed(gap)} nats. A model whose weights start "
+            f"The first logged loss, {loss} at step {step}, differs from "
+            f"{ln_text} by {display.loss_gap(gap)}. A model whose weights start "
             "from random initialisation usually begins near ln V, and falls below it as training goes on."
         ),
         gap_value=gap,
@@ -109,21 +113,21 @@ def first_loss_finding(vocab_size: int | None, log: LossLog) -> Finding:
 def tokens_finding(declared: int | None, log: LossLog) -> Finding:
     """Tokens seen at the log's last row against the declared pre-training tokens."""
     seen = log.total_tokens
-    step = log.points[-1].step
+    step, short = display.number(log.points[-1].step), display.count_short(seen)
     what = ("기록된 토큰과 신고한 학습 토큰", "tokens in the log vs declared training tokens")
     if declared is None:
         return Finding(
             "tokens_vs_declared",
             *what,
             declared=NOT_DECLARED,
-            observed=_count(seen),
+            observed=display.count(seen),
             gap=NOT_DECLARED,
             sentence_ko=(
-                f"로그의 마지막 행(step {step:,})까지 {_short(seen)} 토큰입니다. cost.training.tokens가 "
+                f"로그의 마지막 행(step {step})까지 {short} 토큰입니다. cost.training.tokens가 "
                 "신고되지 않아 비교하지 못했습니다."
             ),
             sentence_en=(
-                f"The log's last row (step {step:,}) counts {_short(seen)} tokens. cost.training.tokens "
+                f"The log's last row (step {step}) counts {short} tokens. cost.training.tokens "
                 "is not declared, so it could not be compared."
             ),
         )
@@ -131,16 +135,16 @@ def tokens_finding(declared: int | None, log: LossLog) -> Finding:
     return Finding(
         "tokens_vs_declared",
         *what,
-        declared=_count(declared),
-        observed=_count(seen),
-        gap=f"{_ratio(ratio)}×",
+        declared=display.count(declared),
+        observed=display.count(seen),
+        gap=display.times(ratio),
         sentence_ko=(
-            f"로그의 마지막 행(step {step:,})까지 {_short(seen)} 토큰으로, 신고한 학습 토큰 "
-            f"{_short(declared)}의 {_ratio(ratio)}배입니다."
+            f"로그의 마지막 행(step {step})까지 {short} 토큰으로, 신고한 학습 토큰 "
+            f"{display.count_short(declared)}의 {display.ratio(ratio)}배입니다."
         ),
         sentence_en=(
-            f"The log's last row (step {step:,}) counts {_short(seen)} tokens, {_ratio(ratio)}× the "
-            f"declared {_short(declared)} training tokens."
+            f"The log's last row (step {step}) counts {short} tokens, {display.times(ratio)} the "
+            f"declared {display.count_short(declared)} training tokens."
         ),
         gap_value=ratio,
     )
@@ -165,57 +169,34 @@ def parameter_findings(manifest: Manifest, structural: StructuralCostRecord | No
 
 
 def _count_finding(key: str, what_ko: str, what_en: str, declared: int | None, computed: int) -> Finding:
+    short = display.count_short(computed)
     if declared is None:
         return Finding(
             f"{key}_parameters_vs_config",
             what_ko,
             what_en,
             declared=NOT_DECLARED,
-            observed=_count(computed),
+            observed=display.count(computed),
             gap=NOT_DECLARED,
-            sentence_ko=(
-                f"config.json으로 계산하면 {_short(computed)}입니다. 신고 값이 없어 비교하지 않았습니다."
-            ),
-            sentence_en=f"Computed from config.json: {_short(computed)}. Nothing was declared to compare.",
+            sentence_ko=f"config.json으로 계산하면 {short}입니다. 신고 값이 없어 비교하지 않았습니다.",
+            sentence_en=f"Computed from config.json: {short}. Nothing was declared to compare.",
         )
     ratio = computed / declared
-    percent = f"{(ratio - 1) * 100:+.2f} %".replace("-", "−")
+    percent = display.relative_change(ratio)
     return Finding(
         f"{key}_parameters_vs_config",
         what_ko,
         what_en,
-        declared=_count(declared),
-        observed=_count(computed),
+        declared=display.count(declared),
+        observed=display.count(computed),
         gap=percent,
         sentence_ko=(
-            f"평가한 가중치의 config.json으로 계산한 값은 {_short(computed)}로, 신고 값 "
-            f"{_short(declared)}보다 {percent} 다릅니다."
+            f"평가한 가중치의 config.json으로 계산한 값은 {short}로, 신고 값 "
+            f"{display.count_short(declared)}보다 {percent} 다릅니다."
         ),
         sentence_en=(
-            f"Computed from the evaluated weights' config.json: {_short(computed)}, "
-            f"{percent} from the declared {_short(declared)}."
+            f"Computed from the evaluated weights' config.json: {short}, "
+            f"{percent} from the declared {display.count_short(declared)}."
         ),
         gap_value=ratio,
     )
-
-
-def _signed(value: float) -> str:
-    return f"{value:+.3f}".replace("-", "−")
-
-
-def _ratio(value: float) -> str:
-    return f"{value:.3g}" if value < 1000 else f"{value:,.0f}"
-
-
-def _count(value: int) -> str:
-    """'400B (400,000,000,000)': the short form readers know, then the exact count."""
-    short = _short(value)
-    return short if short == f"{value:,}" else f"{short} ({value:,})"
-
-
-def _short(value: int) -> str:
-    """'400B', '1.5T', '950'."""
-    for limit, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
-        if value >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:,}"

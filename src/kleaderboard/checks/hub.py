@@ -25,6 +25,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from kleaderboard import display
 from kleaderboard.errors import HubError, InputError, Problem
 from kleaderboard.identifiers import CommitSha
 from kleaderboard.submission import untrusted
@@ -469,7 +470,8 @@ def _parameter_problems(info: HubModelInfo, manifest: Manifest, hub: str, cap: i
         Problem(
             hub,
             REPO_FIELD,
-            f"{source} {count:,} parameters, above the leaderboard's cap of {cap:,}",
+            f"{source} {display.number(count)} parameters, "
+            f"above the leaderboard's cap of {display.number(cap)}",
             "ask the maintainers for a dedicated evaluation run: models above the cap do not fit the runners",
         )
     ]
@@ -482,8 +484,8 @@ def _config_problems(session: _Session, commit: str, file: HubFile) -> list[Prob
             Problem(
                 hub,
                 REPO_FIELD,
-                f"{file.path} is {file.size:,} bytes, too large to check for auto_map "
-                f"(limit {MAX_CONFIG_BYTES:,})",
+                f"{file.path} is {display.number(file.size)} bytes, too large to check for auto_map "
+                f"(limit {display.number(MAX_CONFIG_BYTES)})",
                 f"trim {file.path}: transformers needs only its settings",
             )
         ]
@@ -574,13 +576,14 @@ def _license_findings(info: HubModelInfo, manifest: Manifest, hub: str) -> list[
 def _parameter_findings(info: HubModelInfo, manifest: Manifest, hub: str) -> list[str]:
     declared = manifest.model.parameters.total
     if info.safetensors is None:
-        return [f"{hub}: the Hub reports no parameter count; the declared {declared:,} was not checked"]
+        shown = display.number(declared)
+        return [f"{hub}: the Hub reports no parameter count; the declared {shown} was not checked"]
     measured = info.safetensors.total
     if abs(measured - declared) <= PARAMETER_TOLERANCE * max(measured, declared):
         return []
     return [
-        f"{hub}: the Hub counts {measured:,} parameters in the safetensors files; the manifest declares "
-        f"{declared:,} (model.parameters.total)"
+        f"{hub}: the Hub counts {display.number(measured)} parameters in the safetensors files; "
+        f"the manifest declares {display.number(declared)} (model.parameters.total)"
     ]
 
 

@@ -54,6 +54,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from kleaderboard import display
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import load_manifest
@@ -126,7 +127,7 @@ def _show(text: str) -> str:
     """ascii() of a value (control and non-ASCII characters escaped), cut to a readable length."""
     shown = ascii(text)
     if len(shown) > MAX_SHOWN:
-        return f"{shown[:MAX_SHOWN]}… ({len(text):,} characters)"
+        return f"{shown[:MAX_SHOWN]}… ({display.number(len(text))} characters)"
     return shown
 
 
@@ -158,7 +159,7 @@ def _character_problems(path: str, field: str, where: str) -> list[Problem]:
         (not path, "is empty", "give the file's path"),
         (
             len(path) > MAX_PATH_CHARS,
-            f"is {len(path):,} characters long; the limit is {MAX_PATH_CHARS}",
+            f"is {display.number(len(path))} characters long; the limit is {MAX_PATH_CHARS}",
             f"use {SUBMISSIONS_DIR}/<org>/<model>/<file> with short names",
         ),
         (
@@ -353,7 +354,12 @@ def _size_problems(change: ChangedFile, where: str) -> list[Problem]:
     if change.status == "removed" or change.size is None or limit is None or change.size <= limit:
         return []
     return [
-        Problem(where, "size", f"is {change.size:,} bytes; the limit is {limit:,}", "keep the file small")
+        Problem(
+            where,
+            "size",
+            f"is {display.number(change.size)} bytes; the limit is {display.number(limit)}",
+            "keep the file small",
+        )
     ]
 
 

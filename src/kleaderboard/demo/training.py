@@ -18,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kleaderboard import display
+
 if TYPE_CHECKING:
     from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
 
@@ -161,7 +163,7 @@ def train_model(
                 }
             )
         if (step + 1) % max(1, spec.steps // 4) == 0:
-            progress(f"    step {step + 1}/{spec.steps}: loss {loss.item():.3f}")
+            progress(f"    step {step + 1}/{spec.steps}: loss {display.loss(loss.item())}")
     model.save_pretrained(out_dir)
     _write_loss_log(loss_log, rows)
     return TrainResult(

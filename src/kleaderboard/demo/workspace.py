@@ -177,6 +177,7 @@ def run_demo(workspace: Path, progress: Progress = print) -> Path:
         evaluate_submission(load_submission(path), suite, RunOptions(device="cpu"), progress)
     progress("[3/3] building the site")
     site = build_site(write_site_config(workspace), workspace / "site")
-    progress(f"done in {time.monotonic() - started:.0f} s. The leaderboard is at {site / 'index.html'}")
+    took = display.seconds(time.monotonic() - started)
+    progress(f"done in {took}. The leaderboard is at {site / 'index.html'}")
     progress(f"  open it: python -m http.server -d {site} 8000  then visit http://127.0.0.1:8000/")
     return site

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kleaderboard import display
 from kleaderboard.errors import EvaluationError
 
 BYTES_PER_PARAMETER = {"float32": 4, "bfloat16": 2, "float16": 2}
@@ -53,9 +54,10 @@ def choose(parameters: int, precision: str, gpus: Gpus, utilization: float = 0.9
         tensor *= 2
     if need / tensor > usable:
         raise EvaluationError(
-            f"the model needs about {need / GIB:.0f} GiB of GPU memory ({parameters:,} parameters in "
+            f"the model needs about {display.byte_size(int(need))} of GPU memory "
+            f"({display.count_short(parameters)} parameters in "
             f"{precision}, with room for the KV cache); this runner has {gpus.count} GPU(s) of "
-            f"{gpus.memory_bytes / GIB:.0f} GiB. Use a runner with more or larger GPUs "
+            f"{display.byte_size(gpus.memory_bytes)}. Use a runner with more or larger GPUs "
             "(site_src/maintainers.md, runner sizes)"
         )
     return Parallelism(tensor=tensor, pipeline=1)

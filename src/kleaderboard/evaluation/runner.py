@@ -173,7 +173,7 @@ def _run_tasks(
         else:
             line = tally.evaluate(task, limit, fingerprint)
         left = (time.monotonic() - started) / number * (len(suite.tasks) - number)
-        progress(f"  [{number}/{len(suite.tasks)}] {line}; about {left:.0f} s left")
+        progress(f"  [{number}/{len(suite.tasks)}] {line}; about {display.seconds(left)} left")
     return tally
 
 
@@ -226,7 +226,7 @@ class _Deadline:
     @property
     def message(self) -> str:
         return (
-            f"the evaluation did not finish within its time limit of {self.seconds:.0f} s — "
+            f"the evaluation did not finish within its time limit of {display.seconds(self.seconds)} — "
             "the responses computed so far are cached; re-run with a longer --timeout or a faster runner"
         )
 

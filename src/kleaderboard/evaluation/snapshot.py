@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kleaderboard import display
 from kleaderboard.errors import HubError, InputError
 
 # The files a causal LM needs to load and to chat, and no others.
@@ -109,7 +110,8 @@ def fetch_snapshot(
     where = f"{repo_id}@{revision[:12]}"
     listing = _listing(hub, repo_id, revision, endpoint, token)
     wanted = select_files(listing, where)
-    progress(f"snapshot {where}: {len(wanted)} files, {sum(f.size for f in wanted):,} bytes")
+    total = display.byte_size(sum(f.size for f in wanted))
+    progress(f"snapshot {where}: {display.number(len(wanted))} files, {total}")
     try:
         hub.snapshot_download(
             repo_id,
@@ -212,7 +214,10 @@ def _verify(dest: Path, wanted: list[ListedFile], where: str) -> dict[str, str]:
             raise HubError(f"{where}: {item.path} was not downloaded as a plain file ({exc})") from exc
         size = data_path.stat().st_size
         if size != item.size:
-            raise HubError(f"{where}: {item.path} has {size:,} bytes, the Hub lists {item.size:,}")
+            raise HubError(
+                f"{where}: {item.path} has {display.number(size)} bytes, "
+                f"the Hub lists {display.number(item.size)}"
+            )
         digest = _sha256(data_path)
         if item.lfs_sha256 is not None:
             ok = digest == item.lfs_sha256

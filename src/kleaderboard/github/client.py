@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from kleaderboard import display
 from kleaderboard.errors import GitHubError
 from kleaderboard.identifiers import is_commit_sha
 
@@ -336,7 +337,8 @@ class GitHubClient:
         data = _expect(self._json("GET", f"/git/blobs/{check_sha(sha)}"), dict, "a blob")
         size = _get(data, "size", int, "blob")
         if size > max_bytes:
-            raise GitHubError(f"blob {sha} is {size:,} bytes; the limit is {max_bytes:,}")
+            limit = display.number(max_bytes)
+            raise GitHubError(f"blob {sha} is {display.number(size)} bytes; the limit is {limit}")
         if data.get("encoding") != "base64":
             raise GitHubError(f"blob {sha} came in encoding {data.get('encoding')!r}, not base64")
         try:
@@ -344,7 +346,8 @@ class GitHubClient:
         except (binascii.Error, ValueError) as exc:
             raise GitHubError(f"blob {sha} is not valid base64") from exc
         if len(content) != size:
-            raise GitHubError(f"blob {sha} decoded to {len(content):,} bytes, not {size:,}")
+            decoded = display.number(len(content))
+            raise GitHubError(f"blob {sha} decoded to {decoded} bytes, not {display.number(size)}")
         return content
 
     # --- comments and statuses ------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kleaderboard import display
 from kleaderboard.errors import Problem, RunRecordError
 from kleaderboard.records import RunRecord
 from kleaderboard.submission import untrusted
@@ -89,7 +90,8 @@ def _score_problems(path: Path, record: RunRecord) -> list[Problem]:
                     Problem(
                         str(path),
                         f"scores.{index}.{name}",
-                        f"{value!r} is outside {low:g}..{high:g}, the range of every metric the suites score",
+                        f"{value!r} is outside {display.significant(low)}..{display.significant(high)}, "
+                        "the range of every metric the suites score",
                         FIX,
                     )
                 )

@@ -133,7 +133,7 @@ def tick_labels(ticks: Sequence[float], short: Callable[[float], str]) -> list[s
     if len(set(labels)) == len(labels) or len(ticks) < 2:
         return labels
     step = min(abs(b - a) for a, b in itertools.pairwise(ticks)) or 1.0
-    return [f"{t:.{_significant_digits(t, step)}g}" for t in ticks]
+    return [display.significant(t, _significant_digits(t, step)) for t in ticks]
 
 
 def log_ticks(low: float, high: float) -> list[float]:
@@ -214,7 +214,7 @@ def _bar_grid(low: float, high: float, x: Callable[[float], float], height: int)
             f'<line class="{cls}" x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{_BAR_TOP - 4}" '
             f'y2="{bottom}" stroke="#999" stroke-width="{1.5 if tick == 0 else 0.5}"/>'
             f'<text class="kl-chart__tick" x="{x(tick):.1f}" y="{bottom + 16}" '
-            f'text-anchor="middle" font-size="12">{tick:g}</text>'
+            f'text-anchor="middle" font-size="12">{display.significant(tick)}</text>'
         )
     return parts
 
@@ -298,7 +298,7 @@ def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: s
     sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
     parts = [_svg_open(_LINE_H, title, _series_description(drawn))]
     x_labels = tick_labels(x_ticks, display.count_short)
-    y_labels = tick_labels(y_ticks, lambda tick: f"{tick:g}")
+    y_labels = tick_labels(y_ticks, display.significant)
     parts += _x_axis(list(zip(x_ticks, x_labels, strict=True)), sx, sy, x_axis.label)
     parts += _y_axis(list(zip(y_ticks, y_labels, strict=True)), sx, sy, y_axis.label)
     parts += [_polyline(s, sx, sy) for s in drawn]
@@ -316,7 +316,8 @@ def _plottable(series: Series, log_x: bool) -> Series:
 
 def _series_description(series: Sequence[Series]) -> str:
     return "; ".join(
-        f"{s.name}: {len(s.points)} points, from {s.points[0][1]:.4g} to {s.points[-1][1]:.4g}"
+        f"{s.name}: {len(s.points)} points, from {display.significant(s.points[0][1], 4)} "
+        f"to {display.significant(s.points[-1][1], 4)}"
         for s in series
     )
 

@@ -31,11 +31,14 @@ from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
 from kleaderboard.site import charts, costs
+from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
     EnteredBy,
     Manifest,
     Relation,
+    SelfReportedScore,
+    TrainingCost,
     UnnamedUpstream,
     Upstream,
 )
@@ -269,6 +272,66 @@ def component_row(component: Component) -> ComponentRow:
 
 
 @dataclass(frozen=True)
+class SelfReportedRow:
+    """One self-reported score and its setting, written here rather than in the template."""
+
+    score: SelfReportedScore
+    setting: str  # "mode · n-shot", each "—" when not stated
+
+
+def self_reported_row(score: SelfReportedScore) -> SelfReportedRow:
+    """The row of a self-reported score: its mode and n-shot, '—' where the team gives none."""
+    mode = score.mode.value if score.mode else display.MISSING
+    shots = display.MISSING if score.n_shot is None else display.number(score.n_shot)
+    return SelfReportedRow(score, f"{mode} · {shots}")
+
+
+@dataclass(frozen=True)
+class LossSummary:
+    """The loss log's figures the model page lists, picked from the log here."""
+
+    first_loss: float
+    first_step: int
+    last_loss: float
+    last_step: int
+    total_tokens: int
+    rows: int
+
+
+def loss_summary(log: LossLog | None) -> LossSummary | None:
+    """The first and last rows of a parsed log, its tokens and its length; None without a log."""
+    if log is None:
+        return None
+    first, last = log.points[0], log.points[-1]
+    return LossSummary(first.loss, first.step, last.loss, last.step, log.total_tokens, len(log.points))
+
+
+def training_gpus(training: TrainingCost) -> str:
+    """The declared training GPUs: 'H100 × 2,048', 'H100', '—', or '— × 8' (a count alone)."""
+    gpus = training.gpu_type or display.MISSING
+    return f"{gpus} × {display.number(training.gpu_count)}" if training.gpu_count else gpus
+
+
+def training_period(training: TrainingCost) -> str:
+    """The declared training period: '2025-01-01 – 2025-06-30', '?' for a side not given, '—' for none."""
+    if training.start is None and training.end is None:
+        return display.MISSING
+    start = display.date(training.start) if training.start else "?"
+    end = display.date(training.end) if training.end else "?"
+    return f"{start} – {end}"
+
+
+def hardware_text(run: RunRecord) -> str:
+    """The hardware a run used: 'GPU: NVIDIA H100, NVIDIA H100' or 'CPU: <model> (16 cores)'."""
+    environment = run.environment
+    if environment.gpus:
+        used = ", ".join(environment.gpus)
+    else:
+        used = f"{environment.cpu} ({display.number(environment.cpu_count)} cores)"
+    return f"{run.measured.hardware_kind.upper()}: {used}"
+
+
+@dataclass(frozen=True)
 class ModelPage:
     """Everything the model template shows beyond the Entry itself."""
 
@@ -291,6 +354,15 @@ class ModelPage:
 
     run: RunRecord | None  # shown_run(): the run the cost section and the checks describe
     components: tuple[ComponentRow, ...]
+    self_reported: tuple[SelfReportedRow, ...]
+    loss: LossSummary | None
+    training_gpus: str
+    training_period: str
+
+    @property
+    def hardware(self) -> str:
+        """The shown run's hardware, as the cost section writes it; '—' without a run."""
+        return hardware_text(self.run) if self.run else display.MISSING
 
     @property
     def checked_run_id(self) -> str:
@@ -411,6 +483,10 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         precision_declared=precision_declared(manifest),
         run=shown_run(entry),
         components=tuple(component_row(c) for c in manifest.originality.components),
+        self_reported=tuple(self_reported_row(score) for score in manifest.self_reported),
+        loss=loss_summary(entry.loss.log),
+        training_gpus=training_gpus(manifest.cost.training),
+        training_period=training_period(manifest.cost.training),
     )
 
 
@@ -478,6 +554,21 @@ class Row:
     def rank_sort(self) -> str:
         """The rank column's sort key: the rank, or empty for an unranked entry (sorted last)."""
         return "" if self.entry.rank is None else str(self.entry.rank)
+
+    @property
+    def rank_text(self) -> str:
+        """The rank as the cell shows it: '3', or '—' for an unranked entry."""
+        return display.number(self.entry.rank)
+
+    @property
+    def parameters_sort(self) -> str:
+        """The parameters column's sort key: the exact declared total."""
+        return str(self.entry.submission.manifest.model.parameters.total)
+
+    @property
+    def cpu_tag(self) -> bool:
+        """True when the throughput cell shows a figure measured on a CPU (tagged CPU)."""
+        return self.cpu and self.tokens_per_second is not None
 
     @property
     def from_zero_sort(self) -> int:
@@ -559,6 +650,12 @@ def model_page(
 PRICE_FILE = f"src/kleaderboard/{PRICES_FILE.relative_to(PRICES_FILE.parents[1]).as_posix()}"
 
 
+def serving_context(suite: Suite) -> int | None:
+    """The context of the serving workload (input + output tokens); None without one."""
+    serving = suite.serving
+    return serving.input_tokens + serving.output_tokens if serving else None
+
+
 def methodology_page(
     suite: Suite, links: Links, env: Environment | None = None, prices: PriceTable | None = None
 ) -> str:
@@ -571,6 +668,7 @@ def methodology_page(
         price_file=PRICE_FILE,
         price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
+        context_tokens=serving_context(suite),
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
     )

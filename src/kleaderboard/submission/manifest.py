@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kleaderboard import display
 from kleaderboard.errors import ManifestError, Problem
 from kleaderboard.identifiers import GitHubLogin, HubRepoId, commit_sha_error, is_commit_sha
 from kleaderboard.kinds import Mode
@@ -384,7 +385,7 @@ def parse_manifest(data: Any, path: Path | str) -> Manifest:
         errors = exc.errors()
         problems = [_to_problem(err, str(path)) for err in errors[:MAX_PROBLEMS]]
         if len(errors) > MAX_PROBLEMS:
-            more = f"… and {len(errors) - MAX_PROBLEMS:,} more problems"
+            more = f"… and {display.number(len(errors) - MAX_PROBLEMS)} more problems"
             problems.append(Problem(str(path), "", more, "fix the ones above first"))
         raise ManifestError(problems) from None
 

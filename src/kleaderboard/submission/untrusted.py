@@ -40,6 +40,7 @@ from typing import Any, BinaryIO
 
 import yaml
 
+from kleaderboard import display
 from kleaderboard.errors import InputError, Problem
 
 MAX_BYTES = 256 * 1024
@@ -80,7 +81,7 @@ def _reported(name: str, construct: Callable[[Any, Any], Any]) -> Callable[[Any,
         value = str(node.value)
         if name == "int" and len(value) > MAX_DIGITS:
             raise _Refused(
-                f"a number with {len(value):,} digits is too long",
+                f"a number with {display.number(len(value))} digits is too long",
                 node.start_mark,
                 f"no value in a manifest needs more than {MAX_DIGITS} digits",
             )
@@ -238,14 +239,16 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES, error: type[InputError] =
             "give the path of a plain file",
             error,
         )
-    limit = f"the limit is {max_bytes:,}"
+    most = display.number(max_bytes)
+    limit = f"the limit is {most}"
     if info.st_size > max_bytes:
-        raise _problem(path, "", f"is {info.st_size:,} bytes; {limit}", "keep the file small", error)
+        size = display.number(info.st_size)
+        raise _problem(path, "", f"is {size} bytes; {limit}", "keep the file small", error)
     with _open(path, info, error) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise _problem(
-            path, "", f"grew past {max_bytes:,} bytes while being read; {limit}", "keep the file small", error
+            path, "", f"grew past {most} bytes while being read; {limit}", "keep the file small", error
         )
     return data
 
