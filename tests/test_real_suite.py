@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kleaderboard.submission.tree import load_submission
-from kleaderboard.suites import load_suite
+from kleaderboard.suites import Suite, load_suite
 
 pytest.importorskip("lm_eval", reason="needs the eval extra")
 pytestmark = pytest.mark.slow
@@ -124,3 +124,36 @@ def test_chat_variants_run_through_the_chat_template(
     assert [s.task for s in record.scores] == ["kmmlu_direct", "arc_challenge_chat", "mmlu_generative"]
     for score, task in zip(record.scores, suite.for_mode("instruct").tasks, strict=True):
         assert score.metric == task.metric_key
+
+
+def test_a_pinned_dataset_is_recorded_and_moving_the_pin_re_evaluates_its_task(
+    tmp_path: Path, tiny_model: Path, mirror: tuple[Path, dict[str, list[str]]]
+) -> None:
+    data_dir, _ = mirror
+    full = load_suite("ko-global-v1")
+
+    def pinned(revision: str) -> Suite:
+        tasks = [t for t in full.tasks if t.task in ("kobest_boolq", "kobest_copa")]
+        tasks[0] = tasks[0].model_copy(update={"dataset_revision": revision})
+        categories = [c for c in full.categories if c.id == "ko_language_culture"]
+        return full.model_copy(update={"tasks": tasks, "categories": categories})
+
+    folder = tmp_path / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    shutil.copytree(tiny_model, folder / "model")
+    (folder / "submission.yaml").write_text(MANIFEST, encoding="utf-8")
+    sub = load_submission(folder / "submission.yaml")
+    options = RunOptions(
+        device="cpu", backend="hf", batch_size=8, data_dir=data_dir, measure_cost=False, limit=4
+    )
+    first = evaluate_submission(sub, pinned("1" * 40), options, print)
+    assert first.status == "succeeded", first.error
+    boolq, copa = first.scores
+    assert (boolq.dataset_path, boolq.dataset_revision) == ("skt/kobest_v1", "1" * 40)
+    assert (copa.dataset_path, copa.dataset_revision) == ("skt/kobest_v1", None)
+    # the mirror stands for the pinned commit; moving the pin is a new input, not "up to date"
+    second = evaluate_submission(sub, pinned("2" * 40), options, print)
+    assert second.run_id != first.run_id
+    boolq, copa = second.scores
+    assert boolq.reused_from is None and boolq.dataset_revision == "2" * 40
+    assert copa.reused_from == first.run_id and copa.dataset_path == "skt/kobest_v1"

@@ -48,6 +48,15 @@ class TaskScore(_Record):
     reused_from: str | None = Field(
         default=None, description="Run id that measured this score, when carried over unchanged."
     )
+    dataset_path: str | None = Field(
+        default=None,
+        description="The Hub dataset the task read (lm-eval's dataset_path); None: not on the Hub.",
+    )
+    dataset_revision: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")] | None = Field(
+        default=None,
+        description="The dataset commit the suite pins; read from the Hub at that commit, or from a "
+        "local mirror of it (--data-dir). None: not pinned.",
+    )
 
 
 class Settings(_Record):

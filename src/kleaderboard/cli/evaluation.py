@@ -101,6 +101,24 @@ def run_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _revisions_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--suite", default="ko-global-v1", help="suite name")
+    parser.add_argument("--endpoint", help="the Hub to ask (default: $HF_ENDPOINT, else huggingface.co)")
+
+
+def run_revisions(args: argparse.Namespace) -> int:
+    """Print each Hub dataset the suite reads with its current commit, ready for `dataset_revision:`."""
+    from kleaderboard.evaluation import require_eval_extra
+    from kleaderboard.suites import load_suite
+
+    require_eval_extra()
+    from kleaderboard.evaluation.dataset_revisions import dataset_pins
+
+    for pin in dataset_pins(load_suite(args.suite), endpoint=args.endpoint):
+        print(pin.line)
+    return 0
+
+
 COMMANDS = (
     Command(
         "evaluate",
@@ -116,5 +134,13 @@ COMMANDS = (
         "kleaderboard fetch-snapshot submissions/acme/acme-7b --dest /tmp/snapshot",
         _fetch_arguments,
         run_fetch,
+    ),
+    Command(
+        "dataset-revisions",
+        "Print the current Hub commit of each dataset a suite reads, to pin as `dataset_revision:` "
+        "in the suite file.",
+        "kleaderboard dataset-revisions --suite ko-global-v1",
+        _revisions_arguments,
+        run_revisions,
     ),
 )

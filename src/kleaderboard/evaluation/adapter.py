@@ -35,6 +35,7 @@ from lm_eval.tasks._yaml_loader import load_yaml
 
 from kleaderboard.errors import EvaluationError
 from kleaderboard.evaluation.settings import SEEDS
+from kleaderboard.identifiers import is_hub_repo_id
 from kleaderboard.kinds import Backend
 from kleaderboard.suites import SuiteTask
 
@@ -104,28 +105,77 @@ def leaf_tasks(tm: TaskManager, name: str) -> list[str]:
     return [e.name for e in _leaf_entries(tm, name)]
 
 
-def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path) -> Path:
-    """Overlay task YAMLs that read each leaf's dataset from a local mirror.
+OVERLAY_PREFIX = "kleaderboard-overlay-"
 
-    ``data_dir/<dataset_path>/`` must hold a copy of the Hub dataset repository
-    (what ``huggingface-cli download --repo-type dataset`` writes, its README.md
-    ``configs`` included). Each overlay file includes the real task YAML and
-    changes only ``dataset_path``; indexed after the real folders, it takes the
-    leaf's name, so groups, tags and result keys stay exactly as in lm-eval.
+
+def _real_config(entry: Any) -> dict[str, Any]:
+    """A leaf's lm-eval config as lm-eval ships it (an overlay's included file, not the overlay)."""
+    path = Path(entry.yaml_path)
+    if path.parent.name.startswith(OVERLAY_PREFIX):
+        path = Path(load_yaml(path, resolve_func=False, recursive=False)["include"])
+    config: dict[str, Any] = load_yaml(path, resolve_func=False)
+    return config
+
+
+def hub_datasets(tm: TaskManager, task: SuiteTask) -> list[str]:
+    """The Hub datasets (lm-eval's ``dataset_path``) a suite task's leaves read, sorted."""
+    paths = {str(_real_config(e).get("dataset_path")) for e in _leaf_entries(tm, task.task)}
+    return sorted(p for p in paths if is_hub_repo_id(p))
+
+
+def dataset_source(tm: TaskManager, task: SuiteTask) -> tuple[str | None, str | None]:
+    """The Hub dataset a suite task reads and the commit it is pinned to, for the run record.
+
+    A pin names one dataset's commit, so a pinned task must read exactly one Hub dataset.
     """
-    overlay = Path(tempfile.mkdtemp(prefix="kleaderboard-mirror-"))
+    paths = hub_datasets(tm, task)
+    if task.dataset_revision is not None and len(paths) != 1:
+        read = ", ".join(paths) or "none (its data is not on the Hub)"
+        raise EvaluationError(
+            f"suite task '{task.task}' sets dataset_revision, but the Hub datasets it reads are: {read} "
+            "— a pin names the commit of one Hub dataset: remove it, or list the task's parts one by one"
+        )
+    return (paths[0] if len(paths) == 1 else None), task.dataset_revision
+
+
+def _overlay_spec(entry: Any, task: SuiteTask, data_dir: Path | None) -> dict[str, Any]:
+    """What an overlay changes in one leaf: the mirror it reads, or the commit it loads."""
+    raw = load_yaml(entry.yaml_path, resolve_func=False)
+    spec: dict[str, Any] = {"include": str(entry.yaml_path), "task": entry.name}
+    if "tag" in raw:
+        spec["tag"] = raw["tag"]
+    if data_dir is not None:  # the mirror stands for the pinned commit: it has no revisions
+        local = data_dir / str(raw.get("dataset_path"))
+        if not local.is_dir():
+            raise EvaluationError(
+                f"no local mirror of dataset {raw.get('dataset_path')} (read by '{entry.name}') "
+                f"at {local} — download the Hub dataset repository there"
+            )
+        spec["dataset_path"] = str(local)
+    elif task.dataset_revision is not None:
+        # lm-eval merges an include's keys shallowly: carry the real dataset_kwargs over
+        spec["dataset_kwargs"] = {**(raw.get("dataset_kwargs") or {}), "revision": task.dataset_revision}
+    return spec
+
+
+def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path | None) -> Path:
+    """Overlay task YAMLs that read each leaf's dataset from a local mirror or a pinned commit.
+
+    With ``data_dir``, ``data_dir/<dataset_path>/`` must hold a copy of the Hub dataset
+    repository (what ``huggingface-cli download --repo-type dataset`` writes, its
+    README.md ``configs`` included) and each overlay changes only ``dataset_path``.
+    Without it, a task's ``dataset_revision`` becomes ``dataset_kwargs.revision``, which
+    ``datasets.load_dataset`` honours. Each overlay file includes the real task YAML;
+    indexed after the real folders, it takes the leaf's name, so groups, tags and result
+    keys stay exactly as in lm-eval.
+    """
+    overlay = Path(tempfile.mkdtemp(prefix=OVERLAY_PREFIX))
     for task in tasks:
+        dataset_source(tm, task)  # a pin that cannot apply is refused before anything runs
+        if data_dir is None and task.dataset_revision is None:
+            continue
         for entry in _leaf_entries(tm, task.task):
-            raw = load_yaml(entry.yaml_path, resolve_func=False)
-            local = data_dir / str(raw.get("dataset_path"))
-            if not local.is_dir():
-                raise EvaluationError(
-                    f"no local mirror of dataset {raw.get('dataset_path')} (read by '{entry.name}') "
-                    f"at {local} — download the Hub dataset repository there"
-                )
-            spec = {"include": str(entry.yaml_path), "task": entry.name, "dataset_path": str(local)}
-            if "tag" in raw:
-                spec["tag"] = raw["tag"]
+            spec = _overlay_spec(entry, task, data_dir)
             (overlay / f"{entry.name}.yaml").write_text(json.dumps(spec), encoding="utf-8")
     return overlay
 
@@ -133,11 +183,12 @@ def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path) -> P
 def make_task_manager(tasks: list[SuiteTask], data_dir: Path | None = None) -> TaskManager:
     """A TaskManager that indexes only the folders these tasks live in.
 
-    With ``data_dir``, datasets are read from a local mirror instead of the Hub.
+    With ``data_dir``, datasets are read from a local mirror instead of the Hub; a
+    task's ``dataset_revision`` pins the commit read from the Hub.
     """
     folders = sorted({str(t.include_path()) for t in tasks})
     tm = TaskManager(include_path=folders, include_defaults=False)
-    if data_dir is None:
+    if data_dir is None and all(t.dataset_revision is None for t in tasks):
         return tm
     overlay = _write_overlay(tm, tasks, data_dir)
     return TaskManager(include_path=[*folders, str(overlay)], include_defaults=False)
@@ -160,7 +211,10 @@ def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, lim
     can be carried over (see ``evaluation.reuse``).
     """
     digest = hashlib.sha256()
-    digest.update(json.dumps([task.task, task.metric_key, task.n_shot, max_gen_toks, limit]).encode())
+    key: list[Any] = [task.task, task.metric_key, task.n_shot, max_gen_toks, limit]
+    if task.dataset_revision is not None:  # only when set: unpinned fingerprints stay as they were
+        key.append(task.dataset_revision)
+    digest.update(json.dumps(key).encode())
     folders: set[Path] = set()
     for entry in _leaf_entries(tm, task.task):
         config = load_yaml(entry.yaml_path, resolve_func=False)

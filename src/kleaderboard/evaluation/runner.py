@@ -94,7 +94,9 @@ class _Tally:
     tokens: int = 0
     evaluated: int = 0
 
-    def evaluate(self, task: SuiteTask, limit: int | None, fingerprint: str) -> str:
+    def evaluate(
+        self, task: SuiteTask, limit: int | None, fingerprint: str, source: tuple[str | None, str | None]
+    ) -> str:
         """Run one task through lm-eval and record its score; return the progress text."""
         from kleaderboard.evaluation import adapter
 
@@ -122,6 +124,8 @@ class _Tally:
                 task_hash=outcome.task_hash,
                 seconds=round(seconds, 3),
                 config_hash=fingerprint,
+                dataset_path=source[0],
+                dataset_revision=source[1],
             )
         )
         score = display.score(outcome.value, outcome.stderr)
@@ -167,11 +171,13 @@ def _run_tasks(
         limit = options.limit or task.limit
         fingerprint = adapter.task_fingerprint(tm, task, max_gen_toks=suite.max_gen_toks, limit=limit)
         carried = reusable.get(fingerprint)
+        source = adapter.dataset_source(tm, task)
         if carried is not None:
-            tally.scores.append(carried.score.model_copy(update={"reused_from": carried.run_id}))
+            dataset = {"dataset_path": source[0], "dataset_revision": source[1]}
+            tally.scores.append(carried.score.model_copy(update={"reused_from": carried.run_id, **dataset}))
             line = f"{task.task}: {display.score(carried.score.value)} (unchanged since run {carried.run_id})"
         else:
-            line = tally.evaluate(task, limit, fingerprint)
+            line = tally.evaluate(task, limit, fingerprint, source)
         left = (time.monotonic() - started) / number * (len(suite.tasks) - number)
         progress(f"  [{number}/{len(suite.tasks)}] {line}; about {display.seconds(left)} left")
     return tally

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from kleaderboard.errors import InputError
 from kleaderboard.kinds import CHAT_MODES, THINKING_MODES, Backend, Mode
@@ -59,11 +60,24 @@ def _folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _suite_part(suite: Suite) -> dict[str, Any]:
+    """The suite fields that can move a score; a dataset pin counts once it is set."""
+    data = suite.model_dump(
+        mode="json", exclude={"serving", "description", "title_ko", "title_en", "require_dataset_revisions"}
+    )
+    # An unset pin is left out, so records made before pins existed still match an unchanged re-run.
+    for task in data["tasks"]:
+        for part in (task, task.get("chat") or {}):
+            if part.get("dataset_revision", "") is None:
+                del part["dataset_revision"]
+    return data
+
+
 def inputs_hash(suite: Suite, settings: Settings, identity: ModelIdentity, data_dir: Path | None) -> str:
     """sha256 of everything a run's scores depend on; equal hashes mean an unchanged re-run."""
     folders = sorted({t.include_path() for t in suite.tasks})
     parts = [
-        suite.model_dump(mode="json", exclude={"serving", "description", "title_ko", "title_en"}),
+        _suite_part(suite),
         settings.model_dump(mode="json"),
         identity.model_dump(mode="json"),
         lm_eval_version(),

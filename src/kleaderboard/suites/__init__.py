@@ -19,6 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kleaderboard.errors import Problem, SuiteError
+from kleaderboard.identifiers import CommitSha
 from kleaderboard.kinds import CHAT_MODES, Backend, Mode
 from kleaderboard.submission import untrusted
 
@@ -52,6 +53,7 @@ class TaskVariant(_Frozen):
     filter: str | None = None
     n_shot: Annotated[int, Field(ge=0)] | None = None
     chance: Annotated[float, Field(ge=0, lt=1)] | None = None
+    dataset_revision: CommitSha | None = None
 
 
 class SuiteTask(_Frozen):
@@ -78,6 +80,16 @@ class SuiteTask(_Frozen):
     chat: TaskVariant | None = Field(
         default=None, description="Generative stand-in used in instruct and think_on/off modes."
     )
+    dataset_revision: CommitSha | None = Field(
+        default=None,
+        description="The Hub commit of the dataset the task reads (lm-eval's dataset_path), so "
+        "that two runs of one suite version read the same data.",
+    )
+
+    @property
+    def reads_hub_dataset(self) -> bool:
+        """lm-eval's own tasks read their data from the Hub; package tasks ship theirs."""
+        return self.task_dir.startswith("lm_eval:")
 
     def for_mode(self, mode: Mode) -> SuiteTask:
         """The task as run in a mode: the chat variant for chat modes, else itself."""
@@ -131,6 +143,10 @@ class Suite(_Frozen):
     serving: ServingSpec | None = Field(
         default=None, description="Serving workload for the cost figures; none: not measured."
     )
+    require_dataset_revisions: bool = Field(
+        default=False,
+        description="Refuse the suite when a task that reads a Hub dataset has no dataset_revision.",
+    )
 
     @field_validator("backend")
     @classmethod
@@ -176,11 +192,44 @@ def available_suites() -> list[str]:
     return sorted(p.stem for p in SUITES_DIR.glob("*.yaml"))
 
 
+REVISION_FIX = (
+    "add `dataset_revision: <40-hex commit>` to the task (print the current ones with "
+    "`kleaderboard dataset-revisions --suite NAME`)"
+)
+
+
+def unpinned_tasks(suite: Suite) -> list[str]:
+    """Tasks (and chat variants) that read a Hub dataset with no dataset_revision."""
+    missing = [t.task for t in suite.tasks if t.reads_hub_dataset and t.dataset_revision is None]
+    for task in suite.tasks:
+        variant = task.for_mode(Mode.instruct) if task.chat is not None else None
+        if variant is not None and variant.reads_hub_dataset and variant.dataset_revision is None:
+            missing.append(variant.task)
+    return missing
+
+
+def _pin_problems(suite: Suite, path: Path) -> list[Problem]:
+    if not suite.require_dataset_revisions:
+        return []
+    where = {t.task: f"tasks.{i}" for i, t in enumerate(suite.tasks)}
+    where |= {t.chat.task: f"tasks.{i}.chat" for i, t in enumerate(suite.tasks) if t.chat}
+    return [
+        Problem(
+            str(path),
+            f"{where[name]}.dataset_revision",
+            f"task '{name}' reads a Hub dataset with no pinned commit, and the suite sets "
+            "require_dataset_revisions",
+            REVISION_FIX,
+        )
+        for name in unpinned_tasks(suite)
+    ]
+
+
 def load_suite_file(path: Path) -> Suite:
     """Load and validate one suite definition file."""
     data = untrusted.load(path, error=SuiteError)
     try:
-        return Suite.model_validate(data)
+        suite = Suite.model_validate(data)
     except ValidationError as exc:
         raise SuiteError(
             [
@@ -188,11 +237,15 @@ def load_suite_file(path: Path) -> Suite:
                     str(path),
                     ".".join(str(p) for p in e["loc"]),
                     e["msg"],
-                    "fix the suite file",
+                    (e.get("ctx") or {}).get("fix") or "fix the suite file",
                 )
                 for e in exc.errors()
             ]
         ) from None
+    problems = _pin_problems(suite, path)
+    if problems:
+        raise SuiteError(problems)
+    return suite
 
 
 @cache

@@ -1,0 +1,91 @@
+"""The Hub datasets a suite reads and their current commits, for pinning them in the suite file.
+
+A suite task's ``dataset_revision`` pins the commit of the dataset it reads, so two runs
+of one suite version read the same data. This module answers the maintainer's question
+when filling or bumping the pins: which dataset does each task read (from lm-eval's own
+task configs) and what is its commit on the Hub now (``HfApi().dataset_info(repo).sha``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kleaderboard.errors import HubError
+from kleaderboard.kinds import Mode
+from kleaderboard.suites import Suite, SuiteTask
+
+
+@dataclass(frozen=True)
+class DatasetPin:
+    """One suite task (or chat variant), the Hub dataset it reads, and the commits."""
+
+    task: str
+    dataset: str
+    pinned: str | None  # what the suite file says
+    current: str  # what the Hub says now
+
+    @property
+    def line(self) -> str:
+        """One line for the terminal: what to write in the suite file, and how it compares."""
+        if self.pinned is None:
+            state = "not pinned yet"
+        elif self.pinned == self.current:
+            state = "pinned, current"
+        else:
+            state = f"pinned to {self.pinned}, the Hub has moved on"
+        return f"{self.task}: {self.dataset}  dataset_revision: {self.current}  # {state}"
+
+
+def _tasks_and_variants(suite: Suite) -> list[SuiteTask]:
+    variants = [t.for_mode(Mode.instruct) for t in suite.tasks if t.chat is not None]
+    return [*suite.tasks, *variants]
+
+
+def suite_datasets(suite: Suite) -> list[tuple[SuiteTask, str]]:
+    """Each task and chat variant that reads a Hub dataset, with that dataset (one row each)."""
+    from kleaderboard.evaluation import adapter
+
+    tasks = _tasks_and_variants(suite)
+    # pins are left out here: a wrong pin must not stop the command that prints the right one
+    tm = adapter.make_task_manager([t.model_copy(update={"dataset_revision": None}) for t in tasks])
+    return [(task, dataset) for task in tasks for dataset in adapter.hub_datasets(tm, task)]
+
+
+def current_revision(api: Any, dataset: str) -> str:
+    """The commit the Hub's default branch of a dataset points at now."""
+    try:
+        sha = api.dataset_info(dataset).sha
+    except Exception as exc:  # huggingface_hub raises many kinds; each is an unusable answer here
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise HubError(
+            f"dataset {dataset}: the Hub did not say its current commit: {type(exc).__name__}: {first}"
+        ) from exc
+    if not sha:
+        raise HubError(f"dataset {dataset}: the Hub's answer has no commit (sha)")
+    return str(sha)
+
+
+def _hf_api(endpoint: str | None) -> Any:
+    try:
+        import huggingface_hub.constants  # a lazy attribute of the package until imported by name
+        from huggingface_hub import HfApi
+    except ImportError as exc:  # pragma: no cover - installed with the eval extra
+        from kleaderboard.errors import MissingExtraError
+
+        raise MissingExtraError("eval", "huggingface_hub") from exc
+    if huggingface_hub.constants.HF_HUB_OFFLINE:
+        raise HubError("HF_HUB_OFFLINE is set: reading the datasets' commits needs the Hub (unset it)")
+    return HfApi(endpoint=endpoint)  # None: $HF_ENDPOINT, else huggingface.co
+
+
+def dataset_pins(suite: Suite, endpoint: str | None = None) -> list[DatasetPin]:
+    """Every Hub dataset the suite reads, with its pinned and current commit (one Hub call each)."""
+    api = _hf_api(endpoint)
+    current: dict[str, str] = {}
+    pins = []
+    for task, dataset in suite_datasets(suite):
+        if dataset not in current:
+            current[dataset] = current_revision(api, dataset)
+        pins.append(DatasetPin(task.task, dataset, task.dataset_revision, current[dataset]))
+    return pins
