@@ -30,11 +30,14 @@ def _blob_id(data: bytes) -> str:
 class RepoHub(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, repo_id: str, commit: str, folder: Path) -> None:
+    def __init__(self, repo_id: str, commit: str, folder: Path, kind: str = "model") -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.kind = kind  # "model" or "dataset": the Hub's URLs differ by repo type
         self.repo_id = repo_id
         self.commit = commit
-        self.files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+        self.files = {
+            p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+        }
         self.served: dict[str, bytes] = {}  # path -> bytes served instead of the listed ones
         self.requests: list[str] = []
 
@@ -92,8 +95,9 @@ class _Handler(BaseHTTPRequestHandler):
         hub = self.server
         path = unquote(urlsplit(self.path).path)
         hub.requests.append(f"{self.command} {path}")
-        tree = f"/api/models/{hub.repo_id}/tree/"
-        resolve = f"/{hub.repo_id}/resolve/"
+        api = f"/api/{hub.kind}s/{hub.repo_id}"
+        tree = f"{api}/tree/"
+        resolve = f"/{hub.repo_id}/resolve/" if hub.kind == "model" else f"/datasets/{hub.repo_id}/resolve/"
         if path.startswith(tree):
             rev = path[len(tree) :].split("/", 1)[0]
             if rev != hub.commit:
@@ -103,7 +107,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(
                 200, json.dumps(hub.listing()).encode(), {"Content-Type": "application/json"}, body
             )
-        info = f"/api/models/{hub.repo_id}/revision/"
+        info = f"{api}/revision/"
+        if path == api:  # the default branch's info: the current commit
+            return self._send(
+                200, json.dumps(hub.info()).encode(), {"Content-Type": "application/json"}, body
+            )
         if path.startswith(info):
             if path[len(info) :] not in (hub.commit, "main"):
                 return self._send(
@@ -141,8 +149,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serving(repo_id: str, commit: str, folder: Path) -> Iterator[RepoHub]:
-    hub = RepoHub(repo_id, commit, folder)
+def serving(repo_id: str, commit: str, folder: Path, kind: str = "model") -> Iterator[RepoHub]:
+    hub = RepoHub(repo_id, commit, folder, kind)
     thread = threading.Thread(target=hub.serve_forever, daemon=True)
     thread.start()
     try:

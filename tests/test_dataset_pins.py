@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kleaderboard.errors import HubError, SuiteError
+from kleaderboard.errors import HubError, InputError, SuiteError
 from kleaderboard.evaluation.settings import inputs_hash
 from kleaderboard.records import ModelIdentity, Settings, TaskScore
 from kleaderboard.suites import SUITES_DIR, Suite, load_suite, load_suite_file
@@ -292,3 +292,74 @@ def test_the_command_prints_every_dataset_of_the_suite_from_hf_endpoint(adapter:
         f"kmmlu: HAERAE-HUB/KMMLU  dataset_revision: {commits['HAERAE-HUB/KMMLU']}  # not pinned yet" in lines
     )
     assert len(lines) == len(load_suite("ko-global-v1").tasks) + 3  # and the three chat variants
+
+
+# --- the mirror the evaluation reads with no network ----------------------------------------------
+
+
+def kobest_suite(first: str | None, second: str | None) -> Suite:
+    suite = load_suite("ko-global-v1")
+    tasks = [t for t in suite.tasks if t.task in ("kobest_boolq", "kobest_copa")]
+    tasks = [
+        tasks[0].model_copy(update={"dataset_revision": first}),
+        tasks[1].model_copy(update={"dataset_revision": second}),
+    ]
+    categories = [c for c in suite.categories if any(t.category == c.id for t in tasks)]
+    return suite.model_copy(update={"tasks": tasks, "categories": categories})
+
+
+def served_kobest(tmp_path: Path, commit: str) -> Any:
+    from tests.hub_repo_server import serving
+    from tests.lm_eval_fixtures import materialise
+
+    mirror = tmp_path / "hub-side"
+    materialise(kobest_suite(None, None), mirror)
+    return serving("skt/kobest_v1", commit, mirror / "skt" / "kobest_v1", kind="dataset")
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+def test_fetch_datasets_mirrors_each_dataset_at_its_commit(
+    adapter: Any, online: None, tmp_path: Path, pinned: bool
+) -> None:
+    from kleaderboard.evaluation.dataset_revisions import MIRROR_RECORD, fetch_datasets, mirror_revisions
+
+    pin = PIN if pinned else None
+    lines: list[str] = []
+    with served_kobest(tmp_path, PIN) as hub:
+        fetched = fetch_datasets(
+            kobest_suite(pin, pin), tmp_path / "mirror", endpoint=hub.url, progress=lines.append
+        )
+    assert fetched == {"skt/kobest_v1": PIN}  # unpinned: the Hub's current commit, resolved first
+    assert lines == [
+        f"dataset skt/kobest_v1 at {PIN}"
+        + ("" if pinned else " (not pinned in the suite: the Hub's current commit)")
+    ]
+    served = sorted(
+        p.relative_to(tmp_path / "hub-side" / "skt" / "kobest_v1")
+        for p in (tmp_path / "hub-side").rglob("*")
+        if p.is_file()
+    )
+    got = sorted(
+        p.relative_to(tmp_path / "mirror" / "skt" / "kobest_v1")
+        for p in (tmp_path / "mirror" / "skt" / "kobest_v1").rglob("*")
+        if p.is_file() and ".cache" not in p.parts
+    )
+    assert got == served and got
+    assert (tmp_path / "mirror" / MIRROR_RECORD).is_file()
+    assert mirror_revisions(tmp_path / "mirror") == {"skt/kobest_v1": PIN}
+    assert any(r.startswith("GET /datasets/skt/kobest_v1/resolve/" + PIN) for r in hub.requests)
+
+
+def test_two_pins_of_one_dataset_in_a_suite_are_refused(adapter: Any, online: None, tmp_path: Path) -> None:
+    from kleaderboard.evaluation.dataset_revisions import fetch_datasets
+
+    with pytest.raises(
+        InputError, match=f"pins skt/kobest_v1 at {OTHER}, another task of the suite at {PIN}"
+    ):
+        fetch_datasets(kobest_suite(PIN, OTHER), tmp_path / "mirror", endpoint="http://127.0.0.1:9")
+
+
+def test_a_folder_not_made_by_fetch_datasets_names_no_commits(tmp_path: Path) -> None:
+    from kleaderboard.evaluation.dataset_revisions import mirror_revisions
+
+    assert mirror_revisions(tmp_path) == {} and mirror_revisions(None) == {}

@@ -119,6 +119,25 @@ def run_revisions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch_datasets_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--suite", default="ko-global-v1", help="suite name")
+    parser.add_argument("--dest", required=True, help="the mirror folder (evaluate --data-dir reads it)")
+    parser.add_argument("--endpoint", help="the Hub to ask (default: $HF_ENDPOINT, else huggingface.co)")
+
+
+def run_fetch_datasets(args: argparse.Namespace) -> int:
+    """Mirror each Hub dataset the suite reads, at its pinned (or current) commit."""
+    from kleaderboard.evaluation import require_eval_extra
+    from kleaderboard.suites import load_suite
+
+    require_eval_extra()
+    from kleaderboard.evaluation.dataset_revisions import fetch_datasets
+
+    fetched = fetch_datasets(load_suite(args.suite), Path(args.dest), endpoint=args.endpoint)
+    print(f"{len(fetched)} dataset(s) in {args.dest}")
+    return 0
+
+
 COMMANDS = (
     Command(
         "evaluate",
@@ -134,6 +153,13 @@ COMMANDS = (
         "kleaderboard fetch-snapshot submissions/acme/acme-7b --dest /tmp/snapshot",
         _fetch_arguments,
         run_fetch,
+    ),
+    Command(
+        "fetch-datasets",
+        "Mirror every Hub dataset a suite reads, at its pinned commit, for an evaluation with no network.",
+        "kleaderboard fetch-datasets --suite ko-global-v1 --dest /tmp/datasets",
+        _fetch_datasets_arguments,
+        run_fetch_datasets,
     ),
     Command(
         "dataset-revisions",

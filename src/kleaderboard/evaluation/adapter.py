@@ -138,9 +138,12 @@ def dataset_source(tm: TaskManager, task: SuiteTask) -> tuple[str | None, str | 
     return (paths[0] if len(paths) == 1 else None), task.dataset_revision
 
 
-def _overlay_spec(entry: Any, task: SuiteTask, data_dir: Path | None) -> dict[str, Any]:
-    """What an overlay changes in one leaf: the mirror it reads, or the commit it loads."""
+def _overlay_spec(entry: Any, task: SuiteTask, data_dir: Path | None) -> dict[str, Any] | None:
+    """What an overlay changes in one leaf: the mirror it reads, or the commit it loads; None for a
+    leaf whose data is not a Hub dataset (a package's own files): it needs no mirror."""
     raw = load_yaml(entry.yaml_path, resolve_func=False)
+    if data_dir is not None and not is_hub_repo_id(str(_real_config(entry).get("dataset_path"))):
+        return None
     spec: dict[str, Any] = {"include": str(entry.yaml_path), "task": entry.name}
     if "tag" in raw:
         spec["tag"] = raw["tag"]
@@ -176,6 +179,8 @@ def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path | Non
             continue
         for entry in _leaf_entries(tm, task.task):
             spec = _overlay_spec(entry, task, data_dir)
+            if spec is None:
+                continue
             (overlay / f"{entry.name}.yaml").write_text(json.dumps(spec), encoding="utf-8")
     return overlay
 

@@ -1,4 +1,4 @@
-"""The Hub datasets a suite reads and their current commits, for pinning them in the suite file.
+"""The Hub datasets a suite reads: their current commits (for pinning), and a local mirror of them.
 
 A suite task's ``dataset_revision`` pins the commit of the dataset it reads, so two runs
 of one suite version read the same data. This module answers the maintainer's question
@@ -8,10 +8,13 @@ task configs) and what is its commit on the Hub now (``HfApi().dataset_info(repo
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from kleaderboard.errors import HubError
+from kleaderboard.errors import HubError, InputError
 from kleaderboard.kinds import Mode
 from kleaderboard.suites import Suite, SuiteTask
 
@@ -89,3 +92,66 @@ def dataset_pins(suite: Suite, endpoint: str | None = None) -> list[DatasetPin]:
             current[dataset] = current_revision(api, dataset)
         pins.append(DatasetPin(task.task, dataset, task.dataset_revision, current[dataset]))
     return pins
+
+
+MIRROR_RECORD = ".kleaderboard-datasets.json"
+
+
+def _wanted(suite: Suite) -> dict[str, str | None]:
+    """Each Hub dataset the suite reads and the commit its tasks pin (None: not pinned)."""
+    wanted: dict[str, str | None] = {}
+    for task, dataset in suite_datasets(suite):
+        pin, known = task.dataset_revision, wanted.get(dataset)
+        if pin and known and pin != known:
+            raise InputError.single(
+                f"suite {suite.name}",
+                f"{task.task}.dataset_revision",
+                f"pins {dataset} at {pin}, another task of the suite at {known}",
+                "pin one dataset at one commit in a suite",
+            )
+        wanted[dataset] = known or pin
+    return wanted
+
+
+def fetch_datasets(
+    suite: Suite, dest: Path, endpoint: str | None = None, progress: Callable[[str], None] = print
+) -> dict[str, str]:
+    """Download every Hub dataset the suite reads into ``dest/<dataset>``, the mirror that
+    ``evaluate --data-dir`` reads with no network: each at its pinned commit, or, when the suite
+    pins none, at the commit the Hub names now (resolved first, so the download cannot move).
+
+    ``dest/.kleaderboard-datasets.json`` records the commit of each; the run record keeps them.
+    """
+    hub = _hf_api(endpoint)
+    import huggingface_hub
+
+    fetched: dict[str, str] = {}
+    for dataset, pin in sorted(_wanted(suite).items()):
+        revision = pin or current_revision(hub, dataset)
+        note = "" if pin else " (not pinned in the suite: the Hub's current commit)"
+        progress(f"dataset {dataset} at {revision}{note}")
+        try:
+            huggingface_hub.snapshot_download(
+                dataset, repo_type="dataset", revision=revision, local_dir=dest / dataset, endpoint=endpoint
+            )
+        except Exception as exc:  # huggingface_hub's and httpx's errors alike
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise HubError(
+                f"dataset {dataset}@{revision}: download failed: {type(exc).__name__}: {first}"
+            ) from exc
+        fetched[dataset] = revision
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / MIRROR_RECORD).write_text(json.dumps(fetched, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return fetched
+
+
+def mirror_revisions(data_dir: Path | None) -> dict[str, str]:
+    """The commits a mirror made by :func:`fetch_datasets` holds; {} for any other folder."""
+    if data_dir is None or not (data_dir / MIRROR_RECORD).is_file():
+        return {}
+    from kleaderboard.submission import untrusted
+
+    data = untrusted.load_json(data_dir / MIRROR_RECORD, 1 << 20)
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}

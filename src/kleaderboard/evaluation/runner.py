@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kleaderboard import display
 from kleaderboard.errors import EvaluationError, InputError
+from kleaderboard.evaluation.dataset_revisions import mirror_revisions
 from kleaderboard.evaluation.environment import capture_environment, hardware_kind
 from kleaderboard.evaluation.reuse import reusable_scores, up_to_date
 from kleaderboard.evaluation.settings import (
@@ -167,11 +168,13 @@ def _run_tasks(
     model = _LazyModel(settings, cache_file(options, identity, settings), progress)
     tally = _Tally(model, tm, suite)
     started = time.monotonic()
+    mirrored = mirror_revisions(options.data_dir)  # the commits a fetch-datasets mirror holds
     for number, task in enumerate(suite.tasks, start=1):
         limit = options.limit or task.limit
         fingerprint = adapter.task_fingerprint(tm, task, max_gen_toks=suite.max_gen_toks, limit=limit)
         carried = reusable.get(fingerprint)
-        source = adapter.dataset_source(tm, task)
+        path, pin = adapter.dataset_source(tm, task)
+        source = (path, pin or (mirrored.get(path) if path else None))
         if carried is not None:
             dataset = {"dataset_path": source[0], "dataset_revision": source[1]}
             tally.scores.append(carried.score.model_copy(update={"reused_from": carried.run_id, **dataset}))
