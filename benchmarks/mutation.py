@@ -8,7 +8,7 @@ Usage::
 
 A small AST mutator: each mutant changes one comparison, boolean operator, arithmetic
 operator, ``not``, number or ``True``/``False`` in one function (or one module-level
-limit such as ``MAX_COUNT``), and the module's tests run against it. A mutant the tests
+limit such as ``MAX_COUNT``), and the guard modules' tests (``GUARDS``) run against it. A mutant the tests
 do not fail on *survived*: either a behaviour no test pins, or an equivalent change. The
 script prints every survivor with its line so a person can tell which, and the share of
 mutants killed.
@@ -18,8 +18,10 @@ in-process with a plugin that first runs every test once unmutated under ``sys.s
 recording which guard functions each test calls and how long it takes. Then, per mutant, it
 forks; the child swaps the mutated function's code object in place (``function.__code__``,
 so every reference sees the mutant) and runs only the tests that called that function,
-stopping at the first failure, under a timeout from the baseline. Module-level limits are
-replaced with ``setattr`` in the child, and in every module that imported them by name.
+stopping at the first failure, under a timeout from the baseline (a timeout counts as
+killed). A mutated default value is set on the function too. Module-level limits are
+replaced with ``setattr`` in the child, in every module that imported them by name, and
+the later module-level tables built from them are recomputed.
 
 Survivors that change no behaviour are listed, with the reason, in
 ``benchmarks/mutation_equivalent.txt``; the last line's rate excludes them, and the line
@@ -499,7 +501,7 @@ def _report(verdicts: Verdicts, survivors: Path | None) -> int:
     print(
         f"\nraw: killed {killed} of {tested} mutants ({_share(killed, tested)}); "
         f"{survived} survived, {equivalent} of them listed as equivalent; "
-        f"{verdicts.count('error')} could not be applied"
+        f"{verdicts.count('error')} could not be applied; {verdicts.count('timeout')} killed by the timeout"
     )
     print(f"killed {killed} of {behavioural} mutants ({_share(killed, behavioural)})")
     return 0
