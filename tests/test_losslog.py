@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kleaderboard.errors import LossLogError
@@ -119,3 +121,23 @@ def test_an_eval_loss_above_1000_is_refused() -> None:
         "l.csv: line 2, eval_loss: 1000.5 is above 1,000 — log the mean cross-entropy per token in nats, "
         "not a perplexity or a sum"
     ]
+
+
+def test_a_bad_value_is_shown_whole_up_to_40_characters_then_cut() -> None:
+    fix = "write a plain number, e.g. 2.3456 or 1e-4"
+    assert problems_of(HEADER + f"1,1,{'x' * 40},0.1,\n") == [
+        f"l.csv: line 2, loss: {'x' * 40!r} is not a number — {fix}"
+    ]
+    assert problems_of(HEADER + f"1,1,{'x' * 41},0.1,\n") == [
+        f"l.csv: line 2, loss: {'x' * 40 + '…'!r} is not a number — {fix}"
+    ]
+
+
+def test_a_loss_log_over_64_mib_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from kleaderboard.submission.loss_log import read_loss_log
+
+    path = tmp_path / "loss_log.csv"
+    with path.open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024 + 1)  # sparse: no 64 MiB written
+    with pytest.raises(LossLogError, match=r"loss_log\.csv: is 67,108,865 bytes; the limit is 67,108,864"):
+        read_loss_log(path)

@@ -150,3 +150,15 @@ def test_committed_run_record_schema_matches_the_models() -> None:
         "schema/run-record.schema.json is stale: run "
         "`kleaderboard schema run > schema/run-record.schema.json`"
     )
+
+
+def test_a_known_innovation_tag_needs_no_description() -> None:
+    assert mode_problems(**{"originality.innovations": [{"tag": "gqa"}]}) == []
+
+
+def test_exactly_50_problems_are_all_reported_and_the_51st_is_counted() -> None:
+    fifty = mode_problems(**{f"unknown_{n:02}": 1 for n in range(50)})
+    assert len(fifty) == 50 and not any("more problems" in p for p in fifty)
+    fifty_one = mode_problems(**{f"unknown_{n:02}": 1 for n in range(51)})
+    assert len(fifty_one) == 51
+    assert fifty_one[-1] == "s.yaml: … and 1 more problems — fix the ones above first"

@@ -429,3 +429,43 @@ def test_a_path_of_exactly_256_characters_is_not_too_long_and_257_is() -> None:
     assert (too_long.file, too_long.field) == (shown, "path")
     assert too_long.message == f"{shown} is 257 characters long; the limit is 256"
     assert too_long.fix == "use submissions/<org>/<model>/<file> with short names"
+
+
+# --- boundaries found by mutation testing (benchmarks/mutation.py) ---------------------------
+
+
+def test_a_value_shown_in_exactly_120_characters_is_not_cut() -> None:
+    path = "docs/" + "a" * 113  # ascii() adds two quotes: 120 characters shown
+    [outside] = scope({"filename": path}).problems
+    assert outside.message.startswith(f"'{path}' is outside submissions/")
+    [cut] = scope({"filename": path + "a"}).problems
+    assert cut.message.startswith(f"'{path}a… (119 characters) is outside submissions/")  # no closing quote
+
+
+def test_a_path_of_exactly_120_characters_names_itself_and_121_is_escaped() -> None:
+    path = "docs/" + "a" * 115
+    assert scope({"filename": path}).problems[0].file == path
+    assert scope({"filename": path + "a"}).problems[0].file == "'docs/" + "a" * 114 + "… (121 characters)"
+
+
+@pytest.mark.parametrize("path", ["submissions//m/submission.yaml", "submissions/org//submission.yaml"])
+def test_an_empty_segment_after_the_first_or_before_the_last_is_named(path: str) -> None:
+    problems = scope({"filename": path}).problems
+    assert f"'{path}' has an empty segment ('//' or a trailing '/')" in [p.message for p in problems]
+
+
+def test_a_field_of_the_wrong_type_says_what_was_expected() -> None:
+    with pytest.raises(InputError) as info:
+        parse_changed_files([{"filename": 3, "status": "added", "size": "3"}], "files.json")
+    assert [str(p) for p in info.value.problems] == [
+        "files.json: [0].filename: must be a string, not int",
+        "files.json: [0].size: must be an integer, not str",
+    ]
+
+
+def test_a_file_list_over_64_mib_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    argv = command(tmp_path, [], "kaist-nlp")
+    with (tmp_path / "files.json").open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024 + 1)  # sparse: no 64 MiB written
+    with pytest.raises(InputError, match=r"files\.json: is 67,108,865 bytes; the limit is 67,108,864"):
+        run_cli(*argv)

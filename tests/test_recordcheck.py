@@ -254,3 +254,14 @@ def test_the_default_size_cap_is_2_mib(tmp_path: Path) -> None:
     assert [str(p) for p in info.value.problems] == [
         f"{path}: is 2,097,153 bytes; the limit is 2,097,152 — {recordcheck.FIX}"
     ]
+
+
+def test_an_artifact_of_many_files_names_the_first_five(tmp_path: Path) -> None:
+    for n in range(7):
+        (tmp_path / f"{n}.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(RunRecordError) as info:
+        recordcheck.find_record(tmp_path)
+    [problem] = info.value.problems
+    assert (
+        problem.message == "holds 7 file(s) (0.json, 1.json, 2.json, 3.json, 4.json); expected one run record"
+    )
