@@ -291,7 +291,7 @@ class Replay:
     ) -> JobResult:
         needs = [job["needs"]] if isinstance(job.get("needs"), str) else job.get("needs", [])
         needs_ctx = {n: {"result": done[n].result, "outputs": done[n].outputs} for n in needs}
-        base = self._contexts(workflow, needs_ctx)
+        base = self._contexts(needs_ctx)
         failed_needs = any(done[n].result != "success" for n in needs)
         functions = self._functions(lambda: failed_needs)
         condition = job.get("if", "success()")
@@ -437,7 +437,7 @@ class Replay:
 
     # -- contexts and expressions
 
-    def _contexts(self, workflow: dict[str, Any], needs: dict[str, Any]) -> dict[str, Any]:
+    def _contexts(self, needs: dict[str, Any]) -> dict[str, Any]:
         return {
             "github": self.github,
             "inputs": self.inputs,

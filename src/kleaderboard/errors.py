@@ -121,6 +121,12 @@ class SiteBuildError(KleaderboardError):
     exit_code = 5
 
 
+def brief(exc: BaseException) -> str:
+    """One line for an exception a library raised: its class and first line, without long hints."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
+
+
 __all__ = [
     "EvaluationError",
     "GitHubError",
@@ -134,4 +140,5 @@ __all__ = [
     "RunRecordError",
     "SiteBuildError",
     "SuiteError",
+    "brief",
 ]

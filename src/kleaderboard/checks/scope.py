@@ -56,6 +56,7 @@ from typing import Any
 
 from kleaderboard import display
 from kleaderboard.errors import InputError, Problem
+from kleaderboard.identifiers import is_github_login
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import load_manifest
 from kleaderboard.submission.tree import (
@@ -78,7 +79,6 @@ MAX_SHOWN = 120
 MAX_FILES_JSON_BYTES = 64 * 1024 * 1024
 PULL_REQUEST = "pull request"
 
-_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 _OWNERS_KEYS = ("maintainers", "submissions", "bots")
 _SEPARATORS = re.compile(r"[._-]")
 _ALLOWED_TEXT = ", ".join(ALLOWED_NAMES)
@@ -498,7 +498,7 @@ def _author_problems(author: str, sid: str, owners: Owners, known: set[str]) -> 
 
 
 def _login_problems(author: str) -> list[Problem]:
-    if _LOGIN.fullmatch(author):
+    if is_github_login(author):
         return []
     return [
         Problem(PULL_REQUEST, "author", f"{_show(author)} is not a GitHub login", "pass the author's login")
@@ -615,7 +615,7 @@ def _logins(value: Any, field: str, source: str) -> tuple[frozenset[str], list[P
             "write the login as a quoted string, e.g. 'yes' or '1234'" if not isinstance(login, str) else "",
         )
         for i, login in enumerate(value)
-        if not (isinstance(login, str) and _LOGIN.fullmatch(login))
+        if not (isinstance(login, str) and is_github_login(login))
     ]
     return _lower(login for login in value if isinstance(login, str)), problems
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kleaderboard.errors import HubError, InputError
+from kleaderboard.errors import HubError, InputError, brief
+from kleaderboard.evaluation.snapshot import online_hub
 from kleaderboard.kinds import Mode
 from kleaderboard.suites import Suite, SuiteTask
 
@@ -60,31 +61,15 @@ def current_revision(api: Any, dataset: str) -> str:
     try:
         sha = api.dataset_info(dataset).sha
     except Exception as exc:  # huggingface_hub raises many kinds; each is an unusable answer here
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise HubError(
-            f"dataset {dataset}: the Hub did not say its current commit: {type(exc).__name__}: {first}"
-        ) from exc
+        raise HubError(f"dataset {dataset}: the Hub did not say its current commit: {brief(exc)}") from exc
     if not sha:
         raise HubError(f"dataset {dataset}: the Hub's answer has no commit (sha)")
     return str(sha)
 
 
-def _hf_api(endpoint: str | None) -> Any:
-    try:
-        import huggingface_hub.constants  # a lazy attribute of the package until imported by name
-        from huggingface_hub import HfApi
-    except ImportError as exc:  # pragma: no cover - installed with the eval extra
-        from kleaderboard.errors import MissingExtraError
-
-        raise MissingExtraError("eval", "huggingface_hub") from exc
-    if huggingface_hub.constants.HF_HUB_OFFLINE:
-        raise HubError("HF_HUB_OFFLINE is set: reading the datasets' commits needs the Hub (unset it)")
-    return HfApi(endpoint=endpoint)  # None: $HF_ENDPOINT, else huggingface.co
-
-
 def dataset_pins(suite: Suite, endpoint: str | None = None) -> list[DatasetPin]:
     """Every Hub dataset the suite reads, with its pinned and current commit (one Hub call each)."""
-    api = _hf_api(endpoint)
+    api = online_hub("reading the datasets' commits").HfApi(endpoint=endpoint)  # None: $HF_ENDPOINT
     current: dict[str, str] = {}
     pins = []
     for task, dataset in suite_datasets(suite):
@@ -122,23 +107,19 @@ def fetch_datasets(
 
     ``dest/.kleaderboard-datasets.json`` records the commit of each; the run record keeps them.
     """
-    hub = _hf_api(endpoint)
-    import huggingface_hub
-
+    hub = online_hub("mirroring the datasets")
+    api = hub.HfApi(endpoint=endpoint)
     fetched: dict[str, str] = {}
     for dataset, pin in sorted(_wanted(suite).items()):
-        revision = pin or current_revision(hub, dataset)
+        revision = pin or current_revision(api, dataset)
         note = "" if pin else " (not pinned in the suite: the Hub's current commit)"
         progress(f"dataset {dataset} at {revision}{note}")
         try:
-            huggingface_hub.snapshot_download(
+            hub.snapshot_download(
                 dataset, repo_type="dataset", revision=revision, local_dir=dest / dataset, endpoint=endpoint
             )
         except Exception as exc:  # huggingface_hub's and httpx's errors alike
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            raise HubError(
-                f"dataset {dataset}@{revision}: download failed: {type(exc).__name__}: {first}"
-            ) from exc
+            raise HubError(f"dataset {dataset}@{revision}: download failed: {brief(exc)}") from exc
         fetched[dataset] = revision
     dest.mkdir(parents=True, exist_ok=True)
     (dest / MIRROR_RECORD).write_text(json.dumps(fetched, indent=2, sort_keys=True) + "\n", encoding="utf-8")

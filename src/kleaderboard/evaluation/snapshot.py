@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from kleaderboard import display
-from kleaderboard.errors import HubError, InputError
+from kleaderboard.errors import HubError, InputError, brief
+from kleaderboard.identifiers import is_commit_sha
 
 # The files a causal LM needs to load and to chat, and no others.
 ALLOWED = (
@@ -102,11 +103,7 @@ def fetch_snapshot(
     """
     _require_commit(revision, repo_id)
     _require_empty(dest)
-    hub = _hub()
-    if hub.constants.HF_HUB_OFFLINE:
-        raise HubError(
-            "HF_HUB_OFFLINE is set: fetching a snapshot needs the Hub (unset it for this step only)"
-        )
+    hub = online_hub("fetching a snapshot")
     where = f"{repo_id}@{revision[:12]}"
     listing = _listing(hub, repo_id, revision, endpoint, token)
     wanted = select_files(listing, where)
@@ -122,7 +119,7 @@ def fetch_snapshot(
             token=token,
         )
     except Exception as exc:  # huggingface_hub's errors, httpx's and OSError alike
-        raise HubError(f"{where}: download failed: {_reason(exc)}") from exc
+        raise HubError(f"{where}: download failed: {brief(exc)}") from exc
     files = _verify(dest, wanted, where)
     snapshot = Snapshot(repo_id, revision, dest, files)
     _write_record(snapshot)
@@ -167,7 +164,9 @@ def read_snapshot(folder: Path, repo_id: str, revision: str) -> Snapshot:
 # --- the Hub, through huggingface_hub --------------------------------------------------
 
 
-def _hub() -> Any:
+def online_hub(doing: str) -> Any:
+    """The huggingface_hub package, refusing offline mode: a download must not quietly fall back
+    to whatever local files exist."""
     try:
         import huggingface_hub
         import huggingface_hub.constants  # a lazy attribute of the package until imported by name
@@ -175,6 +174,8 @@ def _hub() -> Any:
         from kleaderboard.errors import MissingExtraError
 
         raise MissingExtraError("eval", "huggingface_hub") from exc
+    if huggingface_hub.constants.HF_HUB_OFFLINE:
+        raise HubError(f"HF_HUB_OFFLINE is set: {doing} needs the Hub (unset it for this step only)")
     return huggingface_hub
 
 
@@ -186,19 +187,13 @@ def _listing(
         entries = list(api.list_repo_tree(repo_id, revision=revision, recursive=True))
     except Exception as exc:
         raise HubError(
-            f"{repo_id}@{revision[:12]}: the Hub did not list the commit's files: {_reason(exc)}"
+            f"{repo_id}@{revision[:12]}: the Hub did not list the commit's files: {brief(exc)}"
         ) from exc
     return [
         ListedFile(e.path, int(e.size), str(e.blob_id), e.lfs.sha256 if e.lfs is not None else None)
         for e in entries
         if isinstance(e, hub.hf_api.RepoFile)
     ]
-
-
-def _reason(exc: BaseException) -> str:
-    """One line: the error's class and first line, without huggingface_hub's long hints."""
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 # --- verification -------------------------------------------------------------------------
@@ -264,7 +259,7 @@ def _git_blob_id(path: Path, size: int) -> str:
 
 
 def _require_commit(revision: str, repo_id: str) -> None:
-    if len(revision) != 40 or any(c not in "0123456789abcdef" for c in revision):
+    if not is_commit_sha(revision):
         raise InputError.single(
             "submission.yaml",
             "model.revision",

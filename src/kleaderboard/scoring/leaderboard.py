@@ -10,7 +10,7 @@ never guess. Each figure says where it came from:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -197,8 +197,7 @@ def build_entry(sub: Submission, suite: Suite) -> Entry:
     categories = score_categories(tasks, suite)
     overall = normalise.index([c.index for c in categories], [1.0] * len(categories))
     status = _status(sub, (run, failed, previous), overall is not None)
-    entry = Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub))
-    return replace(entry, previous=previous)
+    return Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub), previous=previous)
 
 
 def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
