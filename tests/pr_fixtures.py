@@ -16,6 +16,7 @@ HUB_REPO = "hanbit-ai/hanbit-7b"
 HUB_COMMIT = "e1beb415935f09a6c7a85ec1c6b7b689afcc6a01"
 HUB_PARAMETERS = 7_241_732_096
 PR_AUTHOR = "hanbit-dev"  # the author of the test pull requests that add a new submission
+SUB = "submissions/hanbit-ai/hanbit-7b"  # the folder of the full example manifest
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -130,3 +131,40 @@ def write_record_file(folder: Path, data: dict[str, Any] | None = None, name: st
     path = folder / (name or f"{data['run_id']}.json")
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return path
+
+
+def open_pull(
+    gh: Any, files: dict[str, Any], changed: list[dict[str, Any]], author: str = PR_AUTHOR, number: int = 7
+) -> str:
+    """A pull request on the GitHub stand-in (tests/fake_github.py) adding files to main; its head."""
+    base_sha = gh.store.commit({"README.md": b"kleaderboard\n"})
+    gh.refs["heads/main"] = base_sha
+    head = gh.store.commit({"README.md": b"kleaderboard\n", **files}, parents=(base_sha,))
+    gh.add_pull(number, author, head, changed)
+    return head
+
+
+def good_pull(gh: Any, number: int = 7, **manifest_changes: Any) -> str:
+    """A new submission that passes every check: the full manifest and a loss log."""
+    files = {
+        f"{SUB}/submission.yaml": manifest_bytes(**manifest_changes),
+        f"{SUB}/loss_log.csv": LOSS_LOG.encode(),
+    }
+    return open_pull(gh, files, [{"filename": path} for path in files], number=number)
+
+
+# A local tiny model's submission (the test puts the model in `model/` beside it).
+TINY_LOCAL_MANIFEST = """\
+schema_version: 1
+team: {name: Test Team, contact: t@example.org}
+model:
+  name: Tiny
+  local_path: model
+  precision: float32
+  parameters: {total: 30000}
+  architecture: 1-layer Llama
+license: MIT
+originality:
+  weights_initialised_from_zero: true
+  components: [{name: language model, origin: own, relation: trained_from_zero}]
+"""

@@ -10,33 +10,19 @@ import pytest
 
 from kleaderboard.submission.tree import load_submission, read_record
 from kleaderboard.suites import load_suite
+from tests.pr_fixtures import TINY_LOCAL_MANIFEST
 
 pytest.importorskip("lm_eval", reason="needs the eval extra")
 pytestmark = pytest.mark.slow
 
 from kleaderboard.evaluation.runner import RunOptions, evaluate_submission  # noqa: E402
 
-MANIFEST = """\
-schema_version: 1
-team: {name: Test Team, contact: t@example.org}
-model:
-  name: Tiny
-  local_path: model
-  precision: float32
-  parameters: {total: 30000}
-  architecture: 1-layer Llama
-license: MIT
-originality:
-  weights_initialised_from_zero: true
-  components: [{name: language model, origin: own, relation: trained_from_zero}]
-"""
-
 
 def make_local_submission(root: Path, model_dir: Path) -> Path:
     folder = root / "submissions" / "test-team" / "tiny"
     folder.mkdir(parents=True)
     shutil.copytree(model_dir, folder / "model")
-    (folder / "submission.yaml").write_text(MANIFEST, encoding="utf-8")
+    (folder / "submission.yaml").write_text(TINY_LOCAL_MANIFEST, encoding="utf-8")
     return folder / "submission.yaml"
 
 

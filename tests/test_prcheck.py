@@ -16,9 +16,8 @@ from kleaderboard.github.comments import CHECK_MARKER, inert
 from tests.cli_runner import run_cli
 from tests.fake_github import FakeGitHub, serve
 from tests.hub_server import RecordedHub, recorded_routes
-from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, manifest_bytes
+from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, SUB, good_pull, manifest_bytes, open_pull
 
-SUB = "submissions/hanbit-ai/hanbit-7b"
 OWNERS = "maintainers: [alice]\nsubmissions:\n  skt/ax-k1: [skt-bot]\n"
 
 
@@ -47,25 +46,6 @@ def env(gh: FakeGitHub, hub: RecordedHub, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("GITHUB_TOKEN", gh.token)
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     monkeypatch.delenv("HF_TOKEN", raising=False)
-
-
-def open_pull(
-    gh: FakeGitHub, files: dict, changed: list[dict], author: str = "hanbit-dev", number: int = 7
-) -> str:
-    base_sha = gh.store.commit({"README.md": b"kleaderboard\n"})
-    gh.refs["heads/main"] = base_sha
-    head = gh.store.commit({"README.md": b"kleaderboard\n", **files}, parents=(base_sha,))
-    gh.add_pull(number, author, head, changed)
-    return head
-
-
-def good_pull(gh: FakeGitHub, **manifest_changes: object) -> str:
-    files = {
-        f"{SUB}/submission.yaml": manifest_bytes(**manifest_changes),
-        f"{SUB}/loss_log.csv": LOSS_LOG.encode(),
-    }
-    changed = [{"filename": path} for path in files]
-    return open_pull(gh, files, changed)
 
 
 def inputs(base: Path, hub: RecordedHub | None = None) -> prcheck.CheckInputs:

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.slow
 
 from kleaderboard.evaluation import adapter  # noqa: E402
 from kleaderboard.evaluation.runner import RunOptions, evaluate_submission  # noqa: E402
+from tests.pr_fixtures import TINY_LOCAL_MANIFEST as MANIFEST  # noqa: E402
 
 from .lm_eval_fixtures import _index, fewshot_source, leaf_configs, materialise  # noqa: E402
-from .test_evaluation import MANIFEST  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -18,10 +18,9 @@ import pytest
 
 from tests.fake_github import FakeGitHub, serve
 from tests.hub_server import RecordedHub, recorded_routes
-from tests.pr_fixtures import LOSS_LOG, manifest_bytes
+from tests.pr_fixtures import SUB, good_pull, manifest_bytes
 from tests.replay import Replay, _Parser, load_workflow
 
-SUB = "submissions/hanbit-ai/hanbit-7b"
 OWNERS = "maintainers: [alice]\nsubmissions: {}\n"
 
 
@@ -70,18 +69,6 @@ def runner_env(gh: FakeGitHub, hub_url: str) -> dict[str, str]:
     return env
 
 
-def open_good_pull(gh: FakeGitHub, number: int = 7, **manifest: object) -> str:
-    base_sha = gh.store.commit({"README.md": b"kleaderboard\n"})
-    gh.refs["heads/main"] = base_sha
-    files = {
-        f"{SUB}/submission.yaml": manifest_bytes(**manifest),
-        f"{SUB}/loss_log.csv": LOSS_LOG.encode(),
-    }
-    head = gh.store.commit({"README.md": b"kleaderboard\n", **files}, parents=(base_sha,))
-    gh.add_pull(number, "hanbit-dev", head, [{"filename": p} for p in files])
-    return head
-
-
 # --- the expression evaluator is GitHub's, for the parts the workflows use -------------------
 
 
@@ -123,7 +110,7 @@ def test_every_workflow_uses_only_actions_the_replay_knows() -> None:
 def test_check_workflow_passes_a_good_submission(
     gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
 ) -> None:
-    head = open_good_pull(gh)
+    head = good_pull(gh)
     replay = Replay(base, tmp_path / "runner", pull_event(gh, 7), runner_env(gh, hub.url))
     jobs = replay.run("check.yml")
     assert jobs["check"].result == "success", jobs["check"].log()
@@ -390,7 +377,7 @@ def git_checkout_commit(workdir: Path) -> None:
 def test_a_pull_request_against_another_branch_fails_before_anything_runs(
     gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
 ) -> None:
-    open_good_pull(gh)
+    good_pull(gh)
     gh.pulls[7]["base"]["ref"] = "kleaderboard-bot/old"
     replay = Replay(base, tmp_path / "runner", pull_event(gh, 7), runner_env(gh, hub.url))
     for workflow, job in (("check.yml", "check"), ("evaluate.yml", "plan")):
@@ -427,7 +414,7 @@ def test_a_push_after_approval_is_not_evaluated(
     gh: FakeGitHub, hub: RecordedHub, base: Path, tmp_path: Path
 ) -> None:
     """The plan job passed at head A; while the run waited for approval the team pushed B."""
-    approved = open_good_pull(gh)
+    approved = good_pull(gh)
     replay = Replay(base, tmp_path / "runner", pull_event(gh, 7), runner_env(gh, hub.url))
     before = replay.run("evaluate.yml", only={"plan"})
     assert before["plan"].outputs["ok"] == "true", before["plan"].log()

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from kleaderboard.cli.main import COMMANDS
+from tests.pr_fixtures import TINY_LOCAL_MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
@@ -339,28 +340,11 @@ def test_retargeting_a_pull_request_reruns_the_check() -> None:
     assert "edited" in load(ROOT / ".github/workflows/check.yml")["on"]["pull_request_target"]["types"]
 
 
-# A submission of a given size (the test fills in `total`); the folder need not hold weights.
-MANIFEST = """\
-schema_version: 1
-team: {name: Test Team, contact: t@example.org}
-model:
-  name: Tiny
-  local_path: model
-  precision: float32
-  parameters: {total: 30000}
-  architecture: 1-layer Llama
-license: MIT
-originality:
-  weights_initialised_from_zero: true
-  components: [{name: language model, origin: own, relation: trained_from_zero}]
-"""
-
-
 def parallelism(tmp_path: Path, gpus: int, parameters: int = 8_000_000_000, **variables: str) -> Any:
     """.ci/parallelism on a submission of that size, on a runner with `gpus` 80 GiB GPUs."""
     folder = tmp_path / "submissions" / "org" / "model"
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = MANIFEST.replace("precision: float32", "precision: bfloat16")
+    manifest = TINY_LOCAL_MANIFEST.replace("precision: float32", "precision: bfloat16")
     (folder / "submission.yaml").write_text(
         manifest.replace("total: 30000", f"total: {parameters}"), encoding="utf-8"
     )
