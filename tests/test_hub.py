@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
+import huggingface_hub.constants
 import pytest
 import yaml
 
@@ -24,7 +24,6 @@ from kleaderboard.checks.hub import (
     DEFAULT_MAX_PARAMETERS,
     HubFile,
     check_submission_on_hub,
-    make_client,
     resolve_revision,
 )
 from kleaderboard.cli.checks import parameter_count
@@ -77,6 +76,12 @@ CASES = {
 @pytest.fixture(scope="module")
 def recorded_hub() -> Iterator[RecordedHub]:
     yield from serve(RecordedHub(recorded_routes()))
+
+
+@pytest.fixture(autouse=True)
+def online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """huggingface_hub online for the stand-in on 127.0.0.1 (the test session sets HF_HUB_OFFLINE=1)."""
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
 
 
 @pytest.fixture
@@ -339,7 +344,7 @@ def repo_routes(paths: list[str], config: str = "{}") -> dict[str, dict[str, Any
     """Answers for one made-up repo (DECOY_REPO at SAFE) holding the given files."""
     json_type = {"Content-Type": "application/json"}
     info = {"id": DECOY_REPO, "sha": SAFE, "cardData": {"license": "apache-2.0"}}
-    info["safetensors"] = {"total": 7_241_732_096}
+    info["safetensors"] = {"total": 7_241_732_096, "parameters": {"BF16": 7_241_732_096}}
     tree = [{"type": "file", "path": path, "size": 100} for path in paths]
     routes = {
         f"/api/models/{DECOY_REPO}/revision/{SAFE}": {"status": 200, "headers": json_type, "json": info},
@@ -435,16 +440,16 @@ def test_a_hub_answering_503_is_a_hub_error(hub: RecordedHub) -> None:
 
 
 def test_an_html_page_instead_of_the_api_is_a_hub_error(hub: RecordedHub) -> None:
-    with pytest.raises(HubError, match=r"is not what the Hub API returns \(text/html"):
+    with pytest.raises(HubError, match=r"is not what the Hub API returns \(not JSON"):
         check(hub, "proxied/model", DOWN)
 
 
 def test_a_hub_that_does_not_answer_in_time_is_a_hub_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HF_TOKEN", raising=False)
     for slow in serve(RecordedHub({}, delay=1.0)):
-        with make_client(timeout=0.2) as client, pytest.raises(HubError, match="did not answer in time"):
+        with pytest.raises(HubError, match="did not answer in time"):
             check_submission_on_hub(
-                manifest_for(SAFE_REPO, SAFE), MANIFEST_PATH, client=client, endpoint=slow.url
+                manifest_for(SAFE_REPO, SAFE), MANIFEST_PATH, endpoint=slow.url, timeout=0.2
             )
 
 
@@ -473,13 +478,18 @@ def test_hf_endpoint_and_hf_token_are_honoured(hub: RecordedHub, monkeypatch: py
         assert seen.headers["user-agent"].startswith("kleaderboard/")
 
 
-def test_a_callers_client_is_used_and_left_open(hub: RecordedHub) -> None:
-    with httpx.Client() as client:
-        report = check_submission_on_hub(
-            manifest_for(SAFE_REPO, SAFE), MANIFEST_PATH, client=client, endpoint=hub.url
-        )
-        assert report.ok and not client.is_closed
-    assert "authorization" not in hub.seen[0].headers
+def test_no_token_is_sent_without_one(hub: RecordedHub) -> None:
+    report = check_submission_on_hub(manifest_for(SAFE_REPO, SAFE), MANIFEST_PATH, endpoint=hub.url)
+    assert report.ok and hub.seen
+    assert all("authorization" not in seen.headers for seen in hub.seen)
+
+
+def test_offline_mode_is_a_hub_error_that_says_so(hub: RecordedHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    said = r"offline mode \(HF_HUB_OFFLINE\) while resolving .* unset HF_HUB_OFFLINE"
+    with pytest.raises(HubError, match=said):
+        check_submission_on_hub(manifest_for(SAFE_REPO, SAFE), MANIFEST_PATH, endpoint=hub.url)
+    assert not hub.seen
 
 
 # --- the command ------------------------------------------------------------------------

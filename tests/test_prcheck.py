@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import huggingface_hub.constants
 import pytest
 
 from kleaderboard.checks.scope import Owners
@@ -19,6 +20,12 @@ from tests.hub_server import RecordedHub, recorded_routes
 from tests.pr_fixtures import HUB_COMMIT, LOSS_LOG, SUB, good_pull, manifest_bytes, open_pull
 
 OWNERS = "maintainers: [alice]\nsubmissions:\n  skt/ax-k1: [skt-bot]\n"
+
+
+@pytest.fixture(autouse=True)
+def online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """huggingface_hub online for the Hub stand-in on 127.0.0.1 (the test session sets HF_HUB_OFFLINE=1)."""
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
 
 
 @pytest.fixture
@@ -296,11 +303,9 @@ def test_a_hub_that_cannot_be_read_fails_the_check_closed(
 def test_a_hub_that_times_out_fails_the_check_closed(
     gh: FakeGitHub, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import httpx
-
     from kleaderboard.checks import hub as hub_module
 
-    monkeypatch.setattr(hub_module, "make_client", lambda: httpx.Client(timeout=0.2))
+    monkeypatch.setattr(hub_module, "DEFAULT_TIMEOUT", 0.2)
     for slow in serve(RecordedHub(recorded_routes(("safe",)), delay=1.0)):
         code, lines = run_check_command(gh, base, tmp_path, slow.url)
     assert code == 1 and "ok=false" in lines

@@ -62,7 +62,9 @@ def pull_event(gh: FakeGitHub, number: int) -> dict[str, Any]:
 
 
 def runner_env(gh: FakeGitHub, hub_url: str) -> dict[str, str]:
-    env = dict(os.environ)
+    # A runner is online: the test session's *_OFFLINE settings do not apply, and every Hub
+    # request goes to the stand-in (HF_ENDPOINT), every GitHub request to the fake.
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_OFFLINE")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.update(GITHUB_API_URL=gh.url, HF_ENDPOINT=hub_url)
     env.pop("HF_TOKEN", None)
@@ -211,8 +213,6 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
         head = gh.store.commit(files, parents=(gh.refs["heads/main"],))
         gh.add_pull(7, TINY_AUTHOR, head, [{"filename": p} for p in files])
         env = runner_env(gh, hub.url)
-        for name in [k for k in env if k.endswith("_OFFLINE")]:
-            del env[name]  # a runner is online; every Hub request goes to the stand-in (HF_ENDPOINT)
 
         # 1. The check on the pull request.
         replay = Replay(
@@ -321,7 +321,7 @@ def test_a_maintainers_rerun_proposes_only_new_records_and_honours_force(
         files = {f"{TINY_SUB}/submission.yaml": tiny_manifest(hub.info()["safetensors"]["total"])}
         merge(gh, files, workdir)
         git_checkout(workdir)
-        env = {k: v for k, v in runner_env(gh, hub.url).items() if not k.endswith("_OFFLINE")}
+        env = runner_env(gh, hub.url)
 
         def rerun(force: bool, name: str) -> dict[str, Any]:
             inputs = {"submissions": "all", "suite": "", "force": force}

@@ -1,9 +1,17 @@
-"""Hugging Face Hub metadata over HTTP: revision to commit, files and sizes, licence, remote code.
+"""Hugging Face Hub metadata: revision to commit, files and sizes, licence, remote code.
 
 Everything is judged from the Hub's metadata API plus two small JSON files
 (``config.json`` and ``tokenizer_config.json``); no weight file is ever
-downloaded. The Hub's answers are parsed into our own types at the boundary, in
-the shapes ``huggingface_hub`` reads them.
+downloaded. The Hub is reached through ``huggingface_hub``: ``HfApi.model_info``
+for the revision, its shared HTTP session, headers (User-Agent, the token from
+``HF_TOKEN`` or ``hf auth login``) and error classes (``RepositoryNotFoundError``,
+``GatedRepoError`` …). What stays here is what that library does not check:
+
+- the file listing follows the Hub's pages only on the Hub's own host (the library's
+  paginator would send the token to whatever host a ``Link: rel="next"`` names);
+- every answer we read is validated into our own types (an answer the models reject
+  is an error, never a silent pass), and config files are read size-capped;
+- each failure gets a sentence that says what to do.
 
 What the Hub says about a submission (repo not found, gated, pickle weights,
 remote code …) becomes a :class:`~kleaderboard.errors.Problem` in the
@@ -14,15 +22,22 @@ remote code …) becomes a :class:`~kleaderboard.errors.Problem` in the
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
-from typing import NoReturn, TypeVar
-from urllib.parse import quote
+from typing import Any, NoReturn, TypeVar
 
-import httpx
+import httpx2
+from huggingface_hub import HfApi, hf_hub_url
+from huggingface_hub.errors import (
+    GatedRepoError,
+    HfHubHTTPError,
+    OfflineModeIsEnabled,
+    RemoteEntryNotFoundError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kleaderboard import display
@@ -34,7 +49,7 @@ from kleaderboard.submission.tree import MANIFEST_NAME
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_MAX_PARAMETERS = 1_200_000_000_000
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_TIMEOUT = 30.0  # seconds per request
 DEFAULT_BRANCH = "main"
 CONFIG_FILES = ("config.json", "tokenizer_config.json")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -46,17 +61,14 @@ PARAMETER_TOLERANCE = 0.05  # the Hub counts every tensor (MTP heads too): small
 REPO_FIELD = "model.hub_repo"
 REVISION_FIELD = "model.revision"
 STATUS_PAGE = "https://status.huggingface.co"
+BAD_TOKEN = "Invalid credentials in Authorization header"
 
 
-def _user_agent() -> str:
+def _our_version() -> str:
     try:
-        ours = version("kleaderboard")
+        return version("kleaderboard")
     except PackageNotFoundError:  # running from a source tree that is not installed
-        ours = "dev"
-    return f"kleaderboard/{ours} (Korean sovereign-AI leaderboard; hub-check) httpx/{httpx.__version__}"
-
-
-USER_AGENT = _user_agent()
+        return "dev"
 
 
 # --- the Hub's answers, as we read them --------------------------------------------------
@@ -67,39 +79,27 @@ class _HubAnswer(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
 
-class HubSafetensors(_HubAnswer):
-    """``safetensors`` of a model info: parameter counts the Hub read from the files' headers."""
-
-    total: int
-    parameters: dict[str, int] = Field(default_factory=dict)
-
-
-class HubCardData(_HubAnswer):
-    """The licence keys of ``cardData`` (the model card's YAML metadata)."""
-
-    license: str | list[str] | None = None
-    license_name: str | None = None
-
-
 class HubModelInfo(_HubAnswer):
-    """``GET /api/models/{repo}/revision/{revision}``: the fields this module reads."""
+    """The fields of ``HfApi.model_info`` this module reads, validated (an answer that does
+    not fit them is an error, not a pass)."""
 
     id: str
     sha: CommitSha
     private: bool = False
     gated: bool | str = False  # False, "auto" or "manual"
     tags: list[str] = Field(default_factory=list)
-    card_data: HubCardData | None = Field(default=None, alias="cardData")
-    safetensors: HubSafetensors | None = None
+    card_license: str | list[str] | None = None
+    card_license_name: str | None = None
+    parameters: int | None = Field(default=None, ge=0)  # safetensors.total: counted from the headers
 
     @property
     def licenses(self) -> list[str]:
         """The licence names the Hub shows: the card's ``license`` (or ``license_name`` for
         'other'), else the ``license:`` tags."""
-        card = self.card_data or HubCardData()
-        named = [card.license] if isinstance(card.license, str) else list(card.license or [])
-        if named == ["other"] and card.license_name:
-            named = [card.license_name]
+        license = self.card_license
+        named = [license] if isinstance(license, str) else list(license or [])
+        if named == ["other"] and self.card_license_name:
+            named = [self.card_license_name]
         named = [name.strip() for name in named if name.strip()]
         return named or [tag.removeprefix("license:") for tag in self.tags if tag.startswith("license:")]
 
@@ -180,21 +180,18 @@ def default_endpoint() -> str:
     return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or DEFAULT_ENDPOINT
 
 
+def _token() -> str | None:
+    """$HF_TOKEN when set, sent even where implicit tokens are off (CI sets the secret on purpose);
+    otherwise huggingface_hub's own choice (a stored login, unless HF_HUB_DISABLE_IMPLICIT_TOKEN)."""
+    return os.environ.get("HF_TOKEN", "").strip() or None
+
+
 def request_headers() -> dict[str, str]:
-    """User-Agent naming kleaderboard, and the token from $HF_TOKEN when there is one."""
-    headers = {"User-Agent": USER_AGENT}
-    token = os.environ.get("HF_TOKEN", "").strip()
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers
+    """huggingface_hub's headers: a User-Agent naming kleaderboard, and the token when there is one."""
+    return build_hf_headers(token=_token(), library_name="kleaderboard", library_version=_our_version())
 
 
-def make_client(timeout: httpx.Timeout | float = DEFAULT_TIMEOUT) -> httpx.Client:
-    """An httpx client for the Hub; honours proxy settings from the environment."""
-    return httpx.Client(timeout=timeout, follow_redirects=True)
-
-
-def _server_message(response: httpx.Response) -> str:
+def _server_message(response: httpx2.Response) -> str:
     said: str | None = response.headers.get("X-Error-Message")
     if said:
         return said
@@ -206,7 +203,7 @@ def _server_message(response: httpx.Response) -> str:
     return str(error) if error else response.reason_phrase
 
 
-def _status_error(response: httpx.Response, doing: str) -> HubError:
+def _status_error(response: httpx2.Response, doing: str) -> HubError:
     status, said = response.status_code, _server_message(response)
     if status == 429:
         return HubError(
@@ -226,68 +223,92 @@ def _status_error(response: httpx.Response, doing: str) -> HubError:
     )
 
 
-def _refuse(response: httpx.Response, where: _Where, doing: str) -> NoReturn:
-    """Turn an error answer into the submission's problem, or a HubError (as huggingface_hub does)."""
-    code = response.headers.get("X-Error-Code", "")
-    if code == "EntryNotFound":  # we only ask for files the tree listed: the Hub contradicts itself
-        raise _status_error(response, doing)
-    if code == "RevisionNotFound":
-        raise InputError([_revision_not_found(where)])
-    if code == "GatedRepo":
-        raise InputError([_gated(where)])
-    bad_token = _server_message(response) == "Invalid credentials in Authorization header"
-    if (
-        code == "RepoNotFound"
-        or response.status_code == 404
-        or (response.status_code == 401 and not bad_token)
-    ):
-        # The Hub answers 401 without a token and 404 with one, for a missing and a private repo alike.
-        raise InputError([_repo_not_found(where)])
-    raise _status_error(response, doing)
+def _refuse(exc: HfHubHTTPError, where: _Where, doing: str) -> NoReturn:
+    """huggingface_hub's error class, as the submission's problem or a HubError."""
+    response = exc.response
+    if isinstance(exc, RemoteEntryNotFoundError):  # we only ask for listed files: the Hub contradicts itself
+        raise _status_error(response, doing) from None
+    if isinstance(exc, RevisionNotFoundError):
+        raise InputError([_revision_not_found(where)]) from None
+    if isinstance(exc, GatedRepoError):  # a subclass of RepositoryNotFoundError: ask first
+        raise InputError([_gated(where)]) from None
+    unauthorised = response.status_code == 401 and _server_message(response) != BAD_TOKEN
+    if isinstance(exc, RepositoryNotFoundError) or response.status_code == 404 or unauthorised:
+        # The Hub answers 401 without a token and 404 with one, for a missing and a private repo alike
+        # (huggingface_hub reads a 401 so only on https endpoints; a mirror over http is read the same).
+        raise InputError([_repo_not_found(where)]) from None
+    raise _status_error(response, doing) from None
 
 
 @dataclass(frozen=True)
 class _Session:
-    http: httpx.Client
+    """One check's requests, on huggingface_hub's shared session."""
+
     endpoint: str
     where: _Where
+    timeout: float
 
-    def get(self, path: str, doing: str) -> httpx.Response:
-        url = path if path.startswith(("http://", "https://")) else f"{self.endpoint}{path}"
-        try:
-            response = self.http.get(url, headers=request_headers(), follow_redirects=True)
-        except httpx.TimeoutException as exc:
-            raise HubError(
+    def _unreachable(self, exc: Exception, doing: str) -> HubError:
+        if isinstance(exc, OfflineModeIsEnabled):
+            return HubError(
+                f"huggingface_hub is in offline mode (HF_HUB_OFFLINE) while {doing} — "
+                "unset HF_HUB_OFFLINE to check a submission on the Hub"
+            )
+        if isinstance(exc, httpx2.TimeoutException):
+            return HubError(
                 f"the Hub at {self.endpoint} did not answer in time while {doing} — "
                 f"it may be slow or down (see {STATUS_PAGE}); try again in a few minutes"
-            ) from exc
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
-            raise HubError(
-                f"could not reach the Hub at {self.endpoint} while {doing} ({exc or type(exc).__name__}) — "
-                "check the network and proxy settings, and HF_ENDPOINT if you use a mirror"
-            ) from exc
-        if not response.is_success:
-            _refuse(response, self.where, doing)
+            )
+        return HubError(
+            f"could not reach the Hub at {self.endpoint} while {doing} ({exc or type(exc).__name__}) — "
+            "check the network and proxy settings, and HF_ENDPOINT if you use a mirror"
+        )
+
+    def get(self, url: str, doing: str) -> httpx2.Response:
+        try:
+            response = get_session().get(
+                url, headers=request_headers(), timeout=self.timeout, follow_redirects=True
+            )
+            hf_raise_for_status(response)
+        except HfHubHTTPError as exc:
+            _refuse(exc, self.where, doing)
+        except (httpx2.HTTPError, httpx2.InvalidURL, OfflineModeIsEnabled) as exc:
+            raise self._unreachable(exc, doing) from exc
         return response
 
     def model_info(self) -> HubModelInfo:
         doing = f"resolving {self.where.repo}@{self.where.revision}"
-        path = f"/api/models/{self.where.repo}/revision/{quote(self.where.revision, safe='')}"
-        return _parse(_INFO, self.get(path, doing), doing)
+        api = HfApi(
+            endpoint=self.endpoint,
+            token=_token(),
+            library_name="kleaderboard",
+            library_version=_our_version(),
+        )
+        try:
+            info = api.model_info(self.where.repo, revision=self.where.revision, timeout=self.timeout)
+        except HfHubHTTPError as exc:
+            _refuse(exc, self.where, doing)
+        except (httpx2.HTTPError, httpx2.InvalidURL, OfflineModeIsEnabled) as exc:
+            raise self._unreachable(exc, doing) from exc
+        except ValueError:  # json.JSONDecodeError: an HTML page, say
+            raise _not_the_api(doing, "not JSON") from None
+        except (KeyError, TypeError, AttributeError) as exc:  # JSON, but not a model's info
+            raise _not_the_api(doing, f"{type(exc).__name__}: {exc}") from None
+        return _validated(_INFO, _info_fields(info), doing)
 
     def files(self, commit: str) -> list[HubFile]:
-        """Every file at the commit, following the Hub's pages (Link: rel="next")."""
+        """Every file at the commit, following the Hub's pages (Link: rel="next") on its own host."""
         doing = f"listing the files of {self.where.repo}@{commit}"
         entries: list[HubTreeEntry] = []
-        next_url: str | None = f"/api/models/{self.where.repo}/tree/{commit}?recursive=true"
+        next_url: str | None = f"{self.endpoint}/api/models/{self.where.repo}/tree/{commit}?recursive=true"
         while next_url is not None:
             response = self.get(next_url, doing)
-            page = _parse(_TREE, response, doing)
+            page: list[HubTreeEntry] = _parse(_TREE, response, doing)
             entries.extend(page)
             next_url = self._next_page(response)
         return [_to_file(entry) for entry in entries if entry.type == "file"]
 
-    def _next_page(self, response: httpx.Response) -> str | None:
+    def _next_page(self, response: httpx2.Response) -> str | None:
         link = response.links.get("next", {}).get("url")
         if not link:
             return None
@@ -301,19 +322,46 @@ class _Session:
 
     def raw(self, commit: str, path: str) -> bytes:
         doing = f"reading {path} of {self.where.repo}@{commit}"
-        return self.get(f"/{self.where.repo}/resolve/{commit}/{quote(path)}", doing).content
+        url = hf_hub_url(self.where.repo, path, revision=commit, endpoint=self.endpoint)
+        return self.get(url, doing).content
 
 
-def _parse(adapter: TypeAdapter[_Parsed], response: httpx.Response, doing: str) -> _Parsed:
+def _info_fields(info: Any) -> dict[str, Any]:
+    """The fields of huggingface_hub's ModelInfo we read, as plain data to validate."""
+    card = info.card_data
+    safetensors = info.safetensors
+    return {
+        "id": info.id,
+        "sha": info.sha,
+        "private": bool(info.private),
+        "gated": info.gated if info.gated is not None else False,
+        "tags": info.tags or [],
+        "card_license": card.license if card is not None else None,
+        "card_license_name": getattr(card, "license_name", None) if card is not None else None,
+        "parameters": safetensors.total if safetensors is not None else None,
+    }
+
+
+def _not_the_api(doing: str, detail: str) -> HubError:
+    return HubError(
+        f"the Hub's answer to {doing} is not what the Hub API returns ({detail}) — if a proxy or "
+        "login page stands between you and the Hub, set HF_ENDPOINT to a Hub you can reach"
+    )
+
+
+def _validated(adapter: TypeAdapter[_Parsed], data: object, doing: str) -> _Parsed:
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        raise _not_the_api(doing, f"{exc.error_count()} mismatch(es)") from None
+
+
+def _parse(adapter: TypeAdapter[_Parsed], response: httpx2.Response, doing: str) -> _Parsed:
     try:
         return adapter.validate_json(response.content)
     except ValidationError as exc:
         kind = response.headers.get("Content-Type", "no content type")
-        raise HubError(
-            f"the Hub's answer to {doing} is not what the Hub API returns ({kind}; "
-            f"{exc.error_count()} mismatch(es)) — if a proxy or login page stands between you "
-            "and the Hub, set HF_ENDPOINT to a Hub you can reach"
-        ) from None
+        raise _not_the_api(doing, f"{kind}; {exc.error_count()} mismatch(es)") from None
 
 
 def _to_file(entry: HubTreeEntry) -> HubFile:
@@ -321,26 +369,18 @@ def _to_file(entry: HubTreeEntry) -> HubFile:
 
 
 def resolve_revision(
-    repo: str, revision: str, *, client: httpx.Client | None = None, endpoint: str | None = None
+    repo: str, revision: str, *, endpoint: str | None = None, timeout: float | None = None
 ) -> str:
     """The 40-hex commit a branch, tag or commit of ``repo`` points to now.
 
     Raises InputError (repo or revision not found, gated) or HubError (network).
     """
     where = _Where(f"hub:{repo}@{revision}", repo, revision)
-    with _open_session(client, endpoint, where) as session:
-        return session.model_info().sha
+    return _session(endpoint, where, timeout).model_info().sha
 
 
-@contextmanager
-def _open_session(client: httpx.Client | None, endpoint: str | None, where: _Where) -> Iterator[_Session]:
-    """A _Session on the caller's client, or on a client of our own that is closed afterwards."""
-    base = (endpoint or default_endpoint()).rstrip("/")
-    if client is not None:
-        yield _Session(client, base, where)
-        return
-    with make_client() as own:
-        yield _Session(own, base, where)
+def _session(endpoint: str | None, where: _Where, timeout: float | None) -> _Session:
+    return _Session((endpoint or default_endpoint()).rstrip("/"), where, timeout or DEFAULT_TIMEOUT)
 
 
 # --- problems ---------------------------------------------------------------------------
@@ -461,7 +501,7 @@ def _code_problems(files: list[HubFile], hub: str) -> list[Problem]:
 
 
 def _parameter_problems(info: HubModelInfo, manifest: Manifest, hub: str, cap: int) -> list[Problem]:
-    measured = info.safetensors.total if info.safetensors else None
+    measured = info.parameters
     count = measured if measured is not None else manifest.model.parameters.total
     if count <= cap:
         return []
@@ -575,10 +615,10 @@ def _license_findings(info: HubModelInfo, manifest: Manifest, hub: str) -> list[
 
 def _parameter_findings(info: HubModelInfo, manifest: Manifest, hub: str) -> list[str]:
     declared = manifest.model.parameters.total
-    if info.safetensors is None:
+    if info.parameters is None:
         shown = display.number(declared)
         return [f"{hub}: the Hub reports no parameter count; the declared {shown} was not checked"]
-    measured = info.safetensors.total
+    measured = info.parameters
     if abs(measured - declared) <= PARAMETER_TOLERANCE * max(measured, declared):
         return []
     return [
@@ -594,9 +634,9 @@ def check_submission_on_hub(
     manifest: Manifest,
     manifest_path: Path,
     *,
-    client: httpx.Client | None = None,
     endpoint: str | None = None,
     max_parameters: int = DEFAULT_MAX_PARAMETERS,
+    timeout: float | None = None,
 ) -> HubReport:
     """Check a submission's Hub repo from metadata alone, before anything is downloaded.
 
@@ -608,8 +648,8 @@ def check_submission_on_hub(
         note = f"{manifest_path}: model.local_path: not checked on the Hub: the model is a local folder"
         return HubReport(repo=None, revision=None, findings=[note])
     asked = DEFAULT_BRANCH if spec.pending else spec.revision
-    with _open_session(client, endpoint, _Where(str(manifest_path), spec.hub_repo, asked)) as session:
-        return _check(session, manifest, max_parameters)
+    session = _session(endpoint, _Where(str(manifest_path), spec.hub_repo, asked), timeout)
+    return _check(session, manifest, max_parameters)
 
 
 def _check(session: _Session, manifest: Manifest, max_parameters: int) -> HubReport:
@@ -637,7 +677,7 @@ def _check(session: _Session, manifest: Manifest, max_parameters: int) -> HubRep
         commit=info.sha,
         files=files,
         total_bytes=sum(f.size for f in files),
-        parameters=info.safetensors.total if info.safetensors else None,
+        parameters=info.parameters,
         license=", ".join(info.licenses) or None,
         problems=_unique(problems),
         findings=findings,
@@ -669,7 +709,6 @@ __all__ = [
     "check_manifest_file_on_hub",
     "check_submission_on_hub",
     "default_endpoint",
-    "make_client",
     "request_headers",
     "resolve_revision",
 ]
