@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
+from kleaderboard.errors import EvaluationError
 from kleaderboard.submission.tree import load_submission, read_record
 from kleaderboard.suites import load_suite
 from tests.pr_fixtures import TINY_LOCAL_MANIFEST
@@ -134,6 +137,51 @@ def test_timeout_gives_a_failed_record_in_plain_words(tmp_path: Path, tiny_model
     record = evaluate_submission(sub, load_suite("demo"), options, lambda _: None)
     assert record.status == "failed"
     assert record.error and "did not finish within its time limit of 0.0 s" in record.error
+
+
+def test_a_model_that_loads_too_slowly_fails_on_its_own_limit(
+    tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kleaderboard.evaluation import adapter
+
+    real_load = adapter.load_model
+
+    def slow_load(*args: object, **kwargs: object) -> object:
+        time.sleep(3)
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(adapter, "load_model", slow_load)
+    sub = load_submission(make_local_submission(tmp_path, tiny_model))
+    options = RunOptions(device="cpu", limit=2, timeout_s=60, load_timeout_s=0.5, measure_cost=False)
+    record = evaluate_submission(sub, load_suite("demo"), options, lambda _: None)
+    assert record.status == "failed"
+    assert record.error and record.error.startswith("the model did not load within its time limit of 0.5 s")
+    assert "--load-timeout" in record.error
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
+
+
+def test_a_load_limit_gives_the_run_limit_back_with_what_is_left() -> None:
+    from kleaderboard.evaluation.runner import LOAD_LIMIT, _time_limit
+
+    with _time_limit(30) as outer:
+        with _time_limit(5, LOAD_LIMIT):
+            time.sleep(0.2)
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 29 < left < 29.9  # the run's limit runs on, less the time the load took
+    outer.check()
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_when_the_run_limit_ends_first_it_speaks_during_the_load() -> None:
+    from kleaderboard.evaluation.runner import LOAD_LIMIT, _time_limit
+
+    with (
+        pytest.raises(EvaluationError, match=r"^the evaluation did not finish within"),
+        _time_limit(0.3),
+        _time_limit(10, LOAD_LIMIT),
+    ):
+        time.sleep(2)
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
 def test_cost_figures_are_measured_and_labelled_cpu(tmp_path: Path, tiny_model: Path) -> None:

@@ -18,6 +18,9 @@ def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, help="only N documents per task")
     parser.add_argument("--force", action="store_true", help="re-evaluate scores that would carry over")
     parser.add_argument("--timeout", type=float, default=None, help="fail the run after N seconds")
+    parser.add_argument(
+        "--load-timeout", type=float, default=None, help="fail the run when the model takes N seconds to load"
+    )
     parser.add_argument("--no-cost", action="store_true", help="skip the serving-cost workload")
     parser.add_argument(
         "--mode",
@@ -60,6 +63,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         limit=args.limit,
         force=args.force,
         timeout_s=args.timeout,
+        load_timeout_s=args.load_timeout,
         measure_cost=not args.no_cost,
         mode=args.mode,
         backend=args.backend,

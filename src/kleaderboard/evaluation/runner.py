@@ -58,11 +58,18 @@ Progress = Callable[[str], None]
 class _LazyModel:
     """Loads the weights on first use: a run whose scores all carry over never loads them."""
 
-    def __init__(self, settings: Settings, cache_file: Path | None, progress: Progress) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache_file: Path | None,
+        progress: Progress,
+        load_timeout_s: float | None = None,
+    ) -> None:
         self.settings = settings
         self._settings = settings
         self._cache_file = cache_file
         self._progress = progress
+        self._load_timeout_s = load_timeout_s
         self._lm: LM | None = None
 
     @property
@@ -74,12 +81,14 @@ class _LazyModel:
 
         if self._lm is None:
             self._progress(f"  loading {self._settings.model_args.get('pretrained')} …")
-            lm = adapter.load_model(
-                self._settings.backend,
-                dict(self._settings.model_args),
-                self._settings.batch_size,
-                self._settings.device,
-            )
+            with _time_limit(self._load_timeout_s, LOAD_LIMIT) as deadline:
+                lm = adapter.load_model(
+                    self._settings.backend,
+                    dict(self._settings.model_args),
+                    self._settings.batch_size,
+                    self._settings.device,
+                )
+            deadline.check()
             self._lm = adapter.with_cache(lm, self._cache_file)
         return self._lm
 
@@ -165,7 +174,7 @@ def _run_tasks(
         _require_generative(tm, suite)
     previous = [] if options.force else load_runs(sub)
     reusable = reusable_scores(previous, identity, settings, lm_eval_version())
-    model = _LazyModel(settings, cache_file(options, identity, settings), progress)
+    model = _LazyModel(settings, cache_file(options, identity, settings), progress, options.load_timeout_s)
     tally = _Tally(model, tm, suite)
     started = time.monotonic()
     mirrored = mirror_revisions(options.data_dir)  # the commits a fetch-datasets mirror holds
@@ -225,19 +234,37 @@ def _cost_parts(
     return _CostParts(points, structure, cost)
 
 
+@dataclass(frozen=True)
+class _Limit:
+    """What a time limit bounds, in the words of its failure."""
+
+    what: str
+    fix: str
+
+
+RUN_LIMIT = _Limit(
+    "the evaluation did not finish",
+    "the responses computed so far are cached; re-run with a longer --timeout or a faster runner",
+)
+LOAD_LIMIT = _Limit(
+    "the model did not load",
+    "a model this slow to load is too big for the runner or stuck reading its files; check the runner's "
+    "disk and memory, or re-run with a longer --load-timeout",
+)
+
+
 class _Deadline:
     """A time limit that stays expired even when a library swallows the exception it raised."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, limit: _Limit) -> None:
         self.seconds = seconds
+        self.limit = limit
         self.expired = False
 
     @property
     def message(self) -> str:
-        return (
-            f"the evaluation did not finish within its time limit of {display.seconds(self.seconds)} — "
-            "the responses computed so far are cached; re-run with a longer --timeout or a faster runner"
-        )
+        took = display.seconds(self.seconds)
+        return f"{self.limit.what} within its time limit of {took} — {self.limit.fix}"
 
     def expire(self, signum: int, frame: object) -> None:
         self.expired = True
@@ -250,19 +277,31 @@ class _Deadline:
 
 
 @contextmanager
-def _time_limit(seconds: float | None) -> Iterator[_Deadline]:
-    """Raise EvaluationError when the block runs longer than seconds (main thread only)."""
-    deadline = _Deadline(seconds)
+def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_Deadline]:
+    """Raise EvaluationError when the block runs longer than seconds (main thread only).
+
+    Limits nest (the load's inside the run's): the process has one real-time timer, so an
+    inner limit borrows it and gives the outer one back with what is left of it; when the
+    outer limit would end first, the inner one is not set and the outer one speaks.
+    """
+    deadline = _Deadline(seconds, limit)
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield deadline
         return
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer_left and outer_left <= seconds:
+        yield deadline
+        return
     previous = signal.signal(signal.SIGALRM, deadline.expire)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield deadline
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:  # at least a moment, so that an outer limit already past still fires
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 0.001))
 
 
 def evaluate_submission(

@@ -107,7 +107,8 @@ class RunOptions:
     data_parallel: int = 1
     gpu_memory_utilization: float = 0.9
     base_url: str | None = None  # local-completions: the running server
-    timeout_s: float | None = None
+    timeout_s: float | None = None  # the whole run
+    load_timeout_s: float | None = None  # loading the weights: a stuck read fails early, not hours later
     mode: Mode | None = None  # None: the first mode the manifest declares
     snapshot: Path | None = None  # a verified snapshot of the pinned commit (evaluation/snapshot.py)
 
