@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kleaderboard.checks.evidence import loss_log_findings
+from kleaderboard.checks.lineage import lineage_chain
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission.loss_log import read_loss_log
 from kleaderboard.submission.tree import MANIFEST_NAME, Submission, load_submission, read_record
@@ -81,8 +82,12 @@ def _run_problems(sub: Submission) -> list[Problem]:
     return problems
 
 
-def validate_paths(paths: list[Path]) -> Report:
-    """Check every submission under the given files and folders."""
+def validate_paths(paths: list[Path], submissions_root: Path | None = None) -> Report:
+    """Check every submission under the given files and folders.
+
+    ``submissions_root``: where the earlier versions a lineage names live (default: the
+    submission's own tree); the pull-request check gives the base branch's.
+    """
     manifests, problems = collect_manifests(paths)
     notes: list[str] = []
     for path in manifests:
@@ -92,6 +97,8 @@ def validate_paths(paths: list[Path]) -> Report:
             problems.extend(exc.problems)
             continue
         log_problems, log_notes = _loss_log_evidence(sub)
-        problems.extend(log_problems + _run_problems(sub))
+        problems.extend(
+            log_problems + _run_problems(sub) + list(lineage_chain(sub, submissions_root).problems)
+        )
         notes.extend(log_notes)
     return Report(len(manifests), tuple(problems), tuple(notes))

@@ -146,11 +146,12 @@ class _Found:
     hub_error: str | None = None
 
 
-def _validate_staged(folder: Path, root: Path, found: _Found) -> None:
+def _validate_staged(folder: Path, root: Path, found: _Found, submissions: Path | None = None) -> None:
     manifest_path = folder / MANIFEST_NAME
     if not manifest_path.is_file():
         return  # removed, oversized or not a plain file: the scope check says which
-    report = validate_paths([folder])
+    # The earlier versions a lineage names are the base branch's, not staged.
+    report = validate_paths([folder], submissions_root=submissions)
     found.problems += [_relative(p, root) for p in report.problems]
     try:
         found.manifest = load_manifest(manifest_path)
@@ -259,7 +260,7 @@ def check_pull_request(
     staged = None
     if scope.submission is not None:
         staged = stage_submission(client, pr.head_sha, scope.submission, workdir)
-        _validate_staged(staged, workdir, found)
+        _validate_staged(staged, workdir, found, inputs.submissions_dir)
         _check_hub(scope.submission, inputs, found)
         found.problems += _evaluable_problems(scope.submission, found) + _unchecked_problems(
             scope.submission, found
