@@ -221,3 +221,46 @@ def test_the_pull_request_check_reads_earlier_versions_from_the_base_branch(tmp_
     staged = write(tmp_path / "staged", "example-lab/example-7b-v2", continued("example-lab/example-7b-v1"))
     assert validate_paths([staged]).problems  # alone, the staged folder has no v1
     assert validate_paths([staged], submissions_root=base).problems == ()
+
+
+# --- the model page -----------------------------------------------------------------------------
+
+
+def test_the_model_page_shows_lineage_data_summary_claim_source_rounding_and_notes(tmp_path: Path) -> None:
+    from kleaderboard.scoring.leaderboard import build_leaderboard
+    from kleaderboard.site import pages
+    from kleaderboard.suites import load_suite
+
+    write(tmp_path, "example-lab/example-7b-v1", manifest(lineage={"family": "Example", "version": "v1"}))
+    v2 = continued("example-lab/example-7b-v1")
+    v2["model"]["parameters"] = {"total": "16B"}
+    v2["originality"]["claim_source"] = "https://example.org/how-we-built-v2"
+    v2["training_data"] = {
+        "languages": {"ko": 0.4, "en": 0.6},
+        "source_types": {"web": 0.9, "synthetic": 0.1},
+    }
+    v2["notes"] = "Continued on 1T Korean tokens."
+    write(tmp_path, "example-lab/example-7b-v2", v2)
+    board = build_leaderboard(tmp_path, load_suite("demo"))
+    text = pages.render_pages(board, pages.Links(use_directory_urls=False))[
+        "models/example-lab/example-7b-v2.md"
+    ]
+    section = text[text.index('<div class="kl-lineage">') :]
+    for shown in (
+        "<strong>Example</strong>",
+        "<code>example-lab/example-7b-v1</code>",
+        '계속 사전학습 <span lang="en">continued pre-training</span>',
+        f"<code>{COMMIT[:12]}</code>",
+        '처음부터 학습한 버전에서 시작 <span lang="en">starts from a version trained from zero</span>',
+        "<code>en</code> 60.0 %, <code>ko</code> 40.0 %",
+        "web 90.0 %, synthetic 10.0 %",
+        "<code>16B</code> → 16,000,000,000 (16B)",
+        'href="https://example.org/how-we-built-v2"',
+        "Continued on 1T Korean tokens.",
+    ):
+        assert shown in section, shown
+    assert "kl-badge--checked" in section and "kl-badge--declared" in section
+    plain = pages.render_pages(board, pages.Links(use_directory_urls=False))[
+        "models/example-lab/example-7b-v1.md"
+    ]
+    assert "starts from a version" not in plain  # v1 is the start: no chain to show

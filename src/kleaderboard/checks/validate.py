@@ -15,7 +15,13 @@ from kleaderboard.checks.evidence import loss_log_findings
 from kleaderboard.checks.lineage import lineage_chain
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission.loss_log import read_loss_log
-from kleaderboard.submission.tree import MANIFEST_NAME, Submission, load_submission, read_record
+from kleaderboard.submission.tree import (
+    LOSS_LOG_NAME,
+    MANIFEST_NAME,
+    Submission,
+    load_submission,
+    read_record,
+)
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,17 @@ class Report:
 
 
 def collect_manifests(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders into manifest paths; a path that holds none is a problem."""
+    """Expand files and folders into manifest paths; a path that holds none is a problem.
+
+    A loss_log.csv stands for its folder's manifest (the pre-commit hook passes the changed
+    files, and a commit may change the loss log alone).
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_file():
+        if path.is_file() and path.name == LOSS_LOG_NAME and (path.parent / MANIFEST_NAME).is_file():
+            found.append(path.parent / MANIFEST_NAME)
+        elif path.is_file():
             found.append(path)
         elif path.is_dir():
             direct = path / MANIFEST_NAME
@@ -48,7 +60,7 @@ def collect_manifests(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             found.extend(manifests)
         else:
             problems.append(Problem(str(path), "", "does not exist", "check the path"))
-    return found, problems
+    return list(dict.fromkeys(found)), problems
 
 
 def _loss_log_evidence(sub: Submission) -> tuple[list[Problem], list[str]]:
