@@ -178,3 +178,100 @@ def test_no_base_branch_says_how_to_fetch_it(tmp_path: Path) -> None:
         "leaderboard as a remote and fetch it: git remote add upstream <its URL> && git fetch upstream; "
         "or pass --base <ref>"
     )
+
+
+# --- the four teams of issue 13, each from the docs alone ---------------------------------------
+
+SAMPLES = Path(__file__).parent / "data" / "loss_sources"
+
+
+def team_manifest(case: str) -> str:
+    data = copy.deepcopy(FULL)
+    data["team"]["github"] = ["acme-dev"]
+    originality = data["originality"]
+    if case == "from-zero-7b":
+        originality["lineage"] = {"family": "Acme", "version": "v1"}
+    elif case == "continued-open-model":  # continued pre-training of another team's open model
+        originality["weights_initialised_from_zero"] = False
+        originality["components"] = [
+            {
+                "name": "language model",
+                "origin": {"model": "upstream-org/open-8b", "revision": COMMIT},
+                "relation": "initialised_from",
+            },
+            {"name": "tokenizer", "origin": {"model": "upstream-org/open-8b"}, "relation": "extended_from"},
+        ]
+    elif case == "depth-up-scaled":  # the team's own v1, deepened
+        originality["weights_initialised_from_zero"] = False
+        originality["components"] = [
+            {
+                "name": "language model",
+                "origin": {"model": "example-lab/example-7b", "revision": COMMIT},
+                "relation": "initialised_from",
+            }
+        ]
+        originality["innovations"] = [{"tag": "depth-up-scaling", "description": "48 layers from 32"}]
+        originality["lineage"] = {
+            "family": "Example",
+            "version": "v1-dus",
+            "continued_from": {
+                "submission": "example-lab/example-7b-v1",
+                "revision": COMMIT,
+                "how": "depth_up_scaling",
+            },
+        }
+    else:  # an MoE with MLA, parameters written as the docs allow
+        data["model"]["parameters"] = {"total": "16B", "active": "2.4B"}
+        originality["innovations"] = [{"tag": "moe"}, {"tag": "mla"}]
+        data["training_data"] = {"languages": {"ko": 0.5, "en": 0.5}, "synthetic_share": 0.05}
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+@pytest.mark.parametrize("case", ["from-zero-7b", "continued-open-model", "depth-up-scaled", "moe-mla"])
+def test_each_team_reaches_a_green_precheck(clone: Path, case: str, capsys) -> None:
+    folder = clone / "submissions" / "example-lab" / case
+    assert (
+        main(
+            [
+                "new",
+                f"example-lab/{case}",
+                "--hub-repo",
+                f"example-lab/{case}",
+                "--revision",
+                COMMIT,
+                "--team",
+                "Acme",
+                "--contact",
+                "a@example.org",
+                "--params-total",
+                "7B",
+                "--from-zero",
+                "--submissions-dir",
+                str(clone / "submissions"),
+            ]
+        )
+        == 0
+    )
+    (folder / "submission.yaml").write_text(team_manifest(case), encoding="utf-8")
+    assert (
+        main(
+            [
+                "import-loss-log",
+                str(SAMPLES / "megatron.log"),
+                "--format",
+                "megatron",
+                "--seq-len",
+                "4096",
+                "--out",
+                str(folder / "loss_log.csv"),
+            ]
+        )
+        == 0
+    )
+    git(clone, "add", "-A")
+    git(clone, "commit", "-qm", case)
+    capsys.readouterr()
+    assert main(["precheck", "--repo", str(clone), "--base", "main", "--no-hub"]) == 0
+    out = capsys.readouterr()
+    assert "### ✅ 제출 검사 통과 · Submission check passed" in out.out, out.out
+    assert "precheck against main: ok" in out.err
