@@ -173,7 +173,7 @@ def assert_consistent(log: LossLog) -> None:
         assert after.step > before.step
         assert after.tokens_seen >= before.tokens_seen
     for point in log.points:
-        assert 0 <= point.loss <= 1000 and point.learning_rate >= 0 and point.tokens_seen >= 0
+        assert 0 <= point.loss <= 1000 and (point.learning_rate or 0.0) >= 0 and point.tokens_seen >= 0
 
 
 def test_every_corpus_file_has_its_expectation() -> None:

@@ -215,3 +215,20 @@ def test_vllm_on_cpu_is_refused_before_anything_runs(
     err = capsys.readouterr().err
     assert "--backend: vllm: suite ko-global-v1 runs on vLLM, which needs a CUDA GPU" in err
     assert not (folder / "runs").exists()
+
+
+def test_validate_given_only_a_changed_loss_log_checks_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The pre-commit hook passes a commit's changed files: a commit may change loss_log.csv alone.
+    import re
+
+    folder = make_submission(tmp_path, DATA / "valid" / "full.yaml")
+    (folder / "loss_log.csv").write_text("step,tokens_seen,loss\n1,10,x\n")
+    assert main(["validate", str(folder / "loss_log.csv"), str(folder / "submission.yaml")]) == 1
+    out = capsys.readouterr()
+    assert "loss_log.csv: line 2, loss: 'x' is not a number" in out.out
+    assert "checked 1 submission(s): 1 problem(s)" in out.err  # the folder once, not twice
+    hook = (Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    pattern = re.search(r"^  files: (.+)$", hook, re.MULTILINE)
+    assert pattern and re.search(pattern[1], "submissions/acme/acme-7b/loss_log.csv")

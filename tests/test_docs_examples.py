@@ -152,7 +152,7 @@ def test_pre_commit_hook_definition() -> None:
     files = re.compile(str(hook["files"]))
     assert files.search("submissions/acme/acme-7b/submission.yaml")
     assert not files.search("submissions/acme/acme-7b/runs/20250601T100000Z-a1b2c3.json")
-    assert not files.search("submissions/acme/acme-7b/loss_log.csv")
+    assert files.search("submissions/acme/acme-7b/loss_log.csv")  # a commit may change it alone
     assert not files.search("tests/data/submissions/acme/acme-7b/submission.yaml")
 
 

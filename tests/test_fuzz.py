@@ -243,7 +243,7 @@ def assert_loss_log_outcome(text: str) -> LossLog | None:
     for before, after in zip(log.points, log.points[1:], strict=False):
         assert after.step > before.step and after.tokens_seen >= before.tokens_seen
     for point in log.points:
-        values = [point.loss, point.learning_rate, point.grad_norm or 0.0, point.eval_loss or 0.0]
+        values = [point.loss, point.learning_rate or 0.0, point.grad_norm or 0.0, point.eval_loss or 0.0]
         assert all(math.isfinite(v) and v >= 0 for v in values)
     return log
 

@@ -28,7 +28,10 @@ def test_parses_points() -> None:
         (HEADER + "1,100,abc,0.1,\n", "l.csv: line 2, loss: 'abc' is not a number"),
         (HEADER + "1,100,nan,0.1,\n", "l.csv: line 2, loss: nan is not finite"),
         (HEADER + "1,100,inf,0.1,\n", "line 2, loss: inf is not finite"),
-        (HEADER + "2,100,5,0.1,\n2,200,4,0.1,\n", "l.csv: line 3, step: 2 does not increase"),
+        (
+            HEADER + "2,100,5,0.1,\n2,200,4,0.1,\n",
+            "l.csv: line 3, step: 2 repeats the previous row's step — keep one row per step",
+        ),
         (HEADER + "1,300,5,0.1,\n2,200,4,0.1,\n", "line 3, tokens_seen: 200 is below the previous row"),
     ],
 )
@@ -77,7 +80,7 @@ def test_an_empty_optional_value_in_the_middle_of_a_row_is_none() -> None:
 
 def test_an_empty_required_value_in_the_middle_of_a_row_is_refused() -> None:
     assert problems_of(HEADER + "1,,6.9,0.001,\n") == [
-        "l.csv: line 2, tokens_seen: is empty — every row needs step, tokens_seen, loss, learning_rate"
+        "l.csv: line 2, tokens_seen: is empty — every row needs step, tokens_seen, loss"
     ]
 
 
@@ -141,3 +144,52 @@ def test_a_loss_log_over_64_mib_is_refused_before_it_is_read(tmp_path: Path) -> 
         handle.truncate(64 * 1024 * 1024 + 1)  # sparse: no 64 MiB written
     with pytest.raises(LossLogError, match=r"loss_log\.csv: is 67,108,865 bytes; the limit is 67,108,864"):
         read_loss_log(path)
+
+
+# --- what a team is told (issue 13) ---------------------------------------------------------
+
+
+def test_every_problem_of_every_row_is_reported_at_once() -> None:
+    # A pandas export with two bad cells per row once took a team three rounds.
+    assert problems_of(HEADER + "1,x,nan,0.1,\n2,y,abc,0.1,\n") == [
+        "l.csv: line 2, tokens_seen: 'x' is not a number — write a plain number, e.g. 2.3456 or 1e-4",
+        "l.csv: line 2, loss: nan is not finite — leave the row out: a step whose value overflowed is "
+        "not part of the curve ('kleaderboard import-loss-log' drops such rows and counts them in the "
+        "log's header)",
+        "l.csv: line 3, tokens_seen: 'y' is not a number — write a plain number, e.g. 2.3456 or 1e-4",
+        "l.csv: line 3, loss: 'abc' is not a number — write a plain number, e.g. 2.3456 or 1e-4",
+    ]
+
+
+def test_a_restart_is_explained_as_runs_not_as_unsorted_rows() -> None:
+    problems = problems_of(HEADER + "100,400,5,0.1,\n200,800,4,0.1,\n150,600,4.5,0.1,\n")
+    # One problem for one restart: the tokens going back with the steps is the same event.
+    assert problems == [
+        "l.csv: line 4, step: goes back from 200 to 150: a restart from a checkpoint? — a log is one line "
+        "of training, not runs side by side: keep the resumed run's rows and drop the earlier run's rows "
+        "from step 150 on ('kleaderboard import-loss-log' does this and records the overlap)"
+    ]
+    assert all("sort rows" not in p for p in problems)
+
+
+def test_learning_rate_may_be_left_out_or_empty() -> None:
+    log = parse_loss_log("step,tokens_seen,loss\n0,0,10.4\n5,20,9.1\n", "l.csv")
+    assert [p.learning_rate for p in log.points] == [None, None]
+    assert parse_loss_log(HEADER + "1,100,6.9,,\n", "l.csv").points[0].learning_rate is None
+
+
+def test_notes_above_the_header_are_kept_and_not_parsed() -> None:
+    text = "# source: trainer_state.json\n#tokens_seen: step x 8 x 64\n" + HEADER + "1,100,6.9,0.001,\n"
+    log = parse_loss_log(text, "l.csv")
+    assert log.notes == ("source: trainer_state.json", "tokens_seen: step x 8 x 64")
+    assert problems_of("# a note\n" + HEADER + "1,x,6.9,0.001,\n") == [
+        "l.csv: line 3, tokens_seen: 'x' is not a number — write a plain number, e.g. 2.3456 or 1e-4"
+    ]
+
+
+def test_a_megatron_text_log_is_pointed_to_the_importer() -> None:
+    line = " [2025-01-01 00:00:00] iteration 10/ 100 | consumed samples: 2560 | lm loss: 7.1E+00 |\n"
+    assert problems_of(line) == [
+        "l.csv: line 1: columns are separated by '|' — this looks like a Megatron-LM or NeMo text log: "
+        "convert it with 'kleaderboard import-loss-log LOG --format megatron' (or --format nemo)"
+    ]

@@ -12,9 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kleaderboard.checks.evidence import loss_log_findings
+from kleaderboard.checks.lineage import lineage_chain
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.submission.loss_log import read_loss_log
-from kleaderboard.submission.tree import MANIFEST_NAME, Submission, load_submission, read_record
+from kleaderboard.submission.tree import (
+    LOSS_LOG_NAME,
+    MANIFEST_NAME,
+    Submission,
+    load_submission,
+    read_record,
+)
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,17 @@ class Report:
 
 
 def collect_manifests(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand files and folders into manifest paths; a path that holds none is a problem."""
+    """Expand files and folders into manifest paths; a path that holds none is a problem.
+
+    A loss_log.csv stands for its folder's manifest (the pre-commit hook passes the changed
+    files, and a commit may change the loss log alone).
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_file():
+        if path.is_file() and path.name == LOSS_LOG_NAME and (path.parent / MANIFEST_NAME).is_file():
+            found.append(path.parent / MANIFEST_NAME)
+        elif path.is_file():
             found.append(path)
         elif path.is_dir():
             direct = path / MANIFEST_NAME
@@ -47,7 +60,7 @@ def collect_manifests(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             found.extend(manifests)
         else:
             problems.append(Problem(str(path), "", "does not exist", "check the path"))
-    return found, problems
+    return list(dict.fromkeys(found)), problems
 
 
 def _loss_log_evidence(sub: Submission) -> tuple[list[Problem], list[str]]:
@@ -81,8 +94,12 @@ def _run_problems(sub: Submission) -> list[Problem]:
     return problems
 
 
-def validate_paths(paths: list[Path]) -> Report:
-    """Check every submission under the given files and folders."""
+def validate_paths(paths: list[Path], submissions_root: Path | None = None) -> Report:
+    """Check every submission under the given files and folders.
+
+    ``submissions_root``: where the earlier versions a lineage names live (default: the
+    submission's own tree); the pull-request check gives the base branch's.
+    """
     manifests, problems = collect_manifests(paths)
     notes: list[str] = []
     for path in manifests:
@@ -92,6 +109,8 @@ def validate_paths(paths: list[Path]) -> Report:
             problems.extend(exc.problems)
             continue
         log_problems, log_notes = _loss_log_evidence(sub)
-        problems.extend(log_problems + _run_problems(sub))
+        problems.extend(
+            log_problems + _run_problems(sub) + list(lineage_chain(sub, submissions_root).problems)
+        )
         notes.extend(log_notes)
     return Report(len(manifests), tuple(problems), tuple(notes))

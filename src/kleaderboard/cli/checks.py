@@ -1,4 +1,4 @@
-"""Commands that check a submission before any evaluation: ``check-scope``, ``check-hub``."""
+"""Commands that check a submission before any evaluation: ``check-scope``, ``check-hub``, ``precheck``."""
 
 from __future__ import annotations
 
@@ -86,6 +86,34 @@ def run_hub(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _precheck_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base", help="the upstream base branch (default: upstream/main, origin/main or main)"
+    )
+    parser.add_argument(
+        "--author", help="your GitHub login (default: the first team.github account of the changed manifest)"
+    )
+    parser.add_argument("--no-hub", action="store_true", help="skip the Hugging Face Hub check (offline)")
+    parser.add_argument("--repo", default=".", help="your clone of the leaderboard (default: here)")
+
+
+def run_precheck(args: argparse.Namespace) -> int:
+    """Print the comment the bot would post; exit 1 when it would refuse."""
+    from kleaderboard.github.precheck import run_precheck as precheck
+
+    result = precheck(Path(args.repo), args.base, args.author, check_hub=not args.no_hub)
+    print(result.comment)
+    for path in result.uncommitted:
+        print(
+            f"not committed, so not checked: {path} — commit it; a pull request holds commits only",
+            file=sys.stderr,
+        )
+    hub = "Hub not checked (--no-hub)" if args.no_hub else "Hub checked"
+    verdict = "ok" if result.report.ok else f"{len(result.report.problems)} problem(s)"
+    print(f"precheck against {result.base}: {verdict}; {hub}", file=sys.stderr)
+    return 0 if result.report.ok else 1
+
+
 COMMANDS = (
     Command(
         "check-scope",
@@ -95,6 +123,14 @@ COMMANDS = (
         _scope_arguments,
         run_scope,
         old_names=("check-pr",),
+    ),
+    Command(
+        "precheck",
+        "Run the bot's submission check in your own clone: the pull request HEAD would make against "
+        "the upstream base branch (scope, manifest, loss log, lineage, Hub), printed as the bot's comment.",
+        "kleaderboard precheck --base upstream/main",
+        _precheck_arguments,
+        run_precheck,
     ),
     Command(
         "check-hub",

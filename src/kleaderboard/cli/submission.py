@@ -1,4 +1,4 @@
-"""Commands about a submission folder: ``new``, ``validate``, ``schema``."""
+"""Commands about a submission folder: ``new``, ``validate``, ``schema``, ``import-loss-log``."""
 
 from __future__ import annotations
 
@@ -88,6 +88,57 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return value
+
+
+def _mapping(text: str) -> tuple[str, str]:
+    field, sep, name = text.partition("=")
+    if not sep or not field.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=NAME (e.g. loss='lm loss')")
+    return field.strip(), name.strip()
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    from kleaderboard.submission.loss_sources import FIELDS, FORMATS
+
+    parser.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="log files (or a TensorBoard folder), oldest run first"
+    )
+    parser.add_argument("--format", required=True, choices=FORMATS, help="what wrote the files")
+    parser.add_argument("--out", default="loss_log.csv", help="the loss log to write (default: loss_log.csv)")
+    parser.add_argument(
+        "--map",
+        type=_mapping,
+        action="append",
+        default=[],
+        metavar="FIELD=NAME",
+        help=f"the source's name for a field ({', '.join(FIELDS)}); repeatable",
+    )
+    parser.add_argument("--seq-len", type=_positive, help="tokens per sequence, for the token recipe")
+    parser.add_argument(
+        "--global-batch", type=_positive, help="sequences per optimizer step, for the token recipe"
+    )
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from kleaderboard.submission.loss_import import ImportOptions, TokenRecipe, describe, import_loss_log
+
+    options = ImportOptions(args.format, dict(args.map), TokenRecipe(args.global_batch, args.seq_len))
+    out = Path(args.out)
+    imported = import_loss_log([Path(s) for s in args.sources], out, options)
+    for note in imported.notes:
+        print(f"note: {note}")
+    print(describe(imported, out))
+    return 0
+
+
 COMMANDS = (
     Command(
         "new",
@@ -103,6 +154,15 @@ COMMANDS = (
         "kleaderboard validate submissions/acme/acme-7b",
         _validate_arguments,
         run_validate,
+    ),
+    Command(
+        "import-loss-log",
+        "Convert a trainer's loss curve (W&B CSV, TensorBoard, trainer_state.json, Megatron-LM or NeMo log, "
+        "CSV) into loss_log.csv: restarts kept as runs, non-finite rows dropped, tokens counted, all noted.",
+        "kleaderboard import-loss-log train.log --format megatron --seq-len 4096 "
+        "--out submissions/acme/acme-7b/loss_log.csv",
+        _import_arguments,
+        run_import,
     ),
     Command(
         "schema",

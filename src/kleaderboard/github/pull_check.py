@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,11 +146,12 @@ class _Found:
     hub_error: str | None = None
 
 
-def _validate_staged(folder: Path, root: Path, found: _Found) -> None:
+def _validate_staged(folder: Path, root: Path, found: _Found, submissions: Path | None = None) -> None:
     manifest_path = folder / MANIFEST_NAME
     if not manifest_path.is_file():
         return  # removed, oversized or not a plain file: the scope check says which
-    report = validate_paths([folder])
+    # The earlier versions a lineage names are the base branch's, not staged.
+    report = validate_paths([folder], submissions_root=submissions)
     found.problems += [_relative(p, root) for p in report.problems]
     try:
         found.manifest = load_manifest(manifest_path)
@@ -254,18 +255,47 @@ def check_pull_request(
         return check_records_pull(client, pr, changes, inputs, workdir)
     if not _touches_submissions(changes):
         return CheckReport(**base, touches_submissions=False, problems=tuple(_base_problems(pr)))
-    scope = check_pr(changes, pr.author, inputs.owners, set(inputs.existing))
-    found = _Found(problems=_base_problems(pr) + list(scope.problems))
+
+    def stage(submission: str) -> Path:
+        return stage_submission(client, pr.head_sha, submission, workdir)
+
+    return check_submission_changes(changes, inputs, Staging(stage, workdir), base, _base_problems(pr))
+
+
+@dataclass(frozen=True)
+class Staging:
+    """How the head commit's submission folder is copied as data, and where: the API for the bot,
+    git for the local pre-check (:mod:`kleaderboard.github.precheck`)."""
+
+    stage: Callable[[str], Path]  # submission id -> the staged folder
+    workdir: Path
+
+
+def check_submission_changes(
+    changes: list[ChangedFile],
+    inputs: CheckInputs,
+    staging: Staging,
+    base: dict[str, Any],
+    first_problems: list[Problem] | None = None,
+) -> CheckReport:
+    """Scope, manifest, loss-log and Hub checks of a submission pull request's changed files.
+
+    ``base`` holds the report's number, sha and author; the one check both the bot and the
+    local pre-check run.
+    """
+    author = str(base["author"])
+    scope = check_pr(changes, author, inputs.owners, set(inputs.existing))
+    found = _Found(problems=list(first_problems or []) + list(scope.problems))
     staged = None
     if scope.submission is not None:
-        staged = stage_submission(client, pr.head_sha, scope.submission, workdir)
-        _validate_staged(staged, workdir, found)
+        staged = staging.stage(scope.submission)
+        _validate_staged(staged, staging.workdir, found, inputs.submissions_dir)
         _check_hub(scope.submission, inputs, found)
         found.problems += _evaluable_problems(scope.submission, found) + _unchecked_problems(
             scope.submission, found
         )
         if scope.is_new:
-            found.problems += _claim_problems(scope.submission, pr.author, found)
+            found.problems += _claim_problems(scope.submission, author, found)
     return CheckReport(
         **base,
         touches_submissions=True,
@@ -474,8 +504,10 @@ __all__ = [
     "CheckReport",
     "PullCheckOptions",
     "PullCheckRun",
+    "Staging",
     "changed_files",
     "check_pull_request",
+    "check_submission_changes",
     "existing_submissions",
     "run_pull_check",
     "stage_submission",

@@ -31,6 +31,7 @@ from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
 from kleaderboard.site import charts, costs
+from kleaderboard.site.lineage import LineageSection, lineage_section
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -53,6 +54,7 @@ RELATION_TEXT: dict[Relation, Label] = {
     Relation.frozen_from: Label("가중치 고정 사용", "frozen from"),
     Relation.distilled_from: Label("증류", "distilled from"),
     Relation.architecture_only: Label("구조만 차용", "architecture only"),
+    Relation.extended_from: Label("확장", "extended from"),
 }
 
 # The provenance badges' words, by the kind a template names.
@@ -358,6 +360,7 @@ class ModelPage:
     loss: LossSummary | None
     training_gpus: str
     training_period: str
+    lineage: LineageSection
 
     @property
     def hardware(self) -> str:
@@ -487,6 +490,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         loss=loss_summary(entry.loss.log),
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
+        lineage=lineage_section(entry.submission),
     )
 
 

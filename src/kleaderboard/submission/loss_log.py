@@ -1,13 +1,23 @@
 """Pre-training loss logs (``loss_log.csv``): parsing and format checks.
 
-Columns: ``step, tokens_seen, loss, learning_rate`` and optionally ``grad_norm``
-and ``eval_loss``, separated by commas, with a header line first. Errors name the
-line so a team can find it.
+Columns: ``step, tokens_seen, loss`` and optionally ``learning_rate``, ``grad_norm``
+and ``eval_loss``, separated by commas, with a header line first. Lines starting with
+``#`` before the header are notes (``kleaderboard import-loss-log`` writes where the
+log came from and how its tokens were counted there); they are kept, never parsed.
+Errors name the line so a team can find it, and every problem of every row is
+reported at once.
+
+``learning_rate`` is optional because no check reads it (the evidence compares the
+loss and the tokens), and trainers do not log it on every row: W&B exports leave its
+cells empty between logging steps, and a team made to fill them would be writing
+values nobody measured.
 
 What a row may hold:
 
 * ``step`` and ``tokens_seen`` are whole numbers from 0 to 10^18; steps increase,
-  tokens never decrease.
+  tokens never decrease. A log is one line of training: after a restart from a
+  checkpoint, the resumed run's rows replace the earlier run's rows from that step on
+  (the importer does this and records the overlap).
 * ``loss`` and ``eval_loss`` are the mean cross-entropy per token in nats: from 0 to
   1,000. A cross-entropy cannot be negative, and a value in the thousands is a
   perplexity or a summed loss, not what the chart and the ln(V) check compare.
@@ -32,8 +42,8 @@ from kleaderboard.errors import LossLogError, Problem
 from kleaderboard.submission import untrusted
 from kleaderboard.suggest import perhaps
 
-REQUIRED = ("step", "tokens_seen", "loss", "learning_rate")
-OPTIONAL = ("grad_norm", "eval_loss")
+REQUIRED = ("step", "tokens_seen", "loss")
+OPTIONAL = ("learning_rate", "grad_norm", "eval_loss")
 COLUMNS = REQUIRED + OPTIONAL
 MAX_BYTES = 64 * 1024 * 1024
 MAX_COUNT = 10**18  # steps and tokens: ~25,000x the largest pre-training run published so far
@@ -56,7 +66,7 @@ class LossPoint:
     step: int
     tokens_seen: int
     loss: float
-    learning_rate: float
+    learning_rate: float | None = None
     grad_norm: float | None = None
     eval_loss: float | None = None
 
@@ -65,6 +75,7 @@ class LossPoint:
 class LossLog:
     path: str
     points: tuple[LossPoint, ...]
+    notes: tuple[str, ...] = ()  # the '#' lines above the header, without the '#'
 
     @property
     def first_loss(self) -> float:
@@ -108,10 +119,11 @@ def parse_loss_log(text: str, file: str) -> LossLog:
     """Parse loss-log CSV text (file is used in error messages only)."""
     problems = _Problems(file)
     points: list[LossPoint] = []
+    notes: list[str] = []
     # newline=None: universal newlines, so CRLF and CR files read like LF ones.
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=None))
     try:
-        columns = _read_header(reader, problems)
+        columns = _read_header(reader, problems, notes)
         for line_no, row in _rows(reader, problems):
             point = _parse_row(row, columns, line_no, problems)
             if point is not None:
@@ -123,7 +135,7 @@ def parse_loss_log(text: str, file: str) -> LossLog:
         pass
     if problems:
         raise LossLogError(problems)
-    return LossLog(file, tuple(points))
+    return LossLog(file, tuple(points), tuple(notes))
 
 
 def _rows(reader: Iterator[list[str]], problems: _Problems) -> Iterator[tuple[int, list[str]]]:
@@ -141,19 +153,33 @@ def _rows(reader: Iterator[list[str]], problems: _Problems) -> Iterator[tuple[in
             yield getattr(reader, "line_num", 0), row
 
 
-def _read_header(reader: Iterator[list[str]], problems: _Problems) -> list[str]:
-    header = next((row for _, row in _rows(reader, problems)), None)
+def _read_header(reader: Iterator[list[str]], problems: _Problems, notes: list[str]) -> list[str]:
+    header = None
+    for _, row in _rows(reader, problems):
+        if not row[0].lstrip().startswith("#"):
+            header = row
+            break
+        notes.append(",".join(row).lstrip().removeprefix("#").strip())
     if header is None:
         problems.add("line 1", "is empty", f"the first line is the header: {','.join(REQUIRED)}")
         raise _Stop
     columns = [name.strip() for name in header]
     if len(columns) == 1 and (sep := next((s for s in ";\t|" if s in columns[0]), None)):
-        problems.add("line 1", f"columns are separated by {sep!r}", "separate columns with commas (,)")
+        problems.add("line 1", f"columns are separated by {sep!r}", _SEPARATOR_FIX[sep])
         raise _Stop
     _check_columns(columns, problems)
     if problems:
         raise _Stop
     return columns
+
+
+_SEPARATOR_FIX = {
+    ";": "separate columns with commas (,)",
+    "\t": "separate columns with commas (,)",
+    # '|' is how Megatron-LM and NeMo print their training lines: a text log, not a table.
+    "|": "this looks like a Megatron-LM or NeMo text log: convert it with "
+    "'kleaderboard import-loss-log LOG --format megatron' (or --format nemo)",
+}
 
 
 def _check_columns(columns: list[str], problems: _Problems) -> None:
@@ -183,15 +209,18 @@ def _parse_row(row: list[str], columns: list[str], line_no: int, problems: _Prob
         )
         return None
     values: dict[str, float | int | None] = {}
+    bad = False
+    # Every cell is checked, so that one run of the validator names every problem of the row.
     for column, cell in zip(columns, row, strict=True):
         raw = cell.strip()
         if not raw and column in OPTIONAL:
             values[column] = None
             continue
         number = _number(raw, column, f"line {line_no}, {column}", problems)
-        if number is None:
-            return None
+        bad = bad or number is None
         values[column] = number
+    if bad:
+        return None
     return LossPoint(**values)  # type: ignore[arg-type]  # keys and number kinds are checked above
 
 
@@ -214,7 +243,7 @@ def _number(raw: str, column: str, where: str, problems: _Problems) -> float | i
         return None
     high, high_text = HIGHEST[column]
     if not math.isfinite(number) and not raw.lstrip("+-").isdigit():
-        problems.add(where, f"{raw} is not finite", "log finite values only")
+        problems.add(where, f"{raw} is not finite", _NOT_FINITE_FIX)
     elif number < 0:
         problems.add(where, f"{_short(raw)} is negative", _NEGATIVE_FIX[column])
     elif number > high:
@@ -224,6 +253,10 @@ def _number(raw: str, column: str, where: str, problems: _Problems) -> float | i
     return None
 
 
+_NOT_FINITE_FIX = (
+    "leave the row out: a step whose value overflowed is not part of the curve "
+    "('kleaderboard import-loss-log' drops such rows and counts them in the log's header)"
+)
 _NEGATIVE_FIX = {
     "step": "steps count up from 0",
     "tokens_seen": "tokens_seen counts the tokens seen so far, from 0",
@@ -259,9 +292,20 @@ def _check_order(points: list[LossPoint], point: LossPoint, line_no: int, proble
     if not points:
         return
     previous = points[-1]
-    if point.step <= previous.step:
-        problems.add(f"line {line_no}, step", f"{point.step} does not increase", "sort rows by step")
-    if point.tokens_seen < previous.tokens_seen:
+    if point.step == previous.step:
+        problems.add(
+            f"line {line_no}, step", f"{point.step} repeats the previous row's step", "keep one row per step"
+        )
+    elif point.step < previous.step:
+        problems.add(
+            f"line {line_no}, step",
+            f"goes back from {previous.step} to {point.step}: a restart from a checkpoint?",
+            f"a log is one line of training, not runs side by side: keep the resumed run's rows and drop the "
+            f"earlier run's rows from step {point.step} on ('kleaderboard import-loss-log' does this and "
+            "records the overlap)",
+        )
+    # After a step that went back, tokens going back is the same restart: one problem, not two.
+    if point.tokens_seen < previous.tokens_seen and point.step >= previous.step:
         problems.add(
             f"line {line_no}, tokens_seen",
             f"{point.tokens_seen} is below the previous row",

@@ -9,8 +9,10 @@ that names the file, the field, what is wrong and the fix.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
@@ -22,7 +24,10 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    PrivateAttr,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -90,12 +95,55 @@ def _check_loss_log_name(value: str) -> str:
     return value
 
 
+def parse_count(value: str) -> int:
+    """A positive parameter count: '7000000000', '7,000,000,000', '7B', '1.5T', '560M'."""
+    match = re.fullmatch(r"\s*([0-9][0-9_,]*(?:\.[0-9]+)?)\s*([kKmMbBtT]?)\s*", value)
+    if not match:
+        raise ValueError(f"{value!r} is not a count — write e.g. 7000000000 or 7B")
+    scale = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}[match[2].lower()]
+    try:
+        number = Decimal(match[1].replace(",", "").replace("_", "")) * scale
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a count — write e.g. 7000000000 or 7B") from None
+    if number != number.to_integral_value() or number <= 0:
+        raise ValueError(f"{value!r} is not a positive whole number of parameters")
+    return int(number)
+
+
+def _count(value: Any) -> Any:
+    # 'total: 16B' reads as text in YAML: accepted, and the page shows that it was rounded.
+    if isinstance(value, str):
+        try:
+            return parse_count(value)
+        except ValueError:
+            raise _fail(
+                f"{value!r} is not a parameter count",
+                "write the exact integer, e.g. 16384000000 (preferred), or a rounded count such as 16B",
+            ) from None
+    return value
+
+
 LossLogName = Annotated[str, AfterValidator(_check_loss_log_name)]
 Revision = Annotated[str, AfterValidator(_check_revision)]
 RelativePath = Annotated[str, AfterValidator(_check_relative_path)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]
 PositiveInt = Annotated[int, Field(gt=0), BeforeValidator(_not_bool)]
+ParameterCount = Annotated[
+    int,
+    Field(gt=0),
+    BeforeValidator(_not_bool),
+    BeforeValidator(_count),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": "^\\s*[0-9][0-9_,]*(\\.[0-9]+)?\\s*[kKmMbBtT]?\\s*$"},
+            ]
+        }
+    ),
+]
+Share = Annotated[float, Field(ge=0, le=1), BeforeValidator(_not_bool)]
 NonNegativeInt = Annotated[int, Field(ge=0), BeforeValidator(_not_bool)]
 NonNegativeFloat = Annotated[float, Field(ge=0), BeforeValidator(_not_bool)]
 Number = Annotated[float, BeforeValidator(_not_bool)]
@@ -136,6 +184,7 @@ class Relation(StrEnum):
     frozen_from = "frozen_from"
     distilled_from = "distilled_from"
     architecture_only = "architecture_only"
+    extended_from = "extended_from"  # e.g. a tokenizer whose vocabulary extends another's
 
 
 BORROWED_WEIGHTS = {Relation.initialised_from, Relation.frozen_from}
@@ -159,10 +208,28 @@ class Team(Strict):
 
 
 class Parameters(Strict):
-    total: PositiveInt = Field(description="All parameters, counting every expert.")
-    active: PositiveInt | None = Field(
+    total: ParameterCount = Field(
+        description="All parameters, counting every expert: the exact integer (preferred) or e.g. '16B'."
+    )
+    active: ParameterCount | None = Field(
         default=None, description="Parameters used per token (MoE); omit for a dense model."
     )
+    _rounded: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_rounded(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Parameters:
+        parameters: Parameters = handler(data)
+        if isinstance(data, dict):
+            parameters._rounded = {
+                k: v for k, v in data.items() if k in ("total", "active") and isinstance(v, str)
+            }
+        return parameters
+
+    @property
+    def rounded(self) -> dict[str, str]:
+        """The counts given as text ('16B'), as written: the page shows they were rounded."""
+        return dict(self._rounded)
 
     @model_validator(mode="after")
     def _active_not_above_total(self) -> Parameters:
@@ -271,6 +338,50 @@ class Innovation(Strict):
         return self
 
 
+class LineageStep(StrEnum):
+    """How a version was made from the team's own earlier version."""
+
+    continued_pretraining = "continued_pretraining"
+    depth_up_scaling = "depth_up_scaling"
+    fine_tuning = "fine_tuning"
+    pruning = "pruning"
+
+
+SubmissionId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]{0,63}/[a-z0-9][a-z0-9._-]{0,63}$",
+        description="A submission of this leaderboard, as <org>/<model> (its folder under submissions/).",
+    ),
+]
+
+
+def _check_parent_revision(value: str) -> str:
+    if not is_commit_sha(value):
+        raise commit_sha_error(
+            value, "name the 40-hex commit of the earlier version the weights were taken from"
+        )
+    return value
+
+
+class OwnParent(Strict):
+    submission: SubmissionId
+    revision: Annotated[str, AfterValidator(_check_parent_revision)] = Field(
+        description="The earlier version's Hub commit the weights were taken from (40 hex)."
+    )
+    how: LineageStep = Field(description="How this version was made from it.")
+
+
+class Lineage(Strict):
+    """A version in the team's own model family; the chain back to a from-zero start is checked."""
+
+    family: ShortText = Field(description="The model family, shared by all its versions, e.g. 'Acme'.")
+    version: ShortText = Field(description="This model's version in the family, e.g. 'v2'.")
+    continued_from: OwnParent | None = Field(
+        default=None, description="The team's own earlier version this one was made from; omit for a start."
+    )
+
+
 class Originality(Strict):
     weights_initialised_from_zero: Flag | None = Field(
         description="true or false; null only in a maintainers' entry whose public sources do not say."
@@ -284,6 +395,9 @@ class Originality(Strict):
     loss_log: LossLogName | None = Field(
         default=None, description="Always loss_log.csv: the pre-training loss log beside the manifest."
     )
+    lineage: Lineage | None = Field(
+        default=None, description="Where this model stands among the team's own versions."
+    )
 
     @model_validator(mode="after")
     def _zero_means_no_borrowed_weights(self) -> Originality:
@@ -293,6 +407,12 @@ class Originality(Strict):
                 f"weights_initialised_from_zero is true but {', '.join(borrowed)} "
                 "start from upstream weights",
                 "set weights_initialised_from_zero: false, or correct the component relations",
+            )
+        if self.weights_initialised_from_zero and self.lineage and self.lineage.continued_from:
+            raise _fail(
+                "weights_initialised_from_zero is true but lineage.continued_from names an earlier version",
+                "set weights_initialised_from_zero: false; the page shows the chain back to the "
+                "version that started from zero",
             )
         return self
 
@@ -315,6 +435,61 @@ class ServingCost(Strict):
 class Cost(Strict):
     training: TrainingCost = Field(default_factory=TrainingCost)
     serving: ServingCost = Field(default_factory=ServingCost)
+
+
+class SourceType(StrEnum):
+    """Kinds of pre-training data, for the declared token shares."""
+
+    web = "web"
+    books = "books"
+    code = "code"
+    academic = "academic"
+    news = "news"
+    conversation = "conversation"
+    government = "government"
+    synthetic = "synthetic"
+    other = "other"
+
+
+SHARE_TOLERANCE = 0.02  # declared shares are rounded: a sum within 2 points of 1 is accepted
+
+
+class TrainingData(Strict):
+    """What the pre-training data was, as the team declares it (token shares from 0 to 1)."""
+
+    languages: dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")], Share] = Field(
+        default_factory=dict,
+        description="Token share per language (ISO 639 code, e.g. ko, en); 'code' goes under source types.",
+    )
+    source_types: dict[SourceType, Share] = Field(
+        default_factory=dict, description="Token share per kind of source, e.g. {web: 0.7, code: 0.1}."
+    )
+    synthetic_share: Share | None = Field(
+        default=None, description="Share of tokens generated by models (0 to 1)."
+    )
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> TrainingData:
+        for key, shares in (("languages", self.languages), ("source_types", self.source_types)):
+            total = sum(shares.values())
+            if shares and abs(total - 1) > SHARE_TOLERANCE:
+                raise _fail(
+                    f"the shares add up to {total:.3g}, not 1",
+                    "give each as a fraction of all pre-training tokens (0.25 for a quarter), all of them",
+                    field=f"training_data.{key}",
+                )
+        declared = self.source_types.get(SourceType.synthetic)
+        if (
+            declared is not None
+            and self.synthetic_share is not None
+            and abs(declared - self.synthetic_share) > 1e-9
+        ):
+            raise _fail(
+                f"synthetic_share {self.synthetic_share} differs from source_types.synthetic {declared}",
+                "give the same share in both, or one of them",
+                field="training_data.synthetic_share",
+            )
+        return self
 
 
 class SelfReportedScore(Strict):
@@ -345,6 +520,10 @@ class Manifest(Strict):
     originality: Originality
     cost: Cost = Field(default_factory=Cost)
     self_reported: list[SelfReportedScore] = Field(default_factory=list)
+    training_data: TrainingData | None = Field(
+        default=None, description="The pre-training data, as declared."
+    )
+    notes: LongText = Field(default="", description="Anything a reader should know, in the team's words.")
 
     @model_validator(mode="after")
     def _who_entered_it(self) -> Manifest:
