@@ -233,6 +233,7 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
         args["enable_thinking"] = mode is Mode.think_on
         if mode is Mode.think_on:
             args["think_end_token"] = sub.manifest.model.think_end_token
+    generation = suite.generation_for(mode)
     return Settings(
         backend=backend,
         mode=mode,
@@ -242,7 +243,9 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
         seeds=dict(SEEDS),
         apply_chat_template=chat,
         fewshot_as_multiturn=chat,
-        max_gen_toks=suite.max_gen_toks,
+        max_gen_toks=generation.max_gen_toks,
+        temperature=generation.temperature,
+        top_p=generation.top_p if generation.samples else None,
         limit=options.limit,
         model_args=args,
     )
