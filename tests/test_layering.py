@@ -30,6 +30,7 @@ FLOORS: dict[str, int] = {
     "kinds": 0,
     "suggest": 0,
     "code_sandbox": 0,
+    "benchmark_catalogue": 0,
     "submission": 1,
     "checks": 2,
     "suites": 2,

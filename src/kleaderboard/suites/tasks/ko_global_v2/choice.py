@@ -80,6 +80,7 @@ def score_kobalt(doc: dict[str, Any], results: list[str]) -> dict[str, float]:
 
 # --- CLIcK and MMMLU (Korean), generative: answer with one letter ---------------------------
 
+
 def first_letter(text: str, letters: str) -> str | None:
     """The answer letter: the last one after "정답" if the text says it, else the first
     standalone letter (not part of a word)."""
