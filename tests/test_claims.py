@@ -91,3 +91,15 @@ def test_measurements_follow_the_mode() -> None:
     think = kmmlu.measurement("ko-global-v1", Mode.think_on)
     assert base is not None and base.tasks == ["kmmlu"]
     assert think is not None and think.tasks == ["kmmlu_direct"]
+
+
+def test_the_methodology_page_explains_v2() -> None:
+    from kleaderboard.site import pages
+
+    text = pages.methodology_page(load_suite("ko-global-v2"), pages.Links(False))
+    assert "Changes from ko-global-v1" in text and "Not the official score" in text
+    assert "Artificial Analysis Intelligence Index" in text
+    assert "KoBALT-700" in text and "avg@8" in text
+    assert '<code>think_on</code></td><td class="kl-num">32,768</td>' in text
+    v1 = pages.methodology_page(load_suite("ko-global-v1"), pages.Links(False))
+    assert "Generation per mode" not in v1 and "Changes from" not in v1

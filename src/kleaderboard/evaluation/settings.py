@@ -63,13 +63,28 @@ def _folder_digest(folder: Path) -> str:
 def _suite_part(suite: Suite) -> dict[str, Any]:
     """The suite fields that can move a score; a dataset pin counts once it is set."""
     data = suite.model_dump(
-        mode="json", exclude={"serving", "description", "title_ko", "title_en", "require_dataset_revisions"}
+        mode="json",
+        exclude={"serving", "description", "title_ko", "title_en", "require_dataset_revisions", "notes"},
     )
+    if not data.get("generation"):
+        data.pop("generation", None)
     # An unset pin is left out, so records made before pins existed still match an unchanged re-run.
     for task in data["tasks"]:
+        task.pop("about", None)  # page text: it moves no score
+        task.pop("gated", None)  # who may download, not what is read
+        if task.get("repeats") == 1:  # the default: hashes of suites made before it stay as they were
+            del task["repeats"]
         for part in (task, task.get("chat") or {}):
             if part.get("dataset_revision", "") is None:
                 del part["dataset_revision"]
+    return data
+
+
+def _settings_part(settings: Settings) -> dict[str, Any]:
+    """The run settings; greedy decoding's defaults left out, so earlier records still match."""
+    data = settings.model_dump(mode="json")
+    if data.get("temperature") == 0.0 and data.get("top_p") is None:
+        del data["temperature"], data["top_p"]
     return data
 
 
@@ -78,7 +93,7 @@ def inputs_hash(suite: Suite, settings: Settings, identity: ModelIdentity, data_
     folders = sorted({t.include_path() for t in suite.tasks})
     parts = [
         _suite_part(suite),
-        settings.model_dump(mode="json"),
+        _settings_part(settings),
         identity.model_dump(mode="json"),
         lm_eval_version(),
         [(str(f.name), _folder_digest(f)) for f in folders],

@@ -40,6 +40,22 @@ class Category(_Frozen):
     en: str = Field(description="English title.")
 
 
+class About(_Frozen):
+    """Page text about a task or a suite, in both languages (the methodology page shows it)."""
+
+    ko: str
+    en: str
+
+
+class SuiteNote(_Frozen):
+    """A titled paragraph of the methodology page (e.g. what changed from the last version)."""
+
+    title_ko: str
+    title_en: str
+    ko: str
+    en: str
+
+
 class TaskVariant(_Frozen):
     """The task that stands in for a suite task when a model is prompted as a chat model.
 
@@ -120,6 +136,9 @@ class SuiteTask(_Frozen):
         description="Answers sampled per item in modes that sample (temperature above 0); the "
         "score is the mean over items of each item's mean over its answers (small sets: AIME).",
     )
+    about: About | None = Field(
+        default=None, description="What it measures, why it is in the suite, how it is scored."
+    )
     gated: bool = Field(
         default=False,
         description="The Hub dataset needs an accepted licence: the runner reads HF_TOKEN from "
@@ -194,6 +213,9 @@ class Suite(_Frozen):
     require_dataset_revisions: bool = Field(
         default=False,
         description="Refuse the suite when a task that reads a Hub dataset has no dataset_revision.",
+    )
+    notes: list[SuiteNote] = Field(
+        default_factory=list, description="Methodology paragraphs: changes from the last version, caveats."
     )
 
     @field_validator("backend")
