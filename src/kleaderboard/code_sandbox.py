@@ -184,11 +184,24 @@ def _interpreter_paths_under(home: str) -> list[str]:
     return [p for p in under if not any(Path(q) in Path(p).parents for q in under)]
 
 
+def real_root() -> bool:
+    """True for the host's root user, whose processes RLIMIT_NPROC does not count; False for
+    root mapped inside a user namespace (the evaluation workflow's `unshare --map-root-user`)."""
+    if os.geteuid() != 0:
+        return False
+    try:
+        first = Path("/proc/self/uid_map").read_text(encoding="ascii").split()
+    except OSError:
+        return True
+    return first[:3] == ["0", "0", "4294967295"]
+
+
 def passes(program: str, limits: Limits = DEFAULT_LIMITS) -> bool:
     """Run ``program`` (a completion followed by its tests) contained; True if it exits 0."""
     binary = require_sandbox()
-    cgroup = _pids_cgroup(limits) if os.geteuid() == 0 else None
-    if os.geteuid() == 0 and cgroup is None:
+    root = real_root()
+    cgroup = _pids_cgroup(limits) if root else None
+    if root and cgroup is None:
         raise SandboxUnavailableError(
             "generated code cannot be sandboxed here: the runner is root, whose process count "
             "RLIMIT_NPROC does not cap, and no pids cgroup can be created — run as an unprivileged user"
