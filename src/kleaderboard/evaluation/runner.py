@@ -27,6 +27,7 @@ from kleaderboard.evaluation.reuse import reusable_scores, up_to_date
 from kleaderboard.evaluation.settings import (
     RunOptions,
     cache_file,
+    generation_of,
     inputs_hash,
     lm_eval_version,
     model_identity,
@@ -102,7 +103,7 @@ class _Tally:
         from kleaderboard.evaluation import adapter
 
         t0 = time.monotonic()
-        generation = self.suite.generation_for(self.model.settings.mode)
+        generation = generation_of(self.model.settings)
         outcome = adapter.run_task(
             self.model.get(),
             self.tm,
@@ -173,9 +174,7 @@ def _run_tasks(
     mirrored = mirror_revisions(options.data_dir)  # the commits a fetch-datasets mirror holds
     for number, task in enumerate(suite.tasks, start=1):
         limit = options.limit or task.limit
-        fingerprint = adapter.task_fingerprint(
-            tm, task, generation=suite.generation_for(settings.mode), limit=limit
-        )
+        fingerprint = adapter.task_fingerprint(tm, task, generation=generation_of(settings), limit=limit)
         carried = reusable.get(fingerprint)
         path, pin = adapter.dataset_source(tm, task)
         source = (path, pin or (mirrored.get(path) if path else None))

@@ -21,7 +21,7 @@ from kleaderboard.errors import InputError
 from kleaderboard.kinds import CHAT_MODES, THINKING_MODES, Backend, Mode
 from kleaderboard.records import ModelIdentity, Settings
 from kleaderboard.submission.tree import Submission
-from kleaderboard.suites import Suite
+from kleaderboard.suites import Generation, Suite
 
 SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
@@ -238,6 +238,23 @@ def choose_mode(sub: Submission, options: RunOptions) -> Mode:
     return Mode(mode)
 
 
+def run_generation(suite: Suite, mode: Mode, sub: Submission) -> Generation:
+    """The mode's budget and sampling: the suite's, with the sampling the model card recommends
+    (manifest ``model.sampling``) where the suite samples; greedy modes stay greedy."""
+    generation = suite.generation_for(mode)
+    recommended = sub.manifest.model.sampling
+    if not generation.samples or recommended is None or recommended.temperature == 0:
+        return generation
+    return generation.model_copy(update={"temperature": recommended.temperature, "top_p": recommended.top_p})
+
+
+def generation_of(settings: Settings) -> Generation:
+    """The generation a run used, as its settings record it (the one source the runner reads)."""
+    return Generation(
+        max_gen_toks=settings.max_gen_toks, temperature=settings.temperature, top_p=settings.top_p
+    )
+
+
 def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
     device = resolve_device(options.device)
     backend = choose_backend(suite, options, device)
@@ -248,7 +265,7 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
         args["enable_thinking"] = mode is Mode.think_on
         if mode is Mode.think_on:
             args["think_end_token"] = sub.manifest.model.think_end_token
-    generation = suite.generation_for(mode)
+    generation = run_generation(suite, mode, sub)
     return Settings(
         backend=backend,
         mode=mode,

@@ -173,6 +173,14 @@ class Parameters(Strict):
         return self
 
 
+class Sampling(Strict):
+    """The sampling a model card recommends for its reasoning mode (declared, with its source)."""
+
+    temperature: NonNegativeFloat
+    top_p: Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_bool)] | None = None
+    source: HttpUrl = Field(description="The model card or report that recommends it.")
+
+
 class ModelSpec(Strict):
     name: ShortText = Field(description="Display name of the model.")
     hub_repo: HubRepoId | None = Field(default=None, description="Hugging Face repo id (owner/name).")
@@ -194,6 +202,10 @@ class ModelSpec(Strict):
     think_end_token: ShortText | None = Field(
         default=None,
         description="Marks the end of the reasoning, e.g. </think>; the answer after it is scored.",
+    )
+    sampling: Sampling | None = Field(
+        default=None,
+        description="Recommended temperature/top-p; replaces the suite's in the modes where it samples.",
     )
 
     @model_validator(mode="after")
