@@ -38,6 +38,17 @@ TEMPLATES: dict[tuple[str, str | None], str] = {
     ("Rowan/hellaswag", None): "hellaswag",
     ("openai/gsm8k", None): "gsm8k",
     ("google/IFEval", None): "ifeval",
+    # ko-global-v2
+    ("LGAI-EXAONE/KMMLU-Pro", None): "kmmlu_pro",
+    ("LGAI-EXAONE/KMMLU-Redux", None): "kmmlu_redux",
+    ("openai/MMMLU", None): "mmmlu",
+    ("snunlp/KoBALT-700", None): "kobalt",
+    ("math-ai/aime25", None): "aime25",
+    ("TIGER-Lab/MMLU-Pro", None): "mmlu_pro",
+    ("Idavidrein/gpqa", None): "gpqa",
+    ("allganize/IFEval-Ko", None): "ifeval_ko",
+    ("evalplus/humanevalplus", None): "humanevalplus",
+    ("evalplus/mbppplus", None): "mbppplus",
 }
 
 # The text column that padding varies to make extra few-shot rows distinct.
@@ -57,6 +68,41 @@ VARIED_FIELD: dict[str, str] = {
     "hellaswag": "ctx_a",
     "gsm8k": "question",
     "ifeval": "prompt",
+    "kmmlu_pro": "question",
+    "kmmlu_redux": "question",
+    "mmmlu": "Question",
+    "kobalt": "Question",
+    "aime25": "problem",
+    "mmlu_pro": "question",
+    "gpqa": "Question",
+    "ifeval_ko": "prompt",
+    "humanevalplus": "task_id",
+    "mbppplus": "prompt",
+}
+
+
+def _lm_eval_tasks_dir() -> Path:
+    import lm_eval
+
+    return Path(lm_eval.__file__).parent / "tasks"
+
+
+def _mmmlu_subjects() -> list[str]:
+    text = (_lm_eval_tasks_dir() / "openai-mmmlu" / "subjects.json").read_text(encoding="utf-8")
+    return sorted(json.loads(text))
+
+
+MMLU_PRO_CATEGORIES = [
+    "biology", "business", "chemistry", "computer science", "economics", "engineering", "health",
+    "history", "law", "math", "other", "philosophy", "physics", "psychology",
+]  # fmt: skip
+
+# Datasets whose leaf tasks each keep only the rows of one column value (lm-eval's
+# process_docs filters MMMLU by Subject and MMLU-Pro by category): the template's rows are
+# written once per value, so every leaf has documents and its own few-shot examples.
+EXPAND_BY: dict[str, tuple[str, Any]] = {
+    "mmmlu": ("Subject", _mmmlu_subjects),
+    "mmlu_pro": ("category", lambda: MMLU_PRO_CATEGORIES),
 }
 
 SPLIT_KEYS = ("test_split", "validation_split", "training_split", "fewshot_split")
@@ -163,12 +209,17 @@ def _mirror_rows(cfg: dict[str, Any], n_shot: int) -> dict[str, list[dict[str, A
     stem = template_for(cfg)
     rows = read_template(stem)
     source = fewshot_source(cfg)
+    field = VARIED_FIELD[stem]
     # n_shot + 1: when few-shot and evaluated split coincide, lm-eval samples one
     # extra example to drop the evaluated document itself.
-    return {
-        split: padded(rows, VARIED_FIELD[stem], n_shot + 1 if split == source and n_shot else 0)
-        for split in splits_of(cfg)
-    }
+    counts = {split: n_shot + 1 if split == source and n_shot else 0 for split in splits_of(cfg)}
+    if stem in EXPAND_BY:
+        column, values = EXPAND_BY[stem]
+        return {
+            split: [{**row, column: value} for value in values() for row in padded(rows, field, count)]
+            for split, count in counts.items()
+        }
+    return {split: padded(rows, field, count) for split, count in counts.items()}
 
 
 def _readme(configs: dict[str, dict[str, str]]) -> str:

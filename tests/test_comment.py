@@ -215,7 +215,7 @@ def test_a_huge_hostile_record_is_cut_to_githubs_limit() -> None:
     data["scores"] = [{**data["scores"][0], "task": "<" * 500, "metric": '"' * 500} for _ in range(200)]
     data["error"] = "&" * 5000
     record = RunRecord.model_validate(data)
-    scores = [{"benchmark": "<" * 200, "value": 1, "source": "https://example.org"} for _ in range(200)]
+    scores = [{"benchmark": "KMMLU", "note": "<" * 200, "value": 1, "source": "https://example.org"}] * 200
     manifest = parse_manifest(manifest_data(self_reported=scores), "m.yaml")
     markdown = render_scores_comment(ScoresContext("a/b", SHA), record, manifest)
     assert len(markdown) <= 65_000

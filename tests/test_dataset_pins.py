@@ -16,7 +16,7 @@ import yaml
 from kleaderboard.errors import HubError, InputError, SuiteError
 from kleaderboard.evaluation.settings import inputs_hash
 from kleaderboard.records import ModelIdentity, Settings, TaskScore
-from kleaderboard.suites import SUITES_DIR, Suite, load_suite, load_suite_file
+from kleaderboard.suites import SUITES_DIR, Generation, Suite, load_suite, load_suite_file
 
 from .hub_server import RecordedHub, serve
 
@@ -206,7 +206,10 @@ def test_the_fingerprint_changes_with_a_pin(adapter: Any) -> None:
     tm = adapter.make_task_manager([task])
     prints = {
         adapter.task_fingerprint(
-            tm, task.model_copy(update={"dataset_revision": rev}), max_gen_toks=8, limit=None
+            tm,
+            task.model_copy(update={"dataset_revision": rev}),
+            generation=Generation(max_gen_toks=8),
+            limit=None,
         )
         for rev in (None, PIN, OTHER)
     }

@@ -68,6 +68,14 @@ def test_demo_site_lists_every_model(demo_workspace: Path) -> None:
         assert page.is_file()
 
 
+def test_demo_model_page_shows_a_claim_beside_its_measurement(demo_workspace: Path) -> None:
+    first = DEMO_MODELS[0]
+    page = demo_workspace / "site" / "models" / first.org / f"{first.slug}.html"
+    html = page.read_text(encoding="utf-8")
+    assert "Claimed vs measured" in html and "Demo arithmetic" in html
+    assert "±" in html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
+
+
 def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:
     model = DEMO_MODELS[0]
     folder = demo_workspace / "submissions" / model.org / model.slug

@@ -29,6 +29,8 @@ FLOORS: dict[str, int] = {
     "identifiers": 0,
     "kinds": 0,
     "suggest": 0,
+    "code_sandbox": 0,
+    "benchmark_catalogue": 0,
     "submission": 1,
     "checks": 2,
     "suites": 2,

@@ -49,6 +49,8 @@ __all__ = [
     "number",
     "percent",
     "plus_minus",
+    "points",
+    "points_gap",
     "rate",
     "ratio",
     "relative_change",
@@ -290,6 +292,19 @@ SCORE_DIGITS = 4  # as lm-eval writes a raw score
 def score(value: float | None, stderr: float | None = None) -> str:
     """A raw score (0–1) as lm-eval reports it: '0.5123 ± 0.0041'."""
     return MISSING if value is None else plus_minus(value, stderr, SCORE_DIGITS)
+
+
+def points(value: float | None, stderr: float | None = None) -> str:
+    """A score on a 0-100 scale, as model cards print them: '81.5', '64.3 ± 2.2'."""
+    return MISSING if value is None else plus_minus(value, stderr)
+
+
+def points_gap(value: float | None, stderr: float | None = None) -> str:
+    """A signed difference of two 0-100 scores with its error: '+3.2 ± 1.1', '−0.4'."""
+    if value is None:
+        return MISSING
+    text = f"{value:+.1f}" if stderr is None else f"{value:+.1f} ± {stderr:.1f}"
+    return _signed(text)
 
 
 def loss(value: float | None) -> str:

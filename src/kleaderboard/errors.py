@@ -9,6 +9,7 @@ The tree::
     │   ├── SuiteError                a suite definition is unknown or malformed
     │   └── RunRecordError            a runs/*.json file does not load or validate
     ├── EvaluationError               lm-eval could not evaluate the model (exit 3)
+    │   └── SandboxUnavailableError   generated code would run unconfined: refused
     ├── GitHubError                   the GitHub API could not be reached or refused a call (exit 7)
     ├── HubError                      the Hugging Face Hub could not be reached or answered oddly (exit 6)
     ├── MissingExtraError             an optional dependency is not installed (exit 4)
@@ -81,6 +82,10 @@ class EvaluationError(KleaderboardError):
     exit_code = 3
 
 
+class SandboxUnavailableError(EvaluationError):
+    """Raised instead of running a model's generated code where the sandbox cannot be made."""
+
+
 class GitHubError(KleaderboardError):
     """Raised when the GitHub REST API cannot be reached, refuses a call, or answers unreadably.
 
@@ -138,6 +143,7 @@ __all__ = [
     "MissingExtraError",
     "Problem",
     "RunRecordError",
+    "SandboxUnavailableError",
     "SiteBuildError",
     "SuiteError",
     "brief",

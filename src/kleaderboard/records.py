@@ -57,6 +57,12 @@ class TaskScore(_Record):
         description="The dataset commit the suite pins; read from the Hub at that commit, or from a "
         "local mirror of it (--data-dir). None: not pinned.",
     )
+    repeats: int = Field(
+        default=1,
+        ge=1,
+        description="Answers sampled per item; above 1 the value is the mean over items of each "
+        "item's mean over its answers, and stderr is the standard error over items.",
+    )
 
 
 class Settings(_Record):
@@ -71,6 +77,8 @@ class Settings(_Record):
     apply_chat_template: bool
     fewshot_as_multiturn: bool
     max_gen_toks: int
+    temperature: float = Field(default=0.0, ge=0, description="0: greedy decoding.")
+    top_p: float | None = Field(default=None, description="Nucleus sampling; None: not set.")
     limit: int | None = None
     model_args: dict[str, str | int | float | bool | None]
 

@@ -75,6 +75,16 @@ DEMO_MODELS = (
 )
 
 
+DEMO_CLAIM = {
+    "benchmark": "Demo arithmetic",
+    "value": 50.0,
+    "mode": Mode.base.value,
+    "n_shot": 0,
+    "source": "https://example.org/hanbit-lab/report",
+    "note": "Demo: an illustrative claim, not a result of any real model.",
+}
+
+
 def offline_environment(workspace: Path) -> None:
     """No Hub at all: every cache inside the workspace, every client offline."""
     os.environ.update(OFFLINE_ENV)
@@ -118,6 +128,8 @@ def demo_manifest(model: DemoModel, result: TrainResult) -> dict[str, Any]:
                 "end": today,
             }
         },
+        # one claim the demo suite measures, so the model page shows claimed vs measured
+        "self_reported": [DEMO_CLAIM] if model is DEMO_MODELS[0] else [],
     }
 
 

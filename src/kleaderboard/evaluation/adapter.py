@@ -37,7 +37,7 @@ from kleaderboard.errors import EvaluationError
 from kleaderboard.evaluation.settings import SEEDS
 from kleaderboard.identifiers import is_hub_repo_id
 from kleaderboard.kinds import Backend
-from kleaderboard.suites import SuiteTask
+from kleaderboard.suites import Generation, SuiteTask
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def output_types(tm: TaskManager, task: SuiteTask) -> set[str]:
     }
 
 
-def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, limit: int | None) -> str:
+def task_fingerprint(tm: TaskManager, task: SuiteTask, *, generation: Generation, limit: int | None) -> str:
     """sha256 of everything that defines a task before it runs.
 
     Each leaf's YAML with its includes merged, the Python helpers beside it
@@ -216,9 +216,11 @@ def task_fingerprint(tm: TaskManager, task: SuiteTask, *, max_gen_toks: int, lim
     can be carried over (see ``evaluation.reuse``).
     """
     digest = hashlib.sha256()
-    key: list[Any] = [task.task, task.metric_key, task.n_shot, max_gen_toks, limit]
+    key: list[Any] = [task.task, task.metric_key, task.n_shot, generation.max_gen_toks, limit]
     if task.dataset_revision is not None:  # only when set: unpinned fingerprints stay as they were
         key.append(task.dataset_revision)
+    if generation.samples:  # only when sampling: greedy fingerprints stay as they were
+        key.append([generation.generation_kwargs(), repeats_for(task, generation)])
     digest.update(json.dumps(key).encode())
     folders: set[Path] = set()
     for entry in _leaf_entries(tm, task.task):
@@ -323,10 +325,18 @@ def _seed_everything() -> None:
     torch.manual_seed(SEEDS["torch"])
 
 
-def _configure(loaded: dict[str, Any], task: SuiteTask, max_gen_toks: int) -> None:
+def repeats_for(task: SuiteTask, generation: Generation) -> int:
+    """Answers sampled per item: the task's repeats when the mode samples, else one (greedy
+    decoding would repeat the same answer)."""
+    return task.repeats if generation.samples else 1
+
+
+def _configure(loaded: dict[str, Any], task: SuiteTask, generation: Generation) -> None:
     for task_obj in loaded["tasks"].values():
         if task_obj.get_config("output_type") == "generate_until":
-            task_obj.set_config(key="generation_kwargs", value={"max_gen_toks": max_gen_toks}, update=True)
+            # the mode's budget and sampling win over the task YAML's (recorded in Settings)
+            task_obj.set_config(key="generation_kwargs", value=generation.generation_kwargs(), update=True)
+            task_obj.set_config(key="repeats", value=repeats_for(task, generation))
         # the suite is authoritative: its n-shot is recorded in the run record
         task_obj.set_config(key="num_fewshot", value=task.n_shot)
         task_obj.set_fewshot_seed(seed=SEEDS["fewshot"])
@@ -337,14 +347,14 @@ def run_task(
     tm: TaskManager,
     task: SuiteTask,
     *,
-    max_gen_toks: int,
+    generation: Generation,
     limit: int | None,
     chat: bool = False,
 ) -> TaskOutcome:
     """Evaluate one suite task (a task or a whole group) and parse its result."""
     _seed_everything()
     loaded = tm.load([task.task])
-    _configure(loaded, task, max_gen_toks)
+    _configure(loaded, task, generation)
     try:
         results = evaluate(
             lm=lm,

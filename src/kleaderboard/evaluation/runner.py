@@ -27,6 +27,7 @@ from kleaderboard.evaluation.reuse import reusable_scores, up_to_date
 from kleaderboard.evaluation.settings import (
     RunOptions,
     cache_file,
+    generation_of,
     inputs_hash,
     lm_eval_version,
     model_identity,
@@ -111,11 +112,12 @@ class _Tally:
         from kleaderboard.evaluation import adapter
 
         t0 = time.monotonic()
+        generation = generation_of(self.model.settings)
         outcome = adapter.run_task(
             self.model.get(),
             self.tm,
             task,
-            max_gen_toks=self.suite.max_gen_toks,
+            generation=generation,
             limit=limit,
             chat=self.model.settings.apply_chat_template,
         )
@@ -136,6 +138,7 @@ class _Tally:
                 config_hash=fingerprint,
                 dataset_path=source[0],
                 dataset_revision=source[1],
+                repeats=adapter.repeats_for(task, generation),
             )
         )
         score = display.score(outcome.value, outcome.stderr)
@@ -180,7 +183,7 @@ def _run_tasks(
     mirrored = mirror_revisions(options.data_dir)  # the commits a fetch-datasets mirror holds
     for number, task in enumerate(suite.tasks, start=1):
         limit = options.limit or task.limit
-        fingerprint = adapter.task_fingerprint(tm, task, max_gen_toks=suite.max_gen_toks, limit=limit)
+        fingerprint = adapter.task_fingerprint(tm, task, generation=generation_of(settings), limit=limit)
         carried = reusable.get(fingerprint)
         path, pin = adapter.dataset_source(tm, task)
         source = (path, pin or (mirrored.get(path) if path else None))

@@ -21,7 +21,7 @@ from kleaderboard.errors import InputError
 from kleaderboard.kinds import CHAT_MODES, THINKING_MODES, Backend, Mode
 from kleaderboard.records import ModelIdentity, Settings
 from kleaderboard.submission.tree import Submission
-from kleaderboard.suites import Suite
+from kleaderboard.suites import Generation, Suite
 
 SEEDS = {"random": 0, "numpy": 1234, "torch": 1234, "fewshot": 1234}
 WEIGHT_SUFFIXES = (".safetensors", ".json", ".model", ".txt", ".jinja")
@@ -63,13 +63,28 @@ def _folder_digest(folder: Path) -> str:
 def _suite_part(suite: Suite) -> dict[str, Any]:
     """The suite fields that can move a score; a dataset pin counts once it is set."""
     data = suite.model_dump(
-        mode="json", exclude={"serving", "description", "title_ko", "title_en", "require_dataset_revisions"}
+        mode="json",
+        exclude={"serving", "description", "title_ko", "title_en", "require_dataset_revisions", "notes"},
     )
+    if not data.get("generation"):
+        data.pop("generation", None)
     # An unset pin is left out, so records made before pins existed still match an unchanged re-run.
     for task in data["tasks"]:
+        task.pop("about", None)  # page text: it moves no score
+        task.pop("gated", None)  # who may download, not what is read
+        if task.get("repeats") == 1:  # the default: hashes of suites made before it stay as they were
+            del task["repeats"]
         for part in (task, task.get("chat") or {}):
             if part.get("dataset_revision", "") is None:
                 del part["dataset_revision"]
+    return data
+
+
+def _settings_part(settings: Settings) -> dict[str, Any]:
+    """The run settings; greedy decoding's defaults left out, so earlier records still match."""
+    data = settings.model_dump(mode="json")
+    if data.get("temperature") == 0.0 and data.get("top_p") is None:
+        del data["temperature"], data["top_p"]
     return data
 
 
@@ -78,7 +93,7 @@ def inputs_hash(suite: Suite, settings: Settings, identity: ModelIdentity, data_
     folders = sorted({t.include_path() for t in suite.tasks})
     parts = [
         _suite_part(suite),
-        settings.model_dump(mode="json"),
+        _settings_part(settings),
         identity.model_dump(mode="json"),
         lm_eval_version(),
         [(str(f.name), _folder_digest(f)) for f in folders],
@@ -224,6 +239,23 @@ def choose_mode(sub: Submission, options: RunOptions) -> Mode:
     return Mode(mode)
 
 
+def run_generation(suite: Suite, mode: Mode, sub: Submission) -> Generation:
+    """The mode's budget and sampling: the suite's, with the sampling the model card recommends
+    (manifest ``model.sampling``) where the suite samples; greedy modes stay greedy."""
+    generation = suite.generation_for(mode)
+    recommended = sub.manifest.model.sampling
+    if not generation.samples or recommended is None or recommended.temperature == 0:
+        return generation
+    return generation.model_copy(update={"temperature": recommended.temperature, "top_p": recommended.top_p})
+
+
+def generation_of(settings: Settings) -> Generation:
+    """The generation a run used, as its settings record it (the one source the runner reads)."""
+    return Generation(
+        max_gen_toks=settings.max_gen_toks, temperature=settings.temperature, top_p=settings.top_p
+    )
+
+
 def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: ModelIdentity) -> Settings:
     device = resolve_device(options.device)
     backend = choose_backend(suite, options, device)
@@ -234,6 +266,7 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
         args["enable_thinking"] = mode is Mode.think_on
         if mode is Mode.think_on:
             args["think_end_token"] = sub.manifest.model.think_end_token
+    generation = run_generation(suite, mode, sub)
     return Settings(
         backend=backend,
         mode=mode,
@@ -243,7 +276,9 @@ def run_settings(sub: Submission, suite: Suite, options: RunOptions, identity: M
         seeds=dict(SEEDS),
         apply_chat_template=chat,
         fewshot_as_multiturn=chat,
-        max_gen_toks=suite.max_gen_toks,
+        max_gen_toks=generation.max_gen_toks,
+        temperature=generation.temperature,
+        top_p=generation.top_p if generation.samples else None,
         limit=options.limit,
         model_args=args,
     )

@@ -30,7 +30,7 @@ from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, costs
+from kleaderboard.site import charts, claims, costs
 from kleaderboard.site.lineage import LineageSection, lineage_section
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
@@ -357,6 +357,7 @@ class ModelPage:
     run: RunRecord | None  # shown_run(): the run the cost section and the checks describe
     components: tuple[ComponentRow, ...]
     self_reported: tuple[SelfReportedRow, ...]
+    claims: tuple[claims.ClaimRow, ...]  # self-reported scores beside the shown run's measurement
     loss: LossSummary | None
     training_gpus: str
     training_period: str
@@ -487,6 +488,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         run=shown_run(entry),
         components=tuple(component_row(c) for c in manifest.originality.components),
         self_reported=tuple(self_reported_row(score) for score in manifest.self_reported),
+        claims=claims.claim_rows(manifest.self_reported, shown_run(entry)),
         loss=loss_summary(entry.loss.log),
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),

@@ -9,6 +9,7 @@ that names the file, the field, what is wrong and the fix.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import types
 import typing
@@ -238,6 +239,14 @@ class Parameters(Strict):
         return self
 
 
+class Sampling(Strict):
+    """The sampling a model card recommends for its reasoning mode (declared, with its source)."""
+
+    temperature: NonNegativeFloat
+    top_p: Annotated[float, Field(gt=0, le=1), BeforeValidator(_not_bool)] | None = None
+    source: HttpUrl = Field(description="The model card or report that recommends it.")
+
+
 class ModelSpec(Strict):
     name: ShortText = Field(description="Display name of the model.")
     hub_repo: HubRepoId | None = Field(default=None, description="Hugging Face repo id (owner/name).")
@@ -259,6 +268,10 @@ class ModelSpec(Strict):
     think_end_token: ShortText | None = Field(
         default=None,
         description="Marks the end of the reasoning, e.g. </think>; the answer after it is scored.",
+    )
+    sampling: Sampling | None = Field(
+        default=None,
+        description="Recommended temperature/top-p; replaces the suite's in the modes where it samples.",
     )
 
     @model_validator(mode="after")
@@ -492,12 +505,46 @@ class TrainingData(Strict):
         return self
 
 
+def _known_benchmark(name: str) -> str:
+    from kleaderboard.benchmark_catalogue import catalogue, unknown_name_fix
+
+    if catalogue().get(name) is None:
+        raise _fail(f"'{name}' is not a benchmark of the catalogue", unknown_name_fix(name))
+    return name
+
+
+_COMMIT_PREFIX = re.compile(r"[0-9a-f]{7,40}")  # GitHub and the Hub resolve a commit's prefix
+_COMMIT_IN_PATH = {
+    "github.com": ("blob", "tree", "commit"),
+    "huggingface.co": ("blob", "resolve", "tree", "commit"),
+}
+
+
+def _pinned_source(url: HttpUrl) -> HttpUrl:
+    """A GitHub or Hub page must name the commit read: a branch's page changes under the claim."""
+    kinds = _COMMIT_IN_PATH.get(str(url.host))
+    if kinds is None:
+        return url
+    parts = (url.path or "").strip("/").split("/")
+    pinned = any(a in kinds and _COMMIT_PREFIX.fullmatch(b) for a, b in itertools.pairwise(parts))
+    if not pinned:
+        raise _fail(
+            f"{url} does not name the commit that was read",
+            "link the file at its commit, e.g. https://github.com/ORG/REPO/blob/<commit>/README.md",
+        )
+    return url
+
+
 class SelfReportedScore(Strict):
-    benchmark: ShortText
+    benchmark: Annotated[ShortText, AfterValidator(_known_benchmark)] = Field(
+        description="A name from the canonical catalogue (kleaderboard/data/benchmarks.yaml)."
+    )
     value: Number
     mode: Mode | None = None
     n_shot: NonNegativeInt | None = None
-    source: HttpUrl = Field(description="Where the team published this number.")
+    source: Annotated[HttpUrl, AfterValidator(_pinned_source)] = Field(
+        description="Where the team published this number; a GitHub or Hub page at the commit read."
+    )
     note: LongText = ""
 
 

@@ -16,10 +16,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kleaderboard.errors import Problem, SuiteError
-from kleaderboard.identifiers import CommitSha
+from kleaderboard.identifiers import CommitSha, is_hub_repo_id
 from kleaderboard.kinds import CHAT_MODES, Backend, Mode
 from kleaderboard.submission import untrusted
 
@@ -39,6 +40,22 @@ class Category(_Frozen):
     en: str = Field(description="English title.")
 
 
+class About(_Frozen):
+    """Page text about a task or a suite, in both languages (the methodology page shows it)."""
+
+    ko: str
+    en: str
+
+
+class SuiteNote(_Frozen):
+    """A titled paragraph of the methodology page (e.g. what changed from the last version)."""
+
+    title_ko: str
+    title_en: str
+    ko: str
+    en: str
+
+
 class TaskVariant(_Frozen):
     """The task that stands in for a suite task when a model is prompted as a chat model.
 
@@ -54,6 +71,35 @@ class TaskVariant(_Frozen):
     n_shot: Annotated[int, Field(ge=0)] | None = None
     chance: Annotated[float, Field(ge=0, lt=1)] | None = None
     dataset_revision: CommitSha | None = None
+
+
+class Generation(_Frozen):
+    """How a mode generates: its token budget and sampling, recorded in every run record.
+
+    Reasoning modes think for tens of thousands of tokens before they answer; a budget
+    sized for a base model cuts them off mid-thought and scores the cut as wrong.
+    ``temperature: 0`` is greedy decoding; above it, lm-eval samples with ``top_p``.
+    """
+
+    max_gen_toks: Annotated[int, Field(ge=1)]
+    temperature: Annotated[float, Field(ge=0)] = 0.0
+    top_p: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @property
+    def samples(self) -> bool:
+        """True when decoding samples (temperature above 0), so repeated answers differ."""
+        return self.temperature > 0
+
+    def generation_kwargs(self) -> dict[str, int | float | bool]:
+        """The lm-eval generation_kwargs this mode sets on every generative task."""
+        kwargs: dict[str, int | float | bool] = {
+            "max_gen_toks": self.max_gen_toks,
+            "do_sample": self.samples,
+            "temperature": self.temperature,
+        }
+        if self.samples and self.top_p is not None:
+            kwargs["top_p"] = self.top_p
+        return kwargs
 
 
 class SuiteTask(_Frozen):
@@ -85,11 +131,27 @@ class SuiteTask(_Frozen):
         description="The Hub commit of the dataset the task reads (lm-eval's dataset_path), so "
         "that two runs of one suite version read the same data.",
     )
+    repeats: Annotated[int, Field(ge=1)] = Field(
+        default=1,
+        description="Answers sampled per item in modes that sample (temperature above 0); the "
+        "score is the mean over items of each item's mean over its answers (small sets: AIME).",
+    )
+    about: About | None = Field(
+        default=None, description="What it measures, why it is in the suite, how it is scored."
+    )
+    gated: bool = Field(
+        default=False,
+        description="The Hub dataset needs an accepted licence: the runner reads HF_TOKEN from "
+        "the environment to download it.",
+    )
 
     @property
     def reads_hub_dataset(self) -> bool:
-        """lm-eval's own tasks read their data from the Hub; package tasks ship theirs."""
-        return self.task_dir.startswith("lm_eval:")
+        """lm-eval's own tasks read their data from the Hub; a package task does when its
+        YAML's dataset_path names a Hub repository rather than files it ships."""
+        if self.task_dir.startswith("lm_eval:"):
+            return True
+        return any(is_hub_repo_id(path) for path in _package_dataset_paths(self.include_path(), self.task))
 
     def for_mode(self, mode: Mode) -> SuiteTask:
         """The task as run in a mode: the chat variant for chat modes, else itself."""
@@ -143,9 +205,17 @@ class Suite(_Frozen):
     serving: ServingSpec | None = Field(
         default=None, description="Serving workload for the cost figures; none: not measured."
     )
+    generation: dict[Mode, Generation] = Field(
+        default_factory=dict,
+        description="Generation budget and sampling per mode; a mode left out generates greedily "
+        "up to max_gen_toks.",
+    )
     require_dataset_revisions: bool = Field(
         default=False,
         description="Refuse the suite when a task that reads a Hub dataset has no dataset_revision.",
+    )
+    notes: list[SuiteNote] = Field(
+        default_factory=list, description="Methodology paragraphs: changes from the last version, caveats."
     )
 
     @field_validator("backend")
@@ -185,6 +255,38 @@ class Suite(_Frozen):
     def for_mode(self, mode: Mode) -> Suite:
         """The suite as run in a mode (chat variants swapped in for chat modes)."""
         return self.model_copy(update={"tasks": [t.for_mode(mode) for t in self.tasks]})
+
+    def generation_for(self, mode: Mode) -> Generation:
+        """The generation budget and sampling of a mode (greedy up to max_gen_toks if unset)."""
+        return self.generation.get(mode) or Generation(max_gen_toks=self.max_gen_toks)
+
+    def capped(self, max_gen_toks: int) -> Suite:
+        """The suite with every generation budget cut to max_gen_toks (tests, smoke runs)."""
+        generation = {
+            mode: g.model_copy(update={"max_gen_toks": min(g.max_gen_toks, max_gen_toks)})
+            for mode, g in self.generation.items()
+        }
+        return self.model_copy(update={"max_gen_toks": max_gen_toks, "generation": generation})
+
+
+class _TaskYamlLoader(yaml.SafeLoader):
+    """Reads lm-eval task YAML for plain fields; `!function` tags become None."""
+
+
+_TaskYamlLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def _package_dataset_paths(folder: Path, task: str) -> list[str]:
+    """The dataset_path of the package YAML in folder that defines task (includes followed)."""
+    for path in sorted(folder.glob("*.yaml")):
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TaskYamlLoader) or {}
+        if config.get("task") == task:
+            while "dataset_path" not in config and isinstance(config.get("include"), str):
+                config = yaml.load(
+                    (folder / config["include"]).read_text(encoding="utf-8"), Loader=_TaskYamlLoader
+                )
+            return [str(config.get("dataset_path"))]
+    return []
 
 
 def available_suites() -> list[str]:
