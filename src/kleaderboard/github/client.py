@@ -23,6 +23,7 @@ import binascii
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -151,8 +152,11 @@ def _shape_error(exc: pydantic.ValidationError, what: str) -> GitHubError:
     first = exc.errors()[0]
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
     more = f"; {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
-    subject = f"{what}{where}" if where else f"a {what}" if not what.startswith("a ") else what
-    return GitHubError(f"GitHub answered {subject} of an unexpected shape ({first['msg']}{more})")
+    subject = f"{what}{where}" if where else f"a {what}".replace("a a ", "a ")
+    return GitHubError(
+        f"GitHub answered {subject} of an unexpected shape ({first['msg']}{more}) — the answer is not "
+        "what GitHub's API description promises; if GitHub changed it, upgrade githubkit-schemas"
+    )
 
 
 def _parsed(response: Response[M], what: str) -> M:
@@ -271,7 +275,7 @@ class GitHubClient:
             auto_retry=_Retry(retry_waits),
         )
         self._rest = self._github.rest(API_VERSION)
-        self._entered = False
+        self._open = ExitStack()
         self._trees: dict[str, list[TreeEntry]] = {}
 
     @classmethod
@@ -282,8 +286,7 @@ class GitHubClient:
         return cls(repo, token, api_url=api_url)
 
     def __enter__(self) -> GitHubClient:
-        self._github.__enter__()  # one connection pool for the whole block
-        self._entered = True
+        self._open.enter_context(self._github)  # one connection pool for the whole block
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -291,9 +294,7 @@ class GitHubClient:
 
     def close(self) -> None:
         """Close the HTTP connection pool opened by ``with``."""
-        if self._entered:
-            self._entered = False
-            self._github.__exit__()
+        self._open.close()
 
     # --- plumbing -----------------------------------------------------------------------
 
