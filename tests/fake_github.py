@@ -1,11 +1,13 @@
 """A real HTTP server on 127.0.0.1 that answers like GitHub's REST API, for the workflow commands.
 
 It keeps a tiny git object store (blobs, trees, commits, refs), pull requests with
-their file lists, issue comments and commit statuses, and answers in the shapes
-GitHub documents: paginated lists with a ``Link`` header, base64 blobs with line
-breaks, ``{"message": …}`` errors. Every request is logged so tests can assert what
-was asked. A second small server replays recorded Hugging Face Hub answers from
-``tests/data/hub/``. Nothing here talks to any other host.
+their file lists, issue comments and commit statuses, and answers in the full shapes
+GitHub documents for REST API version 2026-03-10 (built by tests/github_shapes.py,
+which cites its sources): paginated lists with a ``Link`` header, base64 blobs with
+line breaks, ``basic-error`` refusals. The client reads them with githubkit's models of
+GitHub's OpenAPI description, so an answer the real API would not give fails the tests.
+Every request is logged so tests can assert what was asked. Nothing here talks to any
+other host.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+from tests import github_shapes as shapes
+
+BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}  # who GITHUB_TOKEN acts as
 Files = dict[str, "bytes | tuple[bytes, str]"]
 
 
@@ -104,6 +108,8 @@ class FakeGitHub(ThreadingHTTPServer):
         self.seen: list[Seen] = []
         self.page_size = 100
         self.fail: dict[str, tuple[int, str]] = {}  # path regex → (status, message)
+        self.flaky: dict[str, int] = {}  # path regex → how many 502s to answer before working
+        self.moved: dict[str, str] = {}  # path regex → where a 301 sends the client
         self.next_page_host: str | None = None  # to test that a foreign next page is refused
         self._ids = iter(range(9000, 10**9))
         self.lock = threading.Lock()
@@ -116,74 +122,38 @@ class FakeGitHub(ThreadingHTTPServer):
     def new_id(self) -> int:
         return next(self._ids)
 
+    @property
+    def bot(self) -> dict[str, Any]:
+        """The ``simple-user`` that GITHUB_TOKEN writes as."""
+        return shapes.user_of(self.url, BOT)
+
+    def repository(self, full_name: str, fork: bool = True) -> dict[str, Any]:
+        """A full ``repository`` object, e.g. to change a pull request's head repository."""
+        return shapes.repository(self.url, full_name, fork=fork, default_branch=self.default_branch)
+
     # --- setting the scene ------------------------------------------------------------------
 
     def add_pull(
         self, number: int, author: str, head_sha: str, files: list[dict[str, Any]], base_ref: str = "main"
     ) -> None:
-        owner = self.repo.split("/")[0]
-        user = {"login": author, "id": 1000 + number, "type": "User"}
-        self.pulls[number] = {
-            "url": f"{self.url}/repos/{self.repo}/pulls/{number}",
-            "id": 100000 + number,
-            "number": number,
-            "state": "open",
-            "title": f"Submission {number}",
-            "user": user,
-            "html_url": f"https://github.com/{self.repo}/pull/{number}",
-            "draft": False,
-            "head": {
-                "label": f"{author}:submit",
-                "ref": "submit",
-                "sha": head_sha,
-                "user": user,
-                "repo": {"full_name": f"{author}/{self.repo.split('/')[1]}", "fork": True},
-            },
-            "base": {
-                "label": f"{owner}:{base_ref}",
-                "ref": base_ref,
-                "sha": self.refs.get(f"heads/{base_ref}", "0" * 40),
-                "repo": {"full_name": self.repo, "fork": False, "default_branch": self.default_branch},
-            },
-        }
-        self.files[number] = [_file_object(item) for item in files]
+        base_sha = self.refs.get(f"heads/{base_ref}", "0" * 40)
+        base = (base_ref, base_sha, self.default_branch)
+        self.pulls[number] = shapes.pull_request(self.url, self.repo, number, author, head_sha, base)
+        self.files[number] = [
+            shapes.diff_entry(self.url, self.repo, item, hashlib.sha1(item["filename"].encode()).hexdigest())
+            for item in files
+        ]
 
     def add_comment(self, number: int, body: str, user: dict[str, Any]) -> dict[str, Any]:
-        comment = {
-            "id": self.new_id(),
-            "node_id": "IC_x",
-            "html_url": f"https://github.com/{self.repo}/pull/{number}#issuecomment-1",
-            "body": body,
-            "user": user,
-            "created_at": "2026-11-23T00:00:00Z",
-            "updated_at": "2026-11-23T00:00:00Z",
-            "author_association": "NONE",
-        }
+        """A comment by user (a full ``simple-user`` is made from {"login": …, "type": …})."""
+        comment = shapes.issue_comment(
+            self.url, self.repo, number, self.new_id(), body, shapes.user_of(self.url, user)
+        )
         self.comments.setdefault(number, []).append(comment)
         return comment
 
     def requests_to(self, method: str, pattern: str) -> list[Seen]:
         return [s for s in self.seen if s.method == method and re.fullmatch(pattern, s.path)]
-
-
-def _file_object(item: dict[str, Any]) -> dict[str, Any]:
-    """A "list pull request files" entry as GitHub sends it (no mode, no size)."""
-    name = item["filename"]
-    out = {
-        "sha": hashlib.sha1(name.encode()).hexdigest(),
-        "filename": name,
-        "status": item.get("status", "added"),
-        "additions": 3,
-        "deletions": 0,
-        "changes": 3,
-        "blob_url": f"https://github.com/x/y/blob/sha/{name}",
-        "raw_url": f"https://github.com/x/y/raw/sha/{name}",
-        "contents_url": f"https://api.github.com/repos/x/y/contents/{name}?ref=sha",
-        "patch": "@@ -0,0 +1,3 @@",
-    }
-    if "previous_filename" in item:
-        out["previous_filename"] = item["previous_filename"]
-    return out
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -214,23 +184,46 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.seen.append(seen)
             self._answer(seen)
 
-    def _answer(self, seen: Seen) -> None:
-        for pattern, (status, message) in self.server.fail.items():
+    def _injected(self, seen: Seen) -> bool:
+        """Answer with a failure a test set up for this path; False when there is none."""
+        server = self.server
+        for pattern, (status, message) in server.fail.items():
             if re.fullmatch(pattern, seen.path):
-                return self._json(
-                    status, {"message": message, "documentation_url": "https://docs.github.com"}
-                )
-        if seen.headers.get("authorization") != f"Bearer {self.server.token}":
-            return self._json(401, {"message": "Bad credentials"})
-        prefix = f"/repos/{self.server.repo}"
+                self._error(status, message)
+                return True
+        for pattern, location in server.moved.items():
+            if re.fullmatch(pattern, seen.path):
+                self._json(301, shapes.basic_error(301, "Moved Permanently"), {"Location": location})
+                return True
+        for pattern, left in server.flaky.items():
+            if re.fullmatch(pattern, seen.path) and left > 0:
+                server.flaky[pattern] = left - 1
+                self._error(502, "Server Error")
+                return True
+        return False
+
+    def _answer(self, seen: Seen) -> None:
+        server = self.server
+        if self._injected(seen):
+            return None
+        # GitHub takes the token as "Bearer …" or "token …" (githubkit sends the latter)
+        if seen.headers.get("authorization") not in (f"Bearer {server.token}", f"token {server.token}"):
+            return self._error(401, "Bad credentials")
+        prefix = f"/repos/{server.repo}"
         if not seen.path.startswith(prefix + "/"):
-            return self._json(404, {"message": "Not Found"})
+            return self._not_found()
         route = seen.path[len(prefix) :]
         for (method, pattern), handler in ROUTES.items():
             match = re.fullmatch(pattern, route)
             if method == seen.method and match:
                 return handler(self, seen, *match.groups())
-        return self._json(404, {"message": "Not Found"})
+        return self._not_found()
+
+    def _error(self, status: int, message: str) -> None:
+        self._json(status, shapes.basic_error(status, message))
+
+    def _not_found(self) -> None:
+        self._error(404, "Not Found")
 
     def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(data).encode()
@@ -259,29 +252,25 @@ class _Handler(BaseHTTPRequestHandler):
     def pull(self, seen: Seen, number: str) -> None:
         pr = self.server.pulls.get(int(number))
         if pr is None:
-            return self._json(404, {"message": "Not Found"})
+            return self._not_found()
         self._json(200, pr)
 
     def pull_files(self, seen: Seen, number: str) -> None:
         self._page(seen, self.server.files.get(int(number), []))
 
     def tree(self, seen: Seen, sha: str) -> None:
-        store = self.server.store
-        root = store.commits[sha]["tree"] if sha in store.commits else sha
-        if root not in store.trees:
-            return self._json(404, {"message": "Not Found"})
-        entries = [{**e, "url": f"{self.server.url}/x"} for e in store.trees[root]]
-        self._json(200, {"sha": root, "url": f"{self.server.url}/x", "tree": entries, "truncated": False})
+        server = self.server
+        root = server.store.commits[sha]["tree"] if sha in server.store.commits else sha
+        if root not in server.store.trees:
+            return self._not_found()
+        self._json(200, shapes.git_tree(server.url, server.repo, root, server.store.trees[root]))
 
     def blob(self, seen: Seen, sha: str) -> None:
         content = self.server.store.blobs.get(sha)
         if content is None:
-            return self._json(404, {"message": "Not Found"})
+            return self._not_found()
         encoded = base64.encodebytes(content).decode()  # GitHub breaks lines like this, too
-        self._json(
-            200,
-            {"sha": sha, "node_id": "B_x", "size": len(content), "content": encoded, "encoding": "base64"},
-        )
+        self._json(200, shapes.blob(self.server.url, self.server.repo, sha, encoded, len(content)))
 
     def comments(self, seen: Seen, number: str) -> None:
         self._page(seen, self.server.comments.get(int(number), []))
@@ -294,58 +283,66 @@ class _Handler(BaseHTTPRequestHandler):
             for comment in comments:
                 if comment["id"] == int(comment_id):
                     if comment["user"]["type"] != "Bot":
-                        return self._json(403, {"message": "Resource not accessible by integration"})
+                        return self._error(403, "Resource not accessible by integration")
                     comment["body"] = seen.body["body"]
                     return self._json(200, comment)
-        self._json(404, {"message": "Not Found"})
+        self._not_found()
 
     def status(self, seen: Seen, sha: str) -> None:
-        status = {"id": self.server.new_id(), "sha": sha, **seen.body, "creator": BOT}
-        self.server.statuses.append(status)
-        self._json(201, status)
+        server = self.server
+        posted = {"id": server.new_id(), "sha": sha, **seen.body, "creator": BOT}  # what tests assert
+        server.statuses.append(posted)
+        self._json(201, shapes.status(server.url, server.repo, posted["id"], posted, server.bot))
 
     def ref(self, seen: Seen, branch: str) -> None:
         sha = self.server.refs.get(f"heads/{branch}")
         if sha is None:
-            return self._json(404, {"message": "Not Found"})
-        self._json(200, {"ref": f"refs/heads/{branch}", "object": {"sha": sha, "type": "commit"}})
+            return self._not_found()
+        self._json(200, shapes.git_ref(self.server.url, self.server.repo, f"refs/heads/{branch}", sha))
 
     def commit(self, seen: Seen, sha: str) -> None:
         commit = self.server.store.commits.get(sha)
         if commit is None:
-            return self._json(404, {"message": "Not Found"})
-        parents = [{"sha": p} for p in commit["parents"]]
-        self._json(
-            200,
-            {"sha": sha, "tree": {"sha": commit["tree"]}, "parents": parents, "message": commit["message"]},
-        )
+            return self._not_found()
+        self._json(200, shapes.git_commit(self.server.url, self.server.repo, sha, commit))
 
     def create_tree(self, seen: Seen) -> None:
-        store = self.server.store
+        server = self.server
+        store = server.store
         flat = dict(store.flat.get(seen.body.get("base_tree", ""), {}))
         for entry in seen.body["tree"]:
             flat[entry["path"]] = (entry["content"].encode(), entry["mode"])
         root = store.tree(flat)
         store.flat[root] = flat
-        self._json(201, {"sha": root, "tree": store.trees[root], "truncated": False})
+        self._json(201, shapes.git_tree(server.url, server.repo, root, store.trees[root]))
 
     def create_commit(self, seen: Seen) -> None:
-        sha = self.server.store.commit_tree(seen.body["tree"], seen.body["parents"], seen.body["message"])
-        self._json(201, {"sha": sha, "tree": {"sha": seen.body["tree"]}})
+        server = self.server
+        sha = server.store.commit_tree(seen.body["tree"], seen.body["parents"], seen.body["message"])
+        self._json(201, shapes.git_commit(server.url, server.repo, sha, server.store.commits[sha]))
 
     def create_ref(self, seen: Seen) -> None:
+        server = self.server
         name = seen.body["ref"].removeprefix("refs/")
-        if name in self.server.refs:
-            return self._json(422, {"message": "Reference already exists"})
-        self.server.refs[name] = seen.body["sha"]
-        self._json(201, {"ref": seen.body["ref"], "object": {"sha": seen.body["sha"]}})
+        if name in server.refs:
+            return self._error(422, "Reference already exists")
+        server.refs[name] = seen.body["sha"]
+        self._json(201, shapes.git_ref(server.url, server.repo, seen.body["ref"], seen.body["sha"]))
 
     def create_pull(self, seen: Seen) -> None:
-        number = 500 + len(self.server.opened)
-        self.server.opened.append({"number": number, **seen.body})
-        self._json(
-            201, {"number": number, "html_url": f"https://github.com/{self.server.repo}/pull/{number}"}
+        server = self.server
+        number = 500 + len(server.opened)
+        server.opened.append({"number": number, **seen.body})
+        head = server.refs.get(f"heads/{seen.body['head']}", "0" * 40)
+        base = server.refs.get(f"heads/{seen.body['base']}", "0" * 40)
+        bot = server.bot["login"]
+        pull = shapes.pull_request(
+            server.url, server.repo, number, bot, head, (seen.body["base"], base, server.default_branch)
         )
+        pull["head"].update(ref=seen.body["head"], repo=server.repository(server.repo, fork=False))
+        pull.update(user=server.bot, title=seen.body["title"], body=seen.body.get("body"))
+        pull.update(author_association="NONE")
+        self._json(201, pull)
 
 
 ROUTES = {

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from kleaderboard.errors import GitHubError
 from kleaderboard.github.client import GitHubClient, check_repo, check_sha
-from tests.fake_github import BOT, FakeGitHub, serve
+from tests.fake_github import FakeGitHub, serve
 
 MARKER = "<!-- kleaderboard:test -->"
 
@@ -35,9 +34,9 @@ def test_from_env_reads_the_actions_variables(gh: FakeGitHub, monkeypatch: pytes
     assert (pr.number, pr.author, pr.head_sha, pr.base_ref) == (7, "team-a", head, "main")
     assert pr.head_repo == "team-a/leaderboard"
     seen = gh.seen[-1]
-    assert seen.headers["authorization"] == "Bearer test-token"
+    assert seen.headers["authorization"] == "token test-token"
     assert seen.headers["accept"] == "application/vnd.github+json"
-    assert seen.headers["x-github-api-version"] == "2022-11-28"
+    assert seen.headers["x-github-api-version"] == "2026-03-10"  # the version githubkit models
 
 
 def test_pull_request_files_follow_every_page(gh: FakeGitHub, client: GitHubClient) -> None:
@@ -138,7 +137,7 @@ def test_a_persons_comment_with_our_marker_is_never_edited(gh: FakeGitHub, clien
     ours = client.upsert_comment(4, MARKER, "the real result")
     assert ours.id != planted["id"]
     assert planted["body"] == f"{MARKER}\nplanted by the PR author"
-    assert gh.comments[4][-1]["user"] == BOT
+    assert gh.comments[4][-1]["user"] == gh.bot
 
 
 def test_commit_status_is_set_with_a_short_description(gh: FakeGitHub, client: GitHubClient) -> None:
@@ -181,8 +180,39 @@ def test_commit_ids_must_be_full() -> None:
         check_sha("abc123")
 
 
-def test_a_client_given_an_httpx_client_leaves_it_open(gh: FakeGitHub) -> None:
-    with httpx.Client() as http:
-        with GitHubClient(gh.repo, gh.token, api_url=gh.url, http=http) as client:
-            client.issue_comments(1)
-        assert not http.is_closed
+def test_a_server_error_is_retried_after_a_short_wait(gh: FakeGitHub) -> None:
+    gh.add_pull(6, "team-a", "1" * 40, [])
+    gh.flaky[r".*/pulls/6"] = 2
+    with GitHubClient(gh.repo, gh.token, api_url=gh.url, retry_waits=(0.0, 0.0)) as client:
+        assert client.pull_request(6).number == 6
+    assert len(gh.requests_to("GET", r".*/pulls/6")) == 3
+    gh.flaky[r".*/pulls/6"] = 3
+    with (
+        GitHubClient(gh.repo, gh.token, api_url=gh.url, retry_waits=(0.0, 0.0)) as client,
+        pytest.raises(GitHubError, match=r"pulls/6: 502 Server Error — try again later"),
+    ):
+        client.pull_request(6)
+
+
+def test_a_redirect_is_not_followed(gh: FakeGitHub, client: GitHubClient) -> None:
+    gh.moved[r".*/pulls/8"] = "http://127.0.0.2:9/repos/elsewhere/leaderboard/pulls/8"
+    with pytest.raises(GitHubError, match=r"pulls/8: GitHub redirected to http://127\.0\.0\.2:9/.* renamed"):
+        client.pull_request(8)
+    assert all(s.path.endswith("/pulls/8") for s in gh.seen)
+
+
+def test_a_blob_answer_is_read_only_up_to_its_bound(gh: FakeGitHub, client: GitHubClient) -> None:
+    sha = gh.store.blob(b"x" * 300_000)
+    with pytest.raises(GitHubError, match=r"answer runs past 65,736 bytes; the limit is 100$"):
+        client.blob(sha, 100)
+    assert client.blob(sha, 300_000) == b"x" * 300_000
+
+
+def test_an_answer_missing_a_documented_field_is_refused(gh: FakeGitHub, client: GitHubClient) -> None:
+    gh.add_pull(2, "team-a", "1" * 40, [{"filename": "a"}])
+    del gh.pulls[2]["base"]["repo"]["default_branch"]
+    with pytest.raises(GitHubError, match=r"pull request\.base\.repo\.default_branch of an unexpected shape"):
+        client.pull_request(2)
+    gh.files[2][0]["status"] = "moved"  # not one of GitHub's statuses
+    with pytest.raises(GitHubError, match=r"page of files\[0\]\.status of an unexpected shape"):
+        client.pull_request_files(2)

@@ -502,7 +502,7 @@ def records_pull(gh: FakeGitHub, base: Path, author: str = BOT, **change: Any) -
     gh.refs["heads/main"] = main
     head = gh.store.commit({f"{SUB}/submission.yaml": manifest, path: json.dumps(record).encode()}, (main,))
     gh.add_pull(9, author, head, [{"filename": path}])
-    gh.pulls[9]["head"].update(ref=f"{BRANCH_PREFIX}20261201-abc", repo={"full_name": gh.repo, "fork": False})
+    gh.pulls[9]["head"].update(ref=f"{BRANCH_PREFIX}20261201-abc", repo=gh.repository(gh.repo, fork=False))
     return head
 
 
@@ -552,7 +552,7 @@ def test_the_bot_from_a_fork_or_another_branch_is_not_a_records_pull_request(
     records_pull(gh, base)
     gh.pulls[9]["head"]["ref"] = "main-copy"
     assert check_records(gh, base, tmp_path).records == ()
-    gh.pulls[9]["head"].update(ref="kleaderboard-bot/runs-x", repo={"full_name": "mallory/leaderboard"})
+    gh.pulls[9]["head"].update(ref="kleaderboard-bot/runs-x", repo=gh.repository("mallory/leaderboard"))
     assert check_records(gh, base, tmp_path).records == ()
 
 

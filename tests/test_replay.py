@@ -258,7 +258,7 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
     gh.add_pull(
         proposal["number"], BOT, gh.refs[f"heads/{proposal['head']}"], [{"filename": p} for p in records]
     )
-    gh.pulls[proposal["number"]]["head"].update(ref=proposal["head"], repo={"full_name": gh.repo})
+    gh.pulls[proposal["number"]]["head"].update(ref=proposal["head"], repo=gh.repository(gh.repo, fork=False))
     bot_check = Replay(workdir, tmp_path / "bot-runner", pull_event(gh, proposal["number"]), env).run(
         "check.yml"
     )

@@ -1,14 +1,19 @@
-"""The few GitHub REST calls the workflows need, over httpx.
+"""The few GitHub REST calls the workflows need, through githubkit.
 
 :class:`GitHubClient` speaks to ``$GITHUB_API_URL`` (``https://api.github.com`` when
-unset) with the token in ``$GITHUB_TOKEN``. Every answer is parsed at the boundary
-into the small frozen types below; nothing outside this module sees GitHub's JSON,
-except the "list pull request files" objects that :mod:`kleaderboard.checks.scope` parses
-itself. A pull request's files are only ever read as data (trees and blobs at its
-head commit), never checked out.
+unset) with the token in ``$GITHUB_TOKEN``. The calls are githubkit's, and every answer
+is read by githubkit's pydantic models, generated from GitHub's own OpenAPI description
+(REST API version :data:`API_VERSION`), then turned into the small frozen types below;
+nothing outside this module sees GitHub's JSON, except the "list pull request files"
+objects that :mod:`kleaderboard.checks.scope` parses itself. A pull request's files are
+only ever read as data (trees and blobs at its head commit), never checked out.
 
-Any failure to reach GitHub, a refusal (401, 403, 404, 422 …) or an answer of an
-unexpected shape raises :class:`~kleaderboard.errors.GitHubError`.
+What githubkit does not do and we need stays here: names checked before they become
+URL paths (githubkit formats them in unquoted), pages followed only under our own API
+URL (its paginator would send the token to any host a ``Link`` header names), no
+redirects, blobs read up to a bound, retries short enough for a CI job, and errors that
+say what to do. Any failure to reach GitHub, a refusal (401, 403, 404, 422 …) or an
+answer the models reject raises :class:`~kleaderboard.errors.GitHubError`.
 """
 
 from __future__ import annotations
@@ -17,26 +22,43 @@ import base64
 import binascii
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from functools import partial
+from typing import Any, Final, Literal, TypeVar, cast
 
 import httpx
+import pydantic
+from githubkit import GitHub, Response
+from githubkit.exception import GitHubException, RateLimitExceeded, RequestError, RequestFailed
+from githubkit.throttling import LocalThrottler
+from githubkit.typing import RetryOption
+from githubkit.utils import UNSET
+from githubkit_schemas.v2026_03_10 import models
 
 from kleaderboard import display
 from kleaderboard.errors import GitHubError
 from kleaderboard.identifiers import is_commit_sha
 
 DEFAULT_API_URL = "https://api.github.com"
-API_VERSION = "2022-11-28"
+API_VERSION: Final = "2026-03-10"  # the version githubkit's models (githubkit_schemas.v2026_03_10) describe
 PER_PAGE = 100
 MAX_PAGES = 30  # GitHub lists at most 3,000 files of a pull request: 30 pages of 100
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_TREE_DIRS = 64  # a hostile pull request may touch thousands of folders: read this many
+RETRY_WAITS_S = (1.0, 4.0)  # after a 5xx; a CI job should fail soon rather than hang
+MIN_WAIT_S = 0.001
+MAX_RATE_LIMIT_WAIT = timedelta(seconds=60)  # longer rate-limit waits fail with a message instead
+TRANSIENT = frozenset({500, 502, 503, 504})
+BLOB_OVERHEAD = 64 * 1024  # the JSON around a blob's base64 text (sha, urls, line breaks)
 BOT_TYPE = "Bot"
 STATES = ("error", "failure", "pending", "success")
+StatusState = Literal["error", "failure", "pending", "success"]
 _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}")
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -104,14 +126,15 @@ def _check_branch(branch: str) -> str:
     return branch
 
 
+# --- answers, read by githubkit's models -------------------------------------------------------
+
+
 def _server_message(response: httpx.Response) -> str:
     try:
-        data = response.json()
-    except ValueError:
+        error = models.BasicError.model_validate_json(response.content)
+    except pydantic.ValidationError:
         return response.reason_phrase
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return str(data["message"][:300])
-    return response.reason_phrase
+    return error.message[:300] if isinstance(error.message, str) else response.reason_phrase
 
 
 def _fix_for(status: int) -> str:
@@ -120,71 +143,112 @@ def _fix_for(status: int) -> str:
         403: "the token lacks a permission (see the job's permissions:) or a rate limit was hit",
         404: "check the repository, number or commit; a token without access also sees 404",
         422: "GitHub refused the request's content",
+        429: "a rate limit was hit: wait and run the job again",
     }
     return fixes.get(status, "try again later; see https://www.githubstatus.com")
 
 
-def _expect(value: Any, kind: type, what: str) -> Any:
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise GitHubError(f"GitHub answered {what} of an unexpected shape (not {kind.__name__})")
-    return value
+def _shape_error(exc: pydantic.ValidationError, what: str) -> GitHubError:
+    first = exc.errors()[0]
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])
+    more = f"; {exc.error_count() - 1} more" if exc.error_count() > 1 else ""
+    subject = f"{what}{where}" if where else f"a {what}".replace("a a ", "a ")
+    return GitHubError(
+        f"GitHub answered {subject} of an unexpected shape ({first['msg']}{more}) — the answer is not "
+        "what GitHub's API description promises; if GitHub changed it, upgrade githubkit-schemas"
+    )
 
 
-def _get(data: Mapping[str, Any], key: str, kind: type, what: str) -> Any:
-    return _expect(data.get(key), kind, f"{what}.{key}")
+def _parsed(response: Response[M], what: str) -> M:
+    try:
+        return response.parsed_data
+    except pydantic.ValidationError as exc:
+        raise _shape_error(exc, what) from exc
 
 
-def _parse_pull(data: Any) -> PullRequest:
-    data = _expect(data, dict, "a pull request")
-    head = _get(data, "head", dict, "pull request")
-    base = _get(data, "base", dict, "pull request")
-    head_repo = head.get("repo")
+def _pull(data: models.PullRequest) -> PullRequest:
+    head, base = data.head, data.base
     return PullRequest(
-        number=_get(data, "number", int, "pull request"),
-        author=_get(_get(data, "user", dict, "pull request"), "login", str, "pull request.user"),
-        head_sha=check_sha(_get(head, "sha", str, "pull request.head")),
-        head_repo=_get(head_repo, "full_name", str, "head.repo") if head_repo else None,
-        base_ref=_get(base, "ref", str, "pull request.base"),
-        state=_get(data, "state", str, "pull request"),
-        html_url=_get(data, "html_url", str, "pull request"),
-        default_branch=_get(
-            _get(base, "repo", dict, "pull request.base"), "default_branch", str, "pull request.base.repo"
-        ),
-        head_ref=str(head.get("ref") or ""),
+        number=data.number,
+        author=data.user.login,
+        head_sha=check_sha(head.sha),
+        head_repo=head.repo.full_name if head.repo is not None else None,
+        base_ref=base.ref,
+        state=data.state,
+        html_url=data.html_url,
+        default_branch=base.repo.default_branch,
+        head_ref=head.ref,
     )
 
 
-def _parse_comment(data: Any) -> IssueComment:
-    data = _expect(data, dict, "a comment")
-    user = data.get("user") or {}
+def _comment(data: models.IssueComment) -> IssueComment:
+    user = data.user
     return IssueComment(
-        id=_get(data, "id", int, "comment"),
-        body=data.get("body") or "",
-        author=str(user.get("login", "")),
-        author_type=str(user.get("type", "")),
-        html_url=str(data.get("html_url", "")),
+        id=data.id,
+        body=data.body if isinstance(data.body, str) else "",
+        author=user.login if user is not None else "",
+        author_type=user.type if user is not None else "",
+        html_url=data.html_url,
     )
 
 
-def _parse_tree(data: Any, folder: str) -> list[TreeEntry]:
-    data = _expect(data, dict, "a tree")
-    if data.get("truncated"):
+def _tree(data: models.GitTree, folder: str) -> list[TreeEntry]:
+    if data.truncated:
         raise GitHubError(f"GitHub truncated the tree of {folder or '/'}: it holds too many files")
     prefix = f"{folder}/" if folder else ""
-    entries = []
-    for item in _get(data, "tree", list, "tree"):
-        item = _expect(item, dict, "a tree entry")
-        size = item.get("size")
-        entries.append(
-            TreeEntry(
-                path=prefix + _get(item, "path", str, "tree entry"),
-                mode=_get(item, "mode", str, "tree entry"),
-                type=_get(item, "type", str, "tree entry"),
-                sha=_get(item, "sha", str, "tree entry"),
-                size=size if isinstance(size, int) else None,
-            )
+    return [
+        TreeEntry(
+            path=prefix + item.path,
+            mode=item.mode,
+            type=item.type,
+            sha=item.sha,
+            size=item.size if isinstance(item.size, int) else None,
         )
-    return entries
+        for item in data.tree
+    ]
+
+
+def _blob_content(data: models.Blob, sha: str, max_bytes: int) -> bytes:
+    if data.size is None:
+        raise GitHubError(f"GitHub answered blob {sha} without its size")
+    if data.size > max_bytes:
+        limit = display.number(max_bytes)
+        raise GitHubError(f"blob {sha} is {display.number(data.size)} bytes; the limit is {limit}")
+    if data.encoding != "base64":
+        raise GitHubError(f"blob {sha} came in encoding {data.encoding!r}, not base64")
+    try:
+        content = base64.b64decode(data.content, validate=False)
+    except (binascii.Error, ValueError) as exc:
+        raise GitHubError(f"blob {sha} is not valid base64") from exc
+    if len(content) != data.size:
+        decoded = display.number(len(content))
+        raise GitHubError(f"blob {sha} decoded to {decoded} bytes, not {display.number(data.size)}")
+    return content
+
+
+class _Retry:
+    """githubkit's retry decision: a few short waits after a 5xx, one short rate-limit wait.
+
+    githubkit's default waits up to 9 s three times after a 5xx and as long as GitHub's
+    rate-limit reset says (up to an hour); a workflow step should rather fail and say so.
+    """
+
+    def __init__(self, waits: tuple[float, ...]) -> None:
+        self.waits = waits
+
+    def __call__(self, exc: GitHubException, retry_count: int) -> RetryOption:
+        if isinstance(exc, RateLimitExceeded):
+            again = retry_count == 0 and exc.retry_after <= MAX_RATE_LIMIT_WAIT
+            return RetryOption(again, _wait(exc.retry_after.total_seconds()))
+        transient = isinstance(exc, RequestFailed) and exc.response.status_code in TRANSIENT
+        if transient and retry_count < len(self.waits):
+            return RetryOption(True, _wait(self.waits[retry_count]))
+        return RetryOption(False)
+
+
+def _wait(seconds: float) -> timedelta:
+    # githubkit sleeps 60 s when told to wait a zero timedelta (it tests the wait's truth)
+    return timedelta(seconds=max(seconds, MIN_WAIT_S))
 
 
 class GitHubClient:
@@ -196,105 +260,125 @@ class GitHubClient:
         token: str | None = None,
         *,
         api_url: str | None = None,
-        http: httpx.Client | None = None,
+        retry_waits: tuple[float, ...] = RETRY_WAITS_S,
     ) -> None:
         self.repo = check_repo(repo)
+        self.owner, self.name = repo.split("/")
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        self._owns_http = http is None
-        self._http = http or httpx.Client(timeout=DEFAULT_TIMEOUT)
-        self._headers = headers
+        self._github = GitHub(
+            token or None,
+            base_url=f"{self.api_url}/",
+            follow_redirects=False,  # a redirect could lead the token to another host
+            timeout=DEFAULT_TIMEOUT,
+            http_cache=False,  # every answer fresh: the comment list changes between calls
+            throttler=LocalThrottler(1),  # one request at a time, as GitHub asks of integrations
+            auto_retry=_Retry(retry_waits),
+        )
+        self._rest = self._github.rest(API_VERSION)
+        self._open = ExitStack()
         self._trees: dict[str, list[TreeEntry]] = {}
 
     @classmethod
-    def from_env(cls, repo: str, http: httpx.Client | None = None) -> GitHubClient:
+    def from_env(cls, repo: str) -> GitHubClient:
         """A client for repo with $GITHUB_API_URL and $GITHUB_TOKEN, as Actions sets them."""
         token = os.environ.get("GITHUB_TOKEN", "").strip() or None
         api_url = os.environ.get("GITHUB_API_URL", "").strip() or None
-        return cls(repo, token, api_url=api_url, http=http)
+        return cls(repo, token, api_url=api_url)
 
     def __enter__(self) -> GitHubClient:
+        self._open.enter_context(self._github)  # one connection pool for the whole block
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
-        """Close the HTTP connection pool if this client opened it."""
-        if self._owns_http:
-            self._http.close()
+        """Close the HTTP connection pool opened by ``with``."""
+        self._open.close()
 
     # --- plumbing -----------------------------------------------------------------------
 
-    def _url(self, path: str) -> str:
-        return f"{self.api_url}/repos/{self.repo}{path}"
+    def _shown(self, request: httpx.Request | None) -> str:
+        if request is None:
+            return "GitHub"
+        url = str(request.url.copy_with(query=None))
+        return f"{request.method} {url.removeprefix(self.api_url)}"
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        shown = f"{method} {url.removeprefix(self.api_url)}"
+    def _send(self, call: Callable[[], Response[M]]) -> Response[M]:
+        """Make one githubkit call; every failure becomes a GitHubError naming the call and the fix."""
         try:
-            response = self._http.request(method, url, headers=self._headers, **kwargs)
-        except httpx.HTTPError as exc:
-            raise GitHubError(f"{shown}: GitHub could not be reached ({exc}) — try again later") from exc
-        if response.status_code >= 400:
+            response = call()
+        except RequestFailed as exc:
+            raw = exc.response.raw_response
             raise GitHubError(
-                f"{shown}: {response.status_code} {_server_message(response)} — "
-                f"{_fix_for(response.status_code)}"
+                f"{self._shown(exc.request)}: {raw.status_code} {_server_message(raw)} — "
+                f"{_fix_for(raw.status_code)}"
+            ) from exc
+        except RequestError as exc:
+            cause = exc.exc
+            request = cause.request if isinstance(cause, httpx.RequestError) else None
+            raise GitHubError(
+                f"{self._shown(request)}: GitHub could not be reached ({cause}) — try again later"
+            ) from exc
+        if response.is_redirect:
+            location = response.headers.get("location", "?")
+            raise GitHubError(
+                f"{self._shown(response.raw_request)}: GitHub redirected to {location} — "
+                "a renamed or moved repository: set its new OWNER/NAME (redirects are not followed)"
             )
         return response
 
-    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self._send(method, self._url(path), **kwargs)
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise GitHubError(f"{method} {path}: GitHub's answer is not JSON") from exc
+    def _call(self, what: str, call: Callable[[], Response[M]]) -> M:
+        return _parsed(self._send(call), what)
 
-    def _pages(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
-        """Each item of a listed resource, following the Link header's rel="next"."""
-        url: str | None = self._url(path)
-        query: dict[str, Any] | None = {"per_page": PER_PAGE, **(params or {})}
+    def _pages(self, what: str, model: type[list[M]], first: Callable[[], Response[list[M]]]) -> Iterator[M]:
+        """Each item of a listed resource, following the Link header's rel="next" on our host only."""
+        response = self._send(first)
         for _ in range(MAX_PAGES):
+            yield from _parsed(response, what)
+            url = self._next_page(response)
             if url is None:
                 return
-            response = self._send("GET", url, params=query)
-            try:
-                page = response.json()
-            except ValueError as exc:
-                raise GitHubError(f"GET {path}: GitHub's answer is not JSON") from exc
-            yield from _expect(page, list, f"a page of {path}")
-            url, query = self._next_page(response), None  # the next URL carries its query
-        if url is not None:
-            raise GitHubError(f"GET {path}: more than {MAX_PAGES} pages; refusing to read further")
+            response = self._send(partial(self._github.request, "GET", url, response_model=model))
+        raise GitHubError(
+            f"{self._shown(response.raw_request)}: more than {MAX_PAGES} pages; refusing to read further"
+        )
 
-    def _next_page(self, response: httpx.Response) -> str | None:
-        url = response.links.get("next", {}).get("url")
+    def _next_page(self, response: Response[Any]) -> str | None:
+        url = response.raw_response.links.get("next", {}).get("url")
         if url is None:
             return None
         if not url.startswith(f"{self.api_url}/"):  # never send the token to another host
             raise GitHubError(f"GitHub's next page {url!r} is not under {self.api_url}")
-        return url
+        return str(url)
 
     # --- pull requests ----------------------------------------------------------------
 
     def pull_request(self, number: int) -> PullRequest:
         """One pull request: author, head commit, base branch."""
-        return _parse_pull(self._json("GET", f"/pulls/{int(number)}"))
+        data = self._call("pull request", lambda: self._rest.pulls.get(self.owner, self.name, int(number)))
+        return _pull(data)
 
     def pull_request_files(self, number: int) -> list[dict[str, Any]]:
         """GitHub's "list pull request files" objects, every page (at most 3,000 files)."""
-        return [_expect(item, dict, "a file") for item in self._pages(f"/pulls/{int(number)}/files")]
+        files = self._pages(
+            "a page of files",
+            list[models.DiffEntry],
+            lambda: self._rest.pulls.list_files(self.owner, self.name, int(number), per_page=PER_PAGE),
+        )
+        # scope.py parses these itself (it also reads them from a file); the keys GitHub sent
+        return [entry.model_dump(mode="json", exclude_unset=True) for entry in files]
 
     def open_pull_request(self, head: str, base: str, title: str, body: str) -> CreatedPullRequest:
         """Open a pull request from branch head into base."""
-        data = self._json(
-            "POST",
-            "/pulls",
-            json={"head": _check_branch(head), "base": _check_branch(base), "title": title, "body": body},
+        head, base = _check_branch(head), _check_branch(base)
+        data = self._call(
+            "new pull request",
+            lambda: self._rest.pulls.create(
+                self.owner, self.name, head=head, base=base, title=title, body=body
+            ),
         )
-        data = _expect(data, dict, "a new pull request")
-        return CreatedPullRequest(_get(data, "number", int, "pull"), _get(data, "html_url", str, "pull"))
+        return CreatedPullRequest(data.number, data.html_url)
 
     # --- files at a commit, as data ---------------------------------------------------
 
@@ -307,12 +391,15 @@ class GitHubClient:
 
     def _read_tree(self, sha: str, folder: str) -> list[TreeEntry]:
         if not folder:
-            return _parse_tree(self._json("GET", f"/git/trees/{check_sha(sha)}"), "")
+            return _tree(self._get_tree(check_sha(sha)), "")
         parent = folder.rpartition("/")[0]
         entry = next((e for e in self.tree(sha, parent) if e.path == folder), None)
         if entry is None or entry.type != "tree":
             return []
-        return _parse_tree(self._json("GET", f"/git/trees/{check_sha(entry.sha)}"), folder)
+        return _tree(self._get_tree(check_sha(entry.sha)), folder)
+
+    def _get_tree(self, sha: str) -> models.GitTree:
+        return self._call("tree", lambda: self._rest.git.get_tree(self.owner, self.name, sha))
 
     def modes(self, sha: str, paths: list[str]) -> dict[str, TreeEntry]:
         """The tree entries of the given paths at commit sha (paths that are absent are left out)."""
@@ -333,28 +420,39 @@ class GitHubClient:
         return entries
 
     def blob(self, sha: str, max_bytes: int) -> bytes:
-        """A git blob's bytes; refused when GitHub says it is larger than max_bytes."""
-        data = _expect(self._json("GET", f"/git/blobs/{check_sha(sha)}"), dict, "a blob")
-        size = _get(data, "size", int, "blob")
-        if size > max_bytes:
-            limit = display.number(max_bytes)
-            raise GitHubError(f"blob {sha} is {display.number(size)} bytes; the limit is {limit}")
-        if data.get("encoding") != "base64":
-            raise GitHubError(f"blob {sha} came in encoding {data.get('encoding')!r}, not base64")
+        """A git blob's bytes; refused when GitHub says it is larger than max_bytes.
+
+        The answer is streamed and read only up to what a blob of max_bytes can take in
+        base64 with GitHub's line breaks, so a huge or endless answer is cut off early.
+        """
+        check_sha(sha)
+        response = self._send(lambda: self._rest.git.get_blob(self.owner, self.name, sha, stream=True))
+        cap = 2 * max_bytes + BLOB_OVERHEAD  # base64 is 4/3 of the bytes, plus "\n" every 60
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > cap:
+                response.raw_response.close()
+                limit = display.number(max_bytes)
+                raise GitHubError(
+                    f"blob {sha}'s answer runs past {display.number(cap)} bytes; the limit is {limit}"
+                )
         try:
-            content = base64.b64decode(_get(data, "content", str, "blob"), validate=False)
-        except (binascii.Error, ValueError) as exc:
-            raise GitHubError(f"blob {sha} is not valid base64") from exc
-        if len(content) != size:
-            decoded = display.number(len(content))
-            raise GitHubError(f"blob {sha} decoded to {decoded} bytes, not {display.number(size)}")
-        return content
+            data = models.Blob.model_validate_json(bytes(body))
+        except pydantic.ValidationError as exc:
+            raise _shape_error(exc, "blob") from exc
+        return _blob_content(data, sha, max_bytes)
 
     # --- comments and statuses ------------------------------------------------------------
 
     def issue_comments(self, number: int) -> list[IssueComment]:
         """Every comment of an issue or pull request's conversation, oldest first."""
-        return [_parse_comment(item) for item in self._pages(f"/issues/{int(number)}/comments")]
+        pages = self._pages(
+            "a page of comments",
+            list[models.IssueComment],
+            lambda: self._rest.issues.list_comments(self.owner, self.name, int(number), per_page=PER_PAGE),
+        )
+        return [_comment(item) for item in pages]
 
     def upsert_comment(self, number: int, marker: str, body: str) -> IssueComment:
         """Update our comment holding marker, or create it; a comment by a person is never touched."""
@@ -368,10 +466,17 @@ class GitHubClient:
         )
         text = body if body.startswith(marker) else f"{marker}\n{body}"
         if ours is None:
-            data = self._json("POST", f"/issues/{int(number)}/comments", json={"body": text})
+            data = self._call(
+                "comment",
+                lambda: self._rest.issues.create_comment(self.owner, self.name, int(number), body=text),
+            )
         else:
-            data = self._json("PATCH", f"/issues/comments/{ours.id}", json={"body": text})
-        return _parse_comment(data)
+            comment_id = ours.id
+            data = self._call(
+                "comment",
+                lambda: self._rest.issues.update_comment(self.owner, self.name, comment_id, body=text),
+            )
+        return _comment(data)
 
     def create_status(
         self, sha: str, state: str, context: str, description: str, target_url: str | None = None
@@ -379,34 +484,49 @@ class GitHubClient:
         """Set a commit status (state: error, failure, pending or success)."""
         if state not in STATES:
             raise GitHubError(f"{state!r} is not a commit status state ({', '.join(STATES)})")
-        payload = {"state": state, "context": context, "description": description[:140]}
-        if target_url:
-            payload["target_url"] = target_url
-        self._json("POST", f"/statuses/{check_sha(sha)}", json=payload)
+        check_sha(sha)
+        self._call(
+            "status",
+            lambda: self._rest.repos.create_commit_status(
+                self.owner,
+                self.name,
+                sha,
+                state=cast(StatusState, state),
+                context=context,
+                description=description[:140],
+                target_url=target_url or UNSET,
+            ),
+        )
 
     # --- writing a branch -----------------------------------------------------------------
 
     def branch_sha(self, branch: str) -> str:
         """The commit a branch points at."""
-        data = _expect(self._json("GET", f"/git/ref/heads/{_check_branch(branch)}"), dict, "a ref")
-        return check_sha(_get(_get(data, "object", dict, "ref"), "sha", str, "ref.object"))
+        ref = f"heads/{_check_branch(branch)}"
+        data = self._call("ref", lambda: self._rest.git.get_ref(self.owner, self.name, ref))
+        return check_sha(data.object_.sha)
 
     def commit_files(self, base: str, branch: str, files: Mapping[str, str], message: str) -> str:
         """Commit text files onto a new branch made from base; return the new commit id."""
+        ref = f"refs/heads/{_check_branch(branch)}"
         parent = self.branch_sha(base)
-        commit = _expect(self._json("GET", f"/git/commits/{parent}"), dict, "a commit")
-        base_tree = _get(_get(commit, "tree", dict, "commit"), "sha", str, "commit.tree")
-        entries = [
+        git = self._rest.git
+        commit = self._call("commit", lambda: git.get_commit(self.owner, self.name, parent))
+        entries: list[Any] = [
             {"path": path, "mode": "100644", "type": "blob", "content": text} for path, text in files.items()
         ]
-        tree = self._json("POST", "/git/trees", json={"base_tree": base_tree, "tree": entries})
-        tree_sha = _get(_expect(tree, dict, "a new tree"), "sha", str, "tree")
-        new = self._json(
-            "POST", "/git/commits", json={"message": message, "tree": tree_sha, "parents": [parent]}
+        tree = self._call(
+            "new tree",
+            lambda: git.create_tree(self.owner, self.name, base_tree=commit.tree.sha, tree=entries),
         )
-        new_sha = check_sha(_get(_expect(new, dict, "a new commit"), "sha", str, "commit"))
-        ref = f"refs/heads/{_check_branch(branch)}"
-        self._json("POST", "/git/refs", json={"ref": ref, "sha": new_sha})
+        new = self._call(
+            "new commit",
+            lambda: git.create_commit(
+                self.owner, self.name, message=message, tree=tree.sha, parents=[parent]
+            ),
+        )
+        new_sha = check_sha(new.sha)
+        self._call("new ref", lambda: git.create_ref(self.owner, self.name, ref=ref, sha=new_sha))
         return new_sha
 
 
