@@ -264,3 +264,24 @@ def test_the_model_page_shows_lineage_data_summary_claim_source_rounding_and_not
         "models/example-lab/example-7b-v1.md"
     ]
     assert "starts from a version" not in plain  # v1 is the start: no chain to show
+
+
+def test_the_model_page_shows_how_an_imported_loss_log_was_made(tmp_path: Path) -> None:
+    from kleaderboard.scoring.leaderboard import build_leaderboard
+    from kleaderboard.site import pages
+    from kleaderboard.submission.loss_import import ImportOptions, TokenRecipe, import_loss_log
+    from kleaderboard.suites import load_suite
+
+    path = write(tmp_path, "example-lab/example-7b", manifest(loss_log="loss_log.csv"))
+    megatron = Path(__file__).parent / "data" / "loss_sources" / "megatron.log"
+    import_loss_log(
+        [megatron], path.parent / "loss_log.csv", ImportOptions("megatron", {}, TokenRecipe(seq_len=8))
+    )
+    board = build_leaderboard(tmp_path, load_suite("demo"))
+    text = pages.render_pages(board, pages.Links(use_directory_urls=False))[
+        "models/example-lab/example-7b.md"
+    ]
+    notes = text[text.index('<details class="kl-loss-notes">') :]
+    assert "How the log was made (its # lines)" in notes
+    assert "<code>run &#39;megatron.log part 2&#39; resumes at step 40" in notes
+    assert "<code>dropped: 1 row(s) with a non-finite or missing loss or value (steps 30)</code>" in notes

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -29,14 +27,13 @@ from types import MappingProxyType
 from kleaderboard.checks.scope import ChangedFile, Owners, load_owners, with_manifest_owners
 from kleaderboard.errors import InputError
 from kleaderboard.github.check_report import CheckReport
+from kleaderboard.github.client import TreeEntry
 from kleaderboard.github.comments import render_check_comment
-from kleaderboard.github.pull_check import CheckInputs, Staging, check_submission_changes
+from kleaderboard.github.pull_check import CheckInputs, Staging, check_submission_changes, stageable
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.tree import (
-    ALLOWED_NAMES,
     MANIFEST_NAME,
     OWNERS_NAME,
-    SIZE_LIMITS,
     SUBMISSIONS_DIR,
 )
 
@@ -55,7 +52,7 @@ class Precheck:
     uncommitted: tuple[str, ...]  # changed files under submissions/ that are not committed yet
 
 
-def _git(repo: Path, *args: str) -> str:
+def _git_bytes(repo: Path, *args: str) -> bytes:
     try:
         done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True)
     except FileNotFoundError:
@@ -65,16 +62,16 @@ def _git(repo: Path, *args: str) -> str:
     except subprocess.CalledProcessError as exc:
         message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError.single(
-            str(repo), "git " + " ".join(args[:2]), message[-1] if message else "failed", _GIT_FIX
+            str(repo),
+            "git " + " ".join(args[:2]),
+            message[-1] if message else "failed",
+            "run the pre-check in your clone of the leaderboard, with the upstream base branch fetched",
         ) from None
-    return done.stdout.decode("utf-8", "surrogateescape")
+    return done.stdout
 
 
-_GIT_FIX = "run the pre-check in your clone of the leaderboard, with the upstream base branch fetched"
-
-
-def _git_bytes(repo: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True).stdout
+def _git(repo: Path, *args: str) -> str:
+    return _git_bytes(repo, *args).decode("utf-8", "surrogateescape")
 
 
 def resolve_base(repo: Path, base: str | None) -> str:
@@ -124,23 +121,18 @@ def _modes(repo: Path, ref: str, paths: list[str]) -> dict[str, tuple[str, int |
     """git mode and size of each path at ref (a link is 120000, a submodule 160000)."""
     if not paths:
         return {}
-    found = {}
-    for line in _git(repo, "ls-tree", "-l", "-z", ref, "--", *paths).split("\0"):
-        if line:
-            meta, path = line.split("\t", 1)
-            mode, _, _, size = meta.split()
-            found[path] = (mode, int(size) if size.isdigit() else None)
-    return found
+    return {entry.path: (entry.mode, entry.size) for entry in _tree(repo, ref, *paths, recursive=False)}
 
 
-def _tree(repo: Path, ref: str, folder: str) -> list[tuple[str, str, str, int | None]]:
-    """(mode, object, path, size) of every file under folder at ref."""
+def _tree(repo: Path, ref: str, *paths: str, recursive: bool = True) -> list[TreeEntry]:
+    """The entries at ref under the paths (every file when recursive, else the paths' own entries)."""
     entries = []
-    for line in _git(repo, "ls-tree", "-r", "-l", "-z", ref, "--", folder).split("\0"):
+    flags = ["-r"] if recursive else []
+    for line in _git(repo, "ls-tree", *flags, "-l", "-z", ref, "--", *paths).split("\0"):
         if line:
             meta, path = line.split("\t", 1)
-            mode, _, obj, size = meta.split()
-            entries.append((mode, obj, path, int(size) if size.isdigit() else None))
+            mode, kind, obj, size = meta.split()
+            entries.append(TreeEntry(path, mode, kind, obj, int(size) if size.isdigit() else None))
     return entries
 
 
@@ -148,24 +140,19 @@ def _extract_base(repo: Path, base: str, dest: Path) -> Path:
     """The base branch's OWNERS.yaml and manifests, as the bot's checkout of the base would hold them."""
     root = dest / SUBMISSIONS_DIR
     root.mkdir(parents=True)
-    for mode, obj, path, size in _tree(repo, base, SUBMISSIONS_DIR):
-        name = path.rsplit("/", 1)[-1]
-        if (
-            mode != "100644"
-            or name not in (MANIFEST_NAME, OWNERS_NAME)
-            or (size or 0) > SIZE_LIMITS[MANIFEST_NAME]
-        ):
-            continue
-        target = dest / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(_git_bytes(repo, "cat-file", "blob", obj))
+    for entry in _tree(repo, base, SUBMISSIONS_DIR):
+        name = entry.path.rsplit("/", 1)[-1]
+        if name in (MANIFEST_NAME, OWNERS_NAME) and entry.mode == "100644":
+            target = dest / entry.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(_git_bytes(repo, "cat-file", "blob", entry.sha))
     return root
 
 
 def _existing(repo: Path, base: str) -> frozenset[str]:
     ids = set()
-    for _, _, path, _ in _tree(repo, base, SUBMISSIONS_DIR):
-        parts = path.split("/")
+    for entry in _tree(repo, base, SUBMISSIONS_DIR):
+        parts = entry.path.split("/")
         if len(parts) >= 4:
             ids.add(f"{parts[1]}/{parts[2]}")
     return frozenset(ids)
@@ -175,29 +162,17 @@ def _stage(repo: Path, workdir: Path, submission: str) -> Path:
     """The submission folder's plain files at HEAD, copied as data (what the bot stages)."""
     folder = workdir / "head" / SUBMISSIONS_DIR / submission
     folder.mkdir(parents=True, exist_ok=True)
-    for mode, obj, path, size in _tree(repo, "HEAD", f"{SUBMISSIONS_DIR}/{submission}/"):
-        name = path.rsplit("/", 1)[-1]
-        depth_ok = path.count("/") == 3
-        if (
-            depth_ok
-            and mode == "100644"
-            and name in ALLOWED_NAMES
-            and size is not None
-            and size <= SIZE_LIMITS[name]
-        ):
-            (folder / name).write_bytes(_git_bytes(repo, "cat-file", "blob", obj))
+    for entry in _tree(repo, "HEAD", f"{SUBMISSIONS_DIR}/{submission}/", recursive=False):
+        if stageable(entry):
+            (folder / entry.path.rsplit("/", 1)[-1]).write_bytes(
+                _git_bytes(repo, "cat-file", "blob", entry.sha)
+            )
     return folder
 
 
 def _uncommitted(repo: Path) -> tuple[str, ...]:
     lines = _git(repo, "status", "--porcelain", "-z", "--", SUBMISSIONS_DIR).split("\0")
     return tuple(line[3:] for line in lines if len(line) > 3)
-
-
-@contextmanager
-def _workdir() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="kleaderboard-precheck-") as tmp:
-        yield Path(tmp)
 
 
 def _author(author: str | None, staged_manifest_github: list[str]) -> str:
@@ -218,7 +193,8 @@ def run_precheck(repo: Path, base: str | None, author: str | None, check_hub: bo
     ref = resolve_base(repo, base)
     changes = changed_files(repo, ref)
     head = _git(repo, "rev-parse", "HEAD").strip()
-    with _workdir() as workdir:
+    with tempfile.TemporaryDirectory(prefix="kleaderboard-precheck-") as tmp:
+        workdir = Path(tmp)
         submissions = _extract_base(repo, ref, workdir / "base")
         owners_file = submissions / OWNERS_NAME
         owners = load_owners(owners_file) if owners_file.is_file() else NO_OWNERS
@@ -243,7 +219,7 @@ def _listed_accounts(repo: Path, changes: list[ChangedFile]) -> list[str]:
             try:
                 text = _git_bytes(repo, "show", f"HEAD:{change.path}").decode("utf-8")
                 data = untrusted.loads(text, Path(change.path))
-            except (InputError, UnicodeDecodeError, subprocess.CalledProcessError):
+            except (InputError, UnicodeDecodeError):
                 return []  # the check itself reports what is wrong with the manifest
             team = data.get("team") if isinstance(data, dict) else None
             github = team.get("github") if isinstance(team, dict) else None

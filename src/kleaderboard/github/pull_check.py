@@ -85,7 +85,8 @@ def changed_files(client: GitHubClient, number: int, sha: str) -> list[ChangedFi
     return parse_changed_files(enriched, f"pull request #{number}")
 
 
-def _stageable(entry: TreeEntry) -> bool:
+def stageable(entry: TreeEntry) -> bool:
+    """A plain file a submission folder may hold, within its size limit: what is copied as data."""
     name = entry.path.rsplit("/", 1)[-1]
     limit = SIZE_LIMITS.get(name, 0)
     return (
@@ -106,7 +107,7 @@ def stage_submission(client: GitHubClient, sha: str, submission: str, dest: Path
     folder = dest / SUBMISSIONS_DIR / submission
     folder.mkdir(parents=True, exist_ok=True)
     for entry in client.tree(sha, f"{SUBMISSIONS_DIR}/{submission}"):
-        if _stageable(entry):
+        if stageable(entry):
             name = entry.path.rsplit("/", 1)[-1]
             (folder / name).write_bytes(client.blob(entry.sha, SIZE_LIMITS[name]))
     return folder
@@ -511,6 +512,7 @@ __all__ = [
     "existing_submissions",
     "run_pull_check",
     "stage_submission",
+    "stageable",
     "staged_manifest",
     "write_outputs",
 ]

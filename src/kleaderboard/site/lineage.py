@@ -45,6 +45,7 @@ WORDS: dict[str, Label] = {
     "rounded_count": Label("반올림한 매개변수 수로 신고", "parameter count declared rounded"),
     "claim_source": Label("만든 방법을 밝힌 곳", "Where the team states how it was built"),
     "notes": Label("팀의 메모", "Notes from the team"),
+    "loss_notes": Label("로그를 만든 방법 (파일 머리의 # 줄)", "How the log was made (its # lines)"),
 }
 
 

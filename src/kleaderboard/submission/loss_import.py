@@ -122,9 +122,10 @@ def convert(paths: list[Path], options: ImportOptions) -> Imported:
             runs += _split_at_restarts([_Row(str(path), run, row) for row in rows])
     if problems:
         raise LossLogError(problems)
-    finite, dropped = _drop_non_finite([row for run in runs for row in run])
-    kept = {id(row) for row in finite}
-    merged, overlaps = _merge([[row for row in run if id(row) in kept] for run in runs])
+    dropped = [
+        int(row.step) if math.isfinite(row.step) else -1 for run in runs for row in run if not _finite(row)
+    ]
+    merged, overlaps = _merge([[row for row in run if _finite(row)] for run in runs])
     tokens, how = _tokens(merged, options.recipe, problems)
     if problems:
         raise LossLogError(problems)
@@ -163,15 +164,10 @@ def _split_at_restarts(rows: list[_Row]) -> list[list[_Row]]:
     return runs
 
 
-def _drop_non_finite(rows: list[_Row]) -> tuple[list[_Row], list[int]]:
-    kept, dropped = [], []
-    for row in rows:
-        figures = row.source.figures
-        if "loss" in figures and all(math.isfinite(v) for v in figures.values()):
-            kept.append(row)
-        else:
-            dropped.append(int(row.step) if math.isfinite(row.step) else -1)
-    return kept, dropped
+def _finite(row: _Row) -> bool:
+    """A row the log keeps: a loss, and every figure finite."""
+    figures = row.source.figures
+    return "loss" in figures and all(math.isfinite(v) for v in figures.values())
 
 
 def _merge(runs: list[list[_Row]]) -> tuple[list[_Row], list[Overlap]]:
