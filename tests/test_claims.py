@@ -103,3 +103,27 @@ def test_the_methodology_page_explains_v2() -> None:
     assert '<code>think_on</code></td><td class="kl-num">32,768</td>' in text
     v1 = pages.methodology_page(load_suite("ko-global-v1"), pages.Links(False))
     assert "Generation per mode" not in v1 and "Changes from" not in v1
+
+
+def test_the_model_page_shows_claimed_measured_and_the_gap(tmp_path: Path) -> None:
+    import shutil
+
+    from kleaderboard.scoring.leaderboard import build_leaderboard
+    from kleaderboard.site import pages
+
+    from .site_fixture import SUBMISSIONS, to_html
+
+    shutil.copytree(SUBMISSIONS, tmp_path / "submissions")
+    manifest = tmp_path / "submissions" / "alpha-lab" / "hangul-7b" / "submission.yaml"
+    text = manifest.read_text(encoding="utf-8").replace(
+        "self_reported:\n",
+        "self_reported:\n  - {benchmark: Demo arithmetic, value: 50.0, mode: base, "
+        "source: 'https://alpha-lab.example.org/r'}\n",
+    )
+    manifest.write_text(text, encoding="utf-8")
+    board = build_leaderboard(tmp_path / "submissions", load_suite("demo"))
+    html = to_html(pages.render_pages(board, pages.Links(False))["models/alpha-lab/hangul-7b.md"])
+    table = html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
+    assert "Demo arithmetic" in table
+    assert "47.0 ± 4.0" in table and "+3.0 ± 4.0" in table  # demo_arith 0.47 ± 0.04 in the record
+    assert "no suite measures it" not in table.split("KMMLU", 1)[0]  # paired rows come first

@@ -421,10 +421,10 @@ def _model(a: Answers) -> list[Line]:
         _opt("  modes: [base]", f"평가 방식 · how to prompt it: {_choices(Mode)}"),
         _opt("  chat_template: false", "base 외 모드는 true · true for any mode but base"),
         _opt("  think_end_token: </think>", "think_on일 때 필수: 추론 끝 표시 · needed for think_on"),
-        _opt("  sampling:", "모델 카드가 권하는 샘플링 · sampling the model card recommends"),
-        _opt("    temperature: 0.6"),
-        _opt("    top_p: 0.95"),
-        _opt("    source: https://huggingface.co/acme/Acme-7B", "권장한 곳 · where it is recommended"),
+        _opt(
+            "  sampling: {temperature: 0.6, top_p: 0.95, source: https://huggingface.co/ORG/MODEL}",
+            "모델 카드가 권하는 샘플링 · the model card's recommended sampling",
+        ),
         Line(),
     ]
 
