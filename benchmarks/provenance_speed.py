@@ -14,9 +14,11 @@ It writes a Llama-shaped bf16 model of random weights (hidden 2048, MLP 5632, vo
 3. the bytes a remote fingerprint fetches by range requests from a server on 127.0.0.1,
    as a share of the model's size.
 
-Both reads run after the files were just written, so both are served mostly by the page cache.
+Before each of the two local reads the shards are evicted from the page cache
+(``posix_fadvise(DONTNEED)``), so both start cold; the remote read is served by a local
+process from whatever the cache then holds.
 
-Figures printed on 2026-12-02 (this project's shared 2-core CPU machine, page cache warm)::
+Figures printed on 2026-12-02 (this project's shared 2-core CPU machine, cold page cache)::
 
     (filled in from a run: see the commit that adds this file)
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import threading
@@ -49,7 +52,9 @@ def _bf16(rng: np.random.Generator, shape: tuple[int, ...], scale: float) -> np.
     return values.astype(np.uint16)
 
 
-def _write_shard(path: Path, tensors: dict[str, tuple[tuple[int, ...], float]], rng: np.random.Generator) -> None:
+def _write_shard(
+    path: Path, tensors: dict[str, tuple[tuple[int, ...], float]], rng: np.random.Generator
+) -> None:
     """A safetensors file written tensor by tensor, so that memory holds one tensor at a time."""
     header: dict[str, Any] = {}
     offset = 0
@@ -90,13 +95,32 @@ def make_model(folder: Path, layers: int) -> int:
         _write_shard(folder / name, tensors, rng)
         weight_map |= dict.fromkeys(tensors, name)
     (folder / "model.safetensors.index.json").write_text(json.dumps({"weight_map": weight_map}))
-    config = {"model_type": "llama", "hidden_size": HIDDEN, "intermediate_size": INNER, "vocab_size": VOCAB,
-              "num_hidden_layers": layers, "num_attention_heads": HEADS, "num_key_value_heads": HEADS}  # fmt: skip
+    config = {
+        "model_type": "llama",
+        "hidden_size": HIDDEN,
+        "intermediate_size": INNER,
+        "vocab_size": VOCAB,
+        "num_hidden_layers": layers,
+        "num_attention_heads": HEADS,
+        "num_key_value_heads": HEADS,
+    }
     (folder / "config.json").write_text(json.dumps(config))
     return sum(p.stat().st_size for p in folder.glob("*.safetensors"))
 
 
+def evict(folder: Path) -> None:
+    """Ask the kernel to drop the shards from the page cache (no root needed), so both reads start cold."""
+    for path in folder.glob("*.safetensors"):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
 def raw_read_seconds(folder: Path) -> float:
+    evict(folder)
     started = time.perf_counter()
     for path in sorted(folder.glob("*.safetensors")):
         with path.open("rb") as handle:
@@ -116,7 +140,8 @@ def _fingerprint_child(folder: str, out: Any) -> None:
 
 
 def local_fingerprint(folder: Path) -> tuple[float, int]:
-    """(seconds, peak resident bytes) of a fingerprint in a fresh process."""
+    """(seconds, peak resident bytes) of a fingerprint in a fresh process, page cache evicted first."""
+    evict(folder)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     child = context.Process(target=_fingerprint_child, args=(str(folder), queue))
@@ -200,7 +225,8 @@ def main() -> int:
     seconds, peak = local_fingerprint(args.dir)
     print(f"raw sequential read: {display.seconds(raw)} ({display.byte_size(int(size / raw))}/s)")
     print(
-        f"local fingerprint: {display.seconds(seconds)} ({display.byte_size(int(size / seconds))}/s of model), "
+        f"local fingerprint: {display.seconds(seconds)} "
+        f"({display.byte_size(int(size / seconds))}/s of model), "
         f"{display.times(raw / seconds)} the raw read's throughput (target ≥ 0.8×)"
     )
     print(f"peak memory of the fingerprint process: {display.byte_size(peak)} (target ≤ 1 GB)")

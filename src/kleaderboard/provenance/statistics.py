@@ -94,16 +94,22 @@ def functional_gram(
 def folded_spectrum(
     norm: np.ndarray, weights: list[np.ndarray], row_scale: list[float], most: int
 ) -> np.ndarray:
-    """The largest eigenvalues of diag(g) (Σ W^T W) diag(g), normalised to sum 1."""
+    """The largest eigenvalues of diag(g) (Σ W^T W) diag(g), normalised to sum 1.
+
+    Computed as the squared singular values of the stacked, folded rows: the same numbers,
+    without forming a hidden x hidden matrix (7168² for the largest models).
+    """
     g = norm.astype(np.float64)
-    m = sum(
-        scale * (w.astype(np.float64).T @ w.astype(np.float64))
-        for w, scale in zip(weights, row_scale, strict=True)
+    stacked = np.vstack(
+        [
+            np.sqrt(scale) * w.astype(np.float64) * g[None, :]
+            for w, scale in zip(weights, row_scale, strict=True)
+        ]
     )
-    m = g[:, None] * m * g[None, :]
-    values = np.sort(np.linalg.eigvalsh(m))[::-1][:most]
-    total = float(np.sum(np.abs(values)))
-    return values / total if total > EPS else values
+    values = np.linalg.svd(stacked, compute_uv=False)[:most] ** 2
+    total = float(np.sum(values))
+    spectrum: np.ndarray = values / total if total > EPS else values
+    return spectrum
 
 
 def align_hidden(probe_a: np.ndarray, probe_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
