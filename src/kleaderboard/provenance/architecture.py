@@ -89,3 +89,23 @@ def read_architecture(config: dict[str, Any]) -> ArchitectureFacts:
         "mtp_modules": _int(config, "num_nextn_predict_layers", "mtp_num_layers"),
     }
     return ArchitectureFacts(**facts, detected=_detect(facts))
+
+
+COMPARED = ("model_type", "layers", "hidden_size", "attention_heads", "kv_heads", "vocab_size", "experts",
+            "experts_per_token", "q_lora_rank", "kv_lora_rank", "sliding_window", "mtp_modules")  # fmt: skip
+
+
+def shared_facts(a: ArchitectureFacts, b: ArchitectureFacts) -> float:
+    """The share of compared facts two configs state alike (both unstated counts as alike)."""
+    same = sum(1 for name in COMPARED if getattr(a, name) == getattr(b, name))
+    return same / len(COMPARED)
+
+
+def nearest(
+    candidate: ArchitectureFacts, references: dict[str, ArchitectureFacts], most: int = 3
+) -> list[tuple[str, float]]:
+    """The references whose configs agree most with the candidate's, best first."""
+    ranked = sorted(
+        ((name, shared_facts(candidate, facts)) for name, facts in references.items()), key=lambda x: -x[1]
+    )
+    return [(name, round(share, 3)) for name, share in ranked[:most]]

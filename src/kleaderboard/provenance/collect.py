@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kleaderboard.errors import ProvenanceError
-from kleaderboard.provenance.architecture import read_architecture
+from kleaderboard.provenance.architecture import nearest, read_architecture
 from kleaderboard.provenance.fingerprint import fingerprint
 from kleaderboard.provenance.model_files import ModelFiles, close, open_local, open_remote
 from kleaderboard.provenance.null_panel import score
@@ -84,6 +84,7 @@ def collect(
         created_at=f"{moment:%Y-%m-%dT%H:%M:%SZ}",
         architecture=architecture,
         declared_innovations=[i.tag.value for i in sub.manifest.originality.innovations],
+        nearest_architectures=nearest(architecture, {e.label: e.architecture for e in entries}),
         tokenizers=[
             overlap(tokenizer, e.tokenizer, e.label)
             for e in entries

@@ -54,6 +54,10 @@ class ProvenanceRecord(_Record):
     created_at: str
     architecture: ArchitectureFacts
     declared_innovations: list[str]
+    nearest_architectures: list[tuple[str, float]] = Field(
+        default_factory=list,
+        description="References whose config.json agree most: (reference, share of facts alike).",
+    )
     tokenizers: list[TokenizerOverlap]
     references_searched: list[str] = Field(
         description="Every reference of the registry compared, repo@commit."

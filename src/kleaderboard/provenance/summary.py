@@ -26,6 +26,12 @@ def summary_lines(record: ProvenanceRecord) -> list[str]:
         f"architecture: {arch.model_type or display.MISSING}, {display.count(arch.layers)} layers, "
         f"hidden {display.count(arch.hidden_size)}; detected: {detected}; declared: {declared}"
     ]
+    if record.nearest_architectures:
+        near = ", ".join(
+            f"{name} ({display.percent(share, 0)} of facts alike)"
+            for name, share in record.nearest_architectures
+        )
+        lines.append(f"nearest architectures: {near}")
     for tok in record.tokenizers:
         lines.append(
             f"tokenizer vs {tok.reference}: vocabulary Jaccard {display.percent(tok.vocabulary_jaccard)}, "

@@ -35,6 +35,9 @@ WORDS = {
         "구조: 신고와 config.json 탐지", "Architecture: declared and detected from config.json"
     ),
     "innovation": Label("혁신", "Innovation"),
+    "nearest": Label(
+        "가장 가까운 구조 (같은 설정 항목의 비율)", "Nearest architectures (share of config facts alike)"
+    ),
     "declared": Label("신고", "declared"),
     "detected": Label("탐지", "detected"),
     "tokenizer": Label("토크나이저 겹침", "Tokenizer overlap"),
