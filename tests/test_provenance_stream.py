@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 from pathlib import Path
 
@@ -13,7 +14,13 @@ from safetensors.torch import save_file
 
 from kleaderboard.errors import ProvenanceError
 from kleaderboard.provenance.model_files import open_local, open_remote
-from kleaderboard.provenance.safetensors_stream import LocalBytes, RemoteBytes, SafetensorsFile, sample_rows
+from kleaderboard.provenance.safetensors_stream import (
+    LocalBytes,
+    RemoteBytes,
+    SafetensorsFile,
+    sample_rows,
+    spread_rows,
+)
 from tests.hub_repo_server import serving
 
 COMMIT = "c" * 40
@@ -70,10 +77,12 @@ def test_only_the_asked_rows_are_read(tmp_path: Path, weights: dict[str, torch.T
     assert source.reads == [(info.start + 4 * 192, 3 * 192), (info.start + 40 * 192, 192)]
 
 
-def test_sample_rows_is_even_and_bounded() -> None:
+def test_sampled_rows_are_a_few_contiguous_runs_spanning_the_tensor() -> None:
     assert sample_rows(5, 10) == [0, 1, 2, 3, 4]
     rows = sample_rows(7168, 256)
     assert len(rows) == 256 and rows[0] == 0 and rows[-1] == 7167
+    assert sum(1 for a, b in itertools.pairwise(rows) if b != a + 1) == 7  # 8 runs of 32
+    assert spread_rows(7168, 4) == [0, 2389, 4778, 7167]
 
 
 def test_a_broken_header_is_a_clear_error(tmp_path: Path) -> None:

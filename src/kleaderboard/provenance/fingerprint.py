@@ -20,11 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kleaderboard.provenance import statistics as st
 from kleaderboard.provenance.model_files import ModelFiles
-from kleaderboard.provenance.safetensors_stream import sample_rows
+from kleaderboard.provenance.safetensors_stream import ITEM_BYTES, sample_rows, spread_rows
 
 FINGERPRINT_VERSION: Final = 1
 PROBE_TOKENS = 32
-MAX_ROWS = 256  # rows sampled from each linear layer: bounds bytes read and memory
+MAX_ROWS = 128  # rows sampled from each linear layer (in 8 runs): bounds bytes read and memory
 MAX_EXPERTS = 2  # routed experts sampled per MoE layer, besides shared experts and the router
 SPECTRUM = 32
 _LAYER = re.compile(r"(?:^|\.)layers\.(\d+)\.(.+)$")
@@ -96,7 +96,8 @@ class Fingerprint(_Model):
 
 
 def _round(values: np.ndarray) -> list[float]:
-    return [float(f"{v:.6g}") for v in np.asarray(values, np.float64).ravel()]
+    """Six significant digits: enough for every statistic, and a third of the JSON."""
+    return [float(text) for text in np.char.mod("%.6g", np.asarray(values, np.float64).ravel())]
 
 
 def _upper(gram: np.ndarray) -> np.ndarray:
@@ -106,7 +107,8 @@ def _upper(gram: np.ndarray) -> np.ndarray:
 def _rows_hash(model: ModelFiles, name: str, rows: list[int]) -> str | None:
     info = model.info(name)
     raw = model.by_name[name].raw_rows(name, rows)
-    if len(set(raw[i : i + 2] for i in range(0, min(len(raw), 4096), 2))) <= 1:
+    width = ITEM_BYTES[info.dtype]
+    if raw == raw[:width] * (len(raw) // width):
         return None  # a constant tensor (a norm never trained, zeros) says nothing about origin
     digest = hashlib.sha256(f"{info.dtype}{list(info.shape)}{rows}".encode())
     digest.update(raw)
@@ -154,7 +156,7 @@ def _folded(
     for consumer in consumers:
         total = model.info(consumer).shape[0]
         rows = sample_rows(total, MAX_ROWS)
-        weights.append(model.by_name[consumer].rows(consumer, rows))
+        weights.append(model.by_name[consumer].rows(consumer, rows).astype(np.float64))
         scales.append(total / len(rows))
         if (digest := _rows_hash(model, consumer, rows)) is not None:
             hashes[consumer] = digest
@@ -182,9 +184,18 @@ def _layer_norms(model: ModelFiles) -> dict[int, dict[str, str]]:
 
 def fingerprint(model: ModelFiles) -> Fingerprint:
     """The fingerprint of one model, reading only the rows its statistics need."""
+    from threadpoolctl import threadpool_limits
+
+    # The products here are small (at most a few hundred rows): BLAS threads cost more to
+    # start and synchronise than they save, many times over on a busy machine.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fingerprint(model)
+
+
+def _fingerprint(model: ModelFiles) -> Fingerprint:
     embedding = _embedding_name(model)
     vocab, hidden = model.info(embedding).shape
-    probe_ids = sample_rows(vocab, PROBE_TOKENS + 1)[1:]  # id 0 is usually a special token
+    probe_ids = spread_rows(vocab, PROBE_TOKENS + 1)[1:]  # id 0 is usually a special token
     raw_probe = model.by_name[embedding].rows(embedding, probe_ids).astype(np.float64)
     probe = st.normalise_rows(raw_probe)
     components = [

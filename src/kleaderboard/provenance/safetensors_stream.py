@@ -237,8 +237,24 @@ def _runs(rows: Sequence[int]) -> Iterator[tuple[int, int]]:
         yield start, previous - start + 1
 
 
-def sample_rows(total: int, most: int) -> list[int]:
+SAMPLE_BLOCKS = 8
+
+
+def spread_rows(total: int, most: int) -> list[int]:
     """At most `most` row indices spread evenly over `total` rows, the same for any model."""
     if total <= most:
         return list(range(total))
     return sorted({int(i) for i in np.linspace(0, total - 1, most)})
+
+
+def sample_rows(total: int, most: int, blocks: int = SAMPLE_BLOCKS) -> list[int]:
+    """At most `most` rows in `blocks` contiguous runs spread over the tensor, the first and last included.
+
+    Runs rather than single rows: each run is one read (one range request for a remote file),
+    so a 256-row sample costs 8 requests, not 256, and reads whole pages instead of scattered ones.
+    """
+    if total <= most:
+        return list(range(total))
+    width = max(1, most // blocks)
+    starts = {int(s) for s in np.linspace(0, total - width, blocks)}
+    return sorted({row for start in starts for row in range(start, start + width)})
