@@ -40,6 +40,8 @@ class RepoHub(ThreadingHTTPServer):
         }
         self.served: dict[str, bytes] = {}  # path -> bytes served instead of the listed ones
         self.requests: list[str] = []
+        self.ranges = True  # answer Range requests with 206, as the Hub's CDN does
+        self.bytes_sent = 0  # body bytes of resolve answers, to measure what a reader fetched
 
     @property
     def url(self) -> str:
@@ -132,8 +134,21 @@ class _Handler(BaseHTTPRequestHandler):
                     "X-Linked-Etag": f'"{hashlib.sha256(listed).hexdigest()}"',
                     "X-Linked-Size": str(len(data)),
                 }
+            wanted = self.headers.get("Range")
+            if wanted and hub.ranges and body:
+                return self._send_range(data, wanted, headers)
+            hub.bytes_sent += len(data) if body else 0
             return self._send(200, data, headers, body)
         self._send(404, b"unknown route", {}, body)
+
+    def _send_range(self, data: bytes, wanted: str, headers: dict[str, str]) -> None:
+        """One 'bytes=a-b' range, as a 206 answer (the only form a streaming reader sends)."""
+        first, _, last = wanted.removeprefix("bytes=").partition("-")
+        start, stop = int(first), min(int(last), len(data) - 1)
+        part = data[start : stop + 1]
+        self.server.bytes_sent += len(part)
+        headers = headers | {"Content-Range": f"bytes {start}-{stop}/{len(data)}"}
+        self._send(206, part, headers, True)
 
     def _send(self, status: int, data: bytes, headers: dict[str, str], body: bool) -> None:
         self.send_response(status)

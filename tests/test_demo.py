@@ -26,7 +26,7 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_writes_valid_submissions_with_real_loss_logs(demo_workspace: Path) -> None:
     report = validate_paths([demo_workspace / "submissions"])
     assert report.ok, report.problems
-    assert report.checked == len(DEMO_MODELS)
+    assert report.checked == len(DEMO_MODELS) + 1  # and the provenance demo's disguised copy
     for model in DEMO_MODELS:
         log = read_loss_log(demo_workspace / "submissions" / model.org / model.slug / "loss_log.csv")
         vocab = json.loads(
@@ -74,6 +74,19 @@ def test_demo_model_page_shows_a_claim_beside_its_measurement(demo_workspace: Pa
     html = page.read_text(encoding="utf-8")
     assert "Claimed vs measured" in html and "Demo arithmetic" in html
     assert "±" in html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
+
+
+def test_demo_pages_show_the_copy_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
+    from kleaderboard.demo.provenance_demo import COPYCAT
+
+    org, slug, _ = COPYCAT
+    copycat = (demo_workspace / "site" / "models" / org / f"{slug}.html").read_text(encoding="utf-8")
+    assert "above every independent pair" in copycat
+    smallest = DEMO_MODELS[-1]
+    own = (demo_workspace / "site" / "models" / smallest.org / f"{smallest.slug}.html").read_text(
+        encoding="utf-8"
+    )
+    assert "no component above its null distribution" in own and "above every independent pair" not in own
 
 
 def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:

@@ -4,7 +4,7 @@ Read from the source with :mod:`ast` (every ``import`` anywhere in a module: at 
 top, inside functions, under ``TYPE_CHECKING``), so that a cycle hidden in a
 function-level import is found too. The floors follow the data flow, bottom to top::
 
-    errors, records, display  <  submission  <  checks, suites  <  scoring, github
+    errors, records, display  <  submission  <  checks, suites, provenance  <  scoring, github
                               <  evaluation, site  <  demo  <  cli
 
 A module may import from its own floor or below; only ``kleaderboard.cli`` sits on top.
@@ -34,6 +34,7 @@ FLOORS: dict[str, int] = {
     "submission": 1,
     "checks": 2,
     "suites": 2,
+    "provenance": 2,
     "scoring": 3,
     "github": 3,
     "evaluation": 4,

@@ -199,6 +199,15 @@ def proposed_files(gh: FakeGitHub, proposal: dict[str, Any]) -> dict[str, bytes]
     return {path: content for path, (content, _mode) in gh.store.flat[commit["tree"]].items()}
 
 
+# The steps that read the verified snapshot: the evaluation, and the provenance evidence from the
+# same files, checked like a run record by the report job.
+SNAPSHOT_STEPS = (
+    ("evaluate", "Evaluate from the snapshot, with no network at all"),
+    ("evaluate", "Provenance evidence from the verified snapshot"),
+    ("report", "Check the provenance record against its schema, like a run record"),
+)
+
+
 @pytest.mark.slow
 def test_a_submission_goes_from_pull_request_to_a_published_row(
     gh: FakeGitHub, tiny_model: Path, tmp_path: Path
@@ -232,9 +241,7 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
         jobs = replay.run("evaluate.yml")
         for job in ("plan", "evaluate", "report", "propose"):
             assert jobs[job].result == "success", f"{job}:\n{jobs[job].log()}"
-        assert (
-            jobs["evaluate"].step("Evaluate from the snapshot, with no network at all").outcome == "success"
-        )
+        assert [jobs[job].step(step).outcome for job, step in SNAPSHOT_STEPS] == ["success"] * 3
         app = "A token of the records App (workflows, so the required checks, run on its pull requests)"
         assert jobs["propose"].step(app).outcome == "success"
         snapshot_requests = [r for r in hub.requests if "/resolve/" in r]

@@ -59,9 +59,11 @@ __all__ = [
     "significant",
     "sort_number",
     "sort_value",
+    "statistic",
     "times",
     "usd",
     "yes_no",
+    "z_score",
 ]
 
 MISSING = "—"
@@ -248,6 +250,16 @@ def relative_change(ratio: float | None) -> str:
     return MISSING if ratio is None else _signed(f"{(ratio - 1) * 100:+,.2f} %")
 
 
+def z_score(value: float | None) -> str:
+    """A z-score against a null distribution, signed, one decimal: 'z +5.2', 'z −0.3'."""
+    return MISSING if value is None else _signed(f"z {value:+.1f}")
+
+
+def statistic(value: float | None) -> str:
+    """A similarity statistic (a correlation, a CKA, a share), three decimals: '0.987', '−0.012'."""
+    return MISSING if value is None else _signed(f"{value:.3f}")
+
+
 def ratio(value: float | None) -> str:
     """A ratio of two like quantities, without its sign ('×' or '배' follows it): '0.002',
     '1.5', '12,345'."""
@@ -365,6 +377,8 @@ def jinja_filters() -> dict[str, Callable[..., Any]]:
         "loss_gap": loss_gap,
         "ratio": ratio,
         "times": times,
+        "z_score": z_score,
+        "statistic": statistic,
         "relative_change": relative_change,
         "date": date,
         "yes_no": yes_no,

@@ -7,7 +7,8 @@ The tree::
     │   ├── ManifestError             submission.yaml does not load or validate
     │   ├── LossLogError              loss_log.csv does not parse or fails a check
     │   ├── SuiteError                a suite definition is unknown or malformed
-    │   └── RunRecordError            a runs/*.json file does not load or validate
+    │   ├── RunRecordError            a runs/*.json file does not load or validate
+    │   └── ProvenanceError           weights, a fingerprint or a provenance record is unreadable
     ├── EvaluationError               lm-eval could not evaluate the model (exit 3)
     │   └── SandboxUnavailableError   generated code would run unconfined: refused
     ├── GitHubError                   the GitHub API could not be reached or refused a call (exit 7)
@@ -76,6 +77,10 @@ class RunRecordError(InputError):
     """Raised when a run record under runs/ cannot be read or validated."""
 
 
+class ProvenanceError(InputError):
+    """Raised when safetensors, a fingerprint, the registry or a provenance record cannot be read."""
+
+
 class EvaluationError(KleaderboardError):
     """Raised when lm-eval cannot evaluate a model: load failure, out of memory, bad task."""
 
@@ -142,6 +147,7 @@ __all__ = [
     "ManifestError",
     "MissingExtraError",
     "Problem",
+    "ProvenanceError",
     "RunRecordError",
     "SandboxUnavailableError",
     "SiteBuildError",

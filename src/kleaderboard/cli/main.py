@@ -16,13 +16,13 @@ import difflib
 import sys
 from collections.abc import Sequence
 
-from kleaderboard.cli import checks, evaluation, github, site, submission
+from kleaderboard.cli import checks, evaluation, github, provenance, site, submission
 from kleaderboard.cli.command import Command
 from kleaderboard.errors import InputError, KleaderboardError
 
 COMMANDS: dict[str, Command] = {
     command.name: command
-    for group in (submission, checks, evaluation, site, github)
+    for group in (submission, checks, provenance, evaluation, site, github)
     for command in group.COMMANDS
 }
 # Names that older workflows and docs used: still accepted, never listed in --help.

@@ -125,9 +125,17 @@ def build_model(spec: TrainSpec, vocab_size: int, tokenizer: PreTrainedTokenizer
 
 
 def train_model(
-    spec: TrainSpec, out_dir: Path, loss_log: Path, progress: Callable[[str], None] = print
+    spec: TrainSpec,
+    out_dir: Path,
+    loss_log: Path,
+    progress: Callable[[str], None] = print,
+    start: Callable[[LlamaForCausalLM], None] | None = None,
 ) -> TrainResult:
-    """Train one tiny model from zero; save it to out_dir and its loss log to loss_log."""
+    """Train one tiny model from zero; save it to out_dir and its loss log to loss_log.
+
+    start, when given, changes the fresh model before training (loads a base's weights,
+    freezes a borrowed part): the provenance demo derives models this way.
+    """
     import torch
 
     torch.manual_seed(spec.seed)
@@ -137,7 +145,10 @@ def train_model(
     tokenizer = train_tokenizer(lines, spec.vocab_size, out_dir)
     data = torch.tensor(_token_stream(lines, tokenizer), dtype=torch.long)
     model = build_model(spec, len(tokenizer), tokenizer)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=spec.learning_rate, weight_decay=0.01)
+    if start is not None:
+        start(model)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(trainable, lr=spec.learning_rate, weight_decay=0.01)
     generator = torch.Generator().manual_seed(spec.seed)
     rows: list[dict[str, float | int]] = []
     tokens_seen = 0
@@ -149,7 +160,7 @@ def train_model(
         loss = model(input_ids=batch, labels=batch).loss
         optimiser.zero_grad()
         loss.backward()
-        grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0))
+        grad_norm = float(torch.nn.utils.clip_grad_norm_(trainable, 1.0))
         optimiser.step()
         tokens_seen += batch.numel()
         if step % spec.log_every == 0 or step == spec.steps - 1:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from kleaderboard import display
+from kleaderboard.demo.provenance_demo import run_provenance_demo
 from kleaderboard.demo.training import TrainResult, TrainSpec, train_model
 from kleaderboard.kinds import Mode
 from kleaderboard.submission.manifest import parse_manifest
@@ -187,6 +188,8 @@ def run_demo(workspace: Path, progress: Progress = print) -> Path:
     progress(f"[2/3] evaluating with lm-eval on suite {suite.label}")
     for path in manifests:
         evaluate_submission(load_submission(path), suite, RunOptions(device="cpu"), progress)
+    progress("      provenance: a reference registry, a disguised copy, a record per model")
+    run_provenance_demo(workspace, manifests, progress)
     progress("[3/3] building the site")
     site = build_site(write_site_config(workspace), workspace / "site")
     took = display.seconds(time.monotonic() - started)

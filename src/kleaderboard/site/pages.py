@@ -27,11 +27,13 @@ from mkdocs.utils import get_relative_url
 
 from kleaderboard import display
 from kleaderboard.display import Label
+from kleaderboard.provenance.record import FOLDER as PROVENANCE_FOLDER
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
 from kleaderboard.site import charts, claims, costs
 from kleaderboard.site.lineage import LineageSection, lineage_section
+from kleaderboard.site.provenance_view import ProvenanceView, latest_record, provenance_view
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -362,6 +364,7 @@ class ModelPage:
     training_gpus: str
     training_period: str
     lineage: LineageSection
+    provenance: ProvenanceView | None = None  # the newest provenance record, if the pipeline wrote one
 
     @property
     def hardware(self) -> str:
@@ -493,6 +496,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
         lineage=lineage_section(entry.submission),
+        provenance=provenance_view(entry.submission.folder, _model_folder(entry)),
     )
 
 
@@ -533,6 +537,10 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
         log = _loss_log_file(entry)
         if log is not None:
             files.append(SiteFile(loss_log_uri(entry), path=log))
+        if (record := latest_record(entry.submission.folder)) is not None:
+            files.append(
+                SiteFile(f"{_model_folder(entry)}/{PROVENANCE_FOLDER}/{record[0].name}", path=record[0])
+            )
     return files
 
 
