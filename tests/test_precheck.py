@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,15 @@ from kleaderboard.cli.main import main
 from kleaderboard.errors import InputError
 from kleaderboard.github.comments import CHECK_MARKER
 from kleaderboard.github.precheck import changed_files, run_precheck
+from tests.hub_server import RecordedHub, recorded_routes, serve
 
 FULL: dict[str, Any] = yaml.safe_load(
     (Path(__file__).parent / "data" / "manifests" / "valid" / "full.yaml").read_text(encoding="utf-8")
 )
 COMMIT = "89abcdef0123456789abcdef0123456789abcdef"
 LOG = "step,tokens_seen,loss\n0,0,11.8\n100,400000,7.2\n"
+HUB_SAFE = "e1beb415935f09a6c7a85ec1c6b7b689afcc6a01"  # tests/data/hub/safe.json
+HUB_PICKLE = "9b04146eb6498636e35ac16cadddd3708b4b51a4"  # tests/data/hub/pickle_only.json
 
 
 def git(repo: Path, *args: str) -> str:
@@ -275,3 +279,45 @@ def test_each_team_reaches_a_green_precheck(clone: Path, case: str, capsys) -> N
     out = capsys.readouterr()
     assert "### ✅ 제출 검사 통과 · Submission check passed" in out.out, out.out
     assert "precheck against main: ok" in out.err
+
+
+# --- the Hub part of the pre-check, against the recorded Hub on 127.0.0.1 -----------------------
+
+
+@pytest.fixture
+def recorded_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordedHub]:
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)  # the stand-in only
+    for hub in serve(RecordedHub(recorded_routes(("safe", "pickle_only")))):
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        yield hub
+
+
+def add_hub_submission(repo: Path, hub_repo: str, commit: str, total: int, license: str) -> None:
+    data = copy.deepcopy(FULL)
+    data["team"]["github"] = ["acme-dev"]
+    data["model"].update(hub_repo=hub_repo, revision=commit, parameters={"total": total})
+    data["license"] = license
+    folder = "submissions/example-lab/example-7b-hub/"
+    write(repo, folder + "submission.yaml", yaml.safe_dump(data, allow_unicode=True))
+    write(repo, folder + "loss_log.csv", LOG)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "hub submission")
+
+
+def test_the_precheck_asks_the_hub_as_the_bot_does(clone: Path, recorded_hub: RecordedHub) -> None:
+    add_hub_submission(clone, "hanbit-ai/hanbit-7b", HUB_SAFE, 7_241_732_096, "Apache-2.0")
+    result = run_precheck(clone, "main", None)
+    assert result.report.ok, result.report.problems
+    assert result.report.hub is not None and result.report.hub.commit == HUB_SAFE
+    assert any(seen.path.startswith("/api/models/hanbit-ai/hanbit-7b/") for seen in recorded_hub.seen)
+
+
+def test_the_precheck_refuses_pickle_weights_on_the_hub(clone: Path, recorded_hub: RecordedHub) -> None:
+    add_hub_submission(clone, "gukmin-lab/gm-1b-pt", HUB_PICKLE, 1_000_000_000, "MIT")
+    result = run_precheck(clone, "main", None)
+    assert not result.report.ok
+    problems = [str(p) for p in result.report.problems]
+    assert any("weights only in pickle files" in p for p in problems), problems
+    assert "pickle" in result.comment
