@@ -29,6 +29,7 @@ FLOORS: dict[str, int] = {
     "identifiers": 0,
     "kinds": 0,
     "suggest": 0,
+    "contamination": 0,
     "submission": 1,
     "checks": 2,
     "suites": 2,

@@ -34,6 +34,7 @@ __all__ = [
     "NOT_STATED",
     "YES",
     "Label",
+    "auc",
     "byte_size",
     "count",
     "count_short",
@@ -53,6 +54,7 @@ __all__ = [
     "ratio",
     "relative_change",
     "score",
+    "score_difference",
     "seconds",
     "significant",
     "sort_number",
@@ -60,6 +62,7 @@ __all__ = [
     "times",
     "usd",
     "yes_no",
+    "z_score",
 ]
 
 MISSING = "—"
@@ -290,6 +293,24 @@ SCORE_DIGITS = 4  # as lm-eval writes a raw score
 def score(value: float | None, stderr: float | None = None) -> str:
     """A raw score (0–1) as lm-eval reports it: '0.5123 ± 0.0041'."""
     return MISSING if value is None else plus_minus(value, stderr, SCORE_DIGITS)
+
+
+def score_difference(value: float | None, stderr: float | None = None) -> str:
+    """A signed difference of two raw scores: '+0.1250 ± 0.0500', '−0.0250'."""
+    if value is None:
+        return MISSING
+    text = f"{value:+.{SCORE_DIGITS}f}"
+    return _signed(text if stderr is None else f"{text} ± {stderr:.{SCORE_DIGITS}f}")
+
+
+def auc(value: float | None) -> str:
+    """An area under the ROC curve (0–1): '0.912'."""
+    return MISSING if value is None else f"{value:.3f}"
+
+
+def z_score(value: float | None) -> str:
+    """A signed z-score: '+4.1', '−0.3'."""
+    return MISSING if value is None else _signed(f"{value:+.1f}")
 
 
 def loss(value: float | None) -> str:

@@ -110,6 +110,8 @@ class RunOptions:
     timeout_s: float | None = None
     mode: Mode | None = None  # None: the first mode the manifest declares
     snapshot: Path | None = None  # a verified snapshot of the pinned commit (evaluation/snapshot.py)
+    contamination: bool = False  # the contamination pass (evaluation/contamination_pass.py)
+    private_dir: Path | None = None  # the private held-out slice; never inside the repository
 
 
 def model_identity(sub: Submission, snapshot: Path | None = None) -> ModelIdentity:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,7 +30,7 @@ from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, costs
+from kleaderboard.site import charts, contamination, costs
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -61,6 +61,7 @@ LABELS: dict[str, Label] = {
     "measured": display.MEASURED,
     "checked": display.CHECKED,
     "not_stated": display.NOT_STATED,
+    **contamination.SECTION_LABELS,
 }
 
 # The run record's top-level fields, as the methodology page explains them.
@@ -101,6 +102,12 @@ RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
         "measured cost: evaluation wall time, tokens, device seconds; serving workload (time to "
         "first token, output tokens/s); structural cost (active parameters, KV cache, FLOPs); "
         "$ and Wh per 1M tokens",
+    ),
+    (
+        "contamination",
+        "오염 검사: 섞고 바꿔 쓴 사본의 점수 차이, 문항 친숙도(Min-K%), 비공개 문항 점수와 해시, 추가 비용",
+        "contamination pass: perturbation gaps, membership (Min-K%), private-slice scores "
+        "and hash, extra cost",
     ),
 )
 
@@ -358,6 +365,7 @@ class ModelPage:
     loss: LossSummary | None
     training_gpus: str
     training_period: str
+    contamination: contamination.ContaminationView | None = None
 
     @property
     def hardware(self) -> str:
@@ -459,7 +467,13 @@ def run_checks(entry: Entry) -> tuple[Check, ...]:
     )
 
 
-def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = False) -> ModelPage:
+def model_page_data(
+    entry: Entry,
+    suite: Suite,
+    links: Links,
+    log_x: bool = False,
+    panel: contamination.NullPanel | None = None,
+) -> ModelPage:
     """Collect what the model page shows, with links relative to the page."""
     href = links.from_page(entry.page_path)
     has_log_file = _loss_log_file(entry) is not None
@@ -487,6 +501,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         loss=loss_summary(entry.loss.log),
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
+        contamination=contamination.contamination_view(entry, panel or contamination.NullPanel((), {})),
     )
 
 
@@ -625,6 +640,7 @@ class Options:
 
     log_x: bool = False
     searchable_models: bool = False
+    null_panel: contamination.NullPanel | None = None  # clean models' contamination figures
 
 
 def model_page(
@@ -632,7 +648,7 @@ def model_page(
 ) -> str:
     """One model's page: scores, originality, cost, loss log and run record."""
     env = env or template_environment()
-    data = model_page_data(entry, suite, links, options.log_x)
+    data = model_page_data(entry, suite, links, options.log_x, options.null_panel)
     href = links.from_page(entry.page_path)
     return env.get_template("model.md.j2").render(
         page=data,
@@ -669,6 +685,7 @@ def methodology_page(
         price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
         context_tokens=serving_context(suite),
+        flag_z=display.significant(contamination.FLAG_Z),
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
     )
@@ -681,6 +698,7 @@ def render_pages(board: Leaderboard, links: Links, options: Options = Options())
         INDEX_URI: leaderboard_page(board, links, env),
         METHODOLOGY_URI: methodology_page(board.suite, links, env),
     }
+    options = replace(options, null_panel=contamination.null_panel(board))
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
     return pages
