@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from types import SimpleNamespace as SimpleConfig
 
 import pytest
 
@@ -51,3 +53,67 @@ def test_z_against_the_clean_panel() -> None:
     assert stats.z_against(0.9, [0.5]).z is None  # one model gives no spread
     # a near-identical panel: the spread's floor keeps a tiny difference ordinary
     assert stats.z_against(0.505, [0.5, 0.5]).z == pytest.approx(0.5)
+
+
+# --- the perturbed copies (evaluation/adapter.py), on lm-eval-shaped configs ---------------
+
+
+@pytest.mark.parametrize("index", range(12))
+def test_a_shuffle_moves_the_correct_option_and_keeps_the_options(index: int) -> None:
+    pytest.importorskip("lm_eval", reason="needs the eval extra")
+    from kleaderboard.evaluation.adapter import _shuffled
+
+    task = SimpleConfig(config=SimpleConfig(doc_to_choice="choices"))
+    doc = {"question": "q", "choices": ["w", "x", "y", "z"], "answer": 2}
+    moved, target = _shuffled(task, doc, index, 2)  # type: ignore[misc]
+    assert sorted(moved["choices"]) == ["w", "x", "y", "z"]
+    assert moved["choices"][target] == "y" and target != 2
+    assert doc["choices"] == ["w", "x", "y", "z"]  # the published item is untouched
+    again, _ = _shuffled(task, doc, index, 2)  # type: ignore[misc]
+    assert again == moved  # a fixed seed: the same copy every run
+
+
+def test_lettered_options_in_fields_are_shuffled_and_the_letters_stay() -> None:
+    pytest.importorskip("lm_eval", reason="needs the eval extra")
+    from kleaderboard.evaluation.adapter import _shuffled
+
+    # KMMLU's shape: options in fields A-D, scored as letters, the answer a template
+    task = SimpleConfig(config=SimpleConfig(doc_to_choice=["A", "B", "C", "D"]))
+    doc = {"question": "q", "A": "w", "B": "x", "C": "y", "D": "z", "answer": 3}
+    moved, target = _shuffled(task, doc, 0, 2)  # type: ignore[misc]
+    assert "ABCD"[target] != "C" and moved["ABCD"[target]] == "y"
+    assert sorted(moved[k] for k in "ABCD") == ["w", "x", "y", "z"]
+    templated = SimpleConfig(config=SimpleConfig(doc_to_choice="{{[a, b]}}"))
+    assert _shuffled(templated, doc, 0, 0) is None  # options a template builds: not shuffled
+
+
+def test_rewording_changes_only_frame_words() -> None:
+    pytest.importorskip("lm_eval", reason="needs the eval extra")
+    from kleaderboard.evaluation.adapter import reword
+
+    assert (
+        reword("Question: What is the capital of France? Answer:") == "Q: What is the capital of France? A:"
+    )
+    assert reword("질문: 대한민국의 수도는 어디인가? 답:") == "문제: 대한민국의 수도는 어디인가? 응답:"
+    assert reword("철수는") == "철수는"
+
+
+def test_batched_token_statistics_match_one_text_at_a_time(tiny_model: Path) -> None:
+    pytest.importorskip("lm_eval", reason="needs the eval extra")
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from kleaderboard.evaluation.adapter import token_statistics
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model)
+    lm = SimpleConfig(model=model, tokenizer=AutoTokenizer.from_pretrained(tiny_model))
+    texts = ["Question: What is the capital of France? Answer: Paris", "짧은 문장", "a b c d e f g h"]
+    batched = token_statistics(lm, texts, batch=3)  # type: ignore[arg-type]
+    single = [token_statistics(lm, [t], batch=1)[0] for t in texts]  # type: ignore[arg-type]
+    for (logp_b, norm_b), (logp_s, norm_s) in zip(batched, single, strict=True):
+        assert logp_b == pytest.approx(logp_s, abs=1e-3) and norm_b == pytest.approx(norm_s, abs=1e-3)
+    # the log-probabilities are the model's own: their sum is the sequence's log-likelihood
+    ids = lm.tokenizer(texts[0], return_tensors="pt")["input_ids"]
+    with torch.no_grad():
+        loss = model(input_ids=ids, labels=ids).loss.item()
+    assert sum(batched[0][0]) == pytest.approx(-loss * (ids.shape[1] - 1), rel=1e-4)

@@ -681,6 +681,11 @@ def token_statistics(lm: LM, texts: list[str], batch: int = 16) -> list[tuple[li
     """Per text: each token's log-probability and its Min-K%++ score (the log-probability
     normalised by the mean and spread of the model's own next-token distribution).
 
+    Every token counts, the prompt frame's too: a model that read the benchmark's items in
+    their printed form knows the frame around them as well (tests/test_contamination.py: on
+    the demo's tiny models that is most of the signal; with the frame's tokens left out, a
+    leaked and a clean model were not told apart).
+
     Needs the model's full next-token distribution, so only a backend with the weights
     in this process (``hf``) can give it; others raise.
     """
@@ -689,21 +694,32 @@ def token_statistics(lm: LM, texts: list[str], batch: int = 16) -> list[tuple[li
     if not isinstance(model, torch.nn.Module):
         raise EvaluationError("this backend does not expose token distributions (evaluate with --backend hf)")
     tokenizer = inner.tokenizer
-    out: list[tuple[list[float], list[float]]] = []
     device = next(model.parameters()).device
+    encoded = [tokenizer(text, add_special_tokens=True)["input_ids"] for text in texts]
+    out: list[tuple[list[float], list[float]]] = []
     with torch.no_grad():
-        for start in range(0, len(texts), batch):
-            for text in texts[start : start + batch]:
-                ids = tokenizer(text, return_tensors="pt", add_special_tokens=True)["input_ids"].to(device)
-                out.append(_token_scores(model, ids))
+        for start in range(0, len(encoded), batch):
+            out.extend(_batch_scores(model, encoded[start : start + batch], device))
     return out
 
 
-def _token_scores(model: Any, ids: torch.Tensor) -> tuple[list[float], list[float]]:
-    logits = model(input_ids=ids).logits[0, :-1].float()
-    logp = torch.log_softmax(logits, dim=-1)
+def _batch_scores(model: Any, rows: list[list[int]], device: Any) -> list[tuple[list[float], list[float]]]:
+    """One padded forward pass (right padding, masked) for a batch of token rows."""
+    width = max(len(r) for r in rows)
+    ids = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+        mask[i, : len(row)] = 1
+    logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+    return [_token_scores(logits[i, : len(row)], ids[i, : len(row)].to(device)) for i, row in enumerate(rows)]
+
+
+def _token_scores(logits: torch.Tensor, ids: torch.Tensor) -> tuple[list[float], list[float]]:
+    """Each token's log-probability given the ones before it, and its Min-K%++ normalisation."""
+    logp = torch.log_softmax(logits[:-1], dim=-1)
     probs = logp.exp()
-    target = ids[0, 1:]
+    target = ids[1:]
     token_logp = logp.gather(-1, target[:, None])[:, 0]
     mean = (probs * logp).sum(-1)
     var = (probs * logp.square()).sum(-1) - mean.square()
