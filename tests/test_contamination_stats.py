@@ -117,3 +117,46 @@ def test_batched_token_statistics_match_one_text_at_a_time(tiny_model: Path) -> 
     with torch.no_grad():
         loss = model(input_ids=ids, labels=ids).loss.item()
     assert sum(batched[0][0]) == pytest.approx(-loss * (ids.shape[1] - 1), rel=1e-4)
+
+
+# --- the private held-out slice (evaluation/contamination_pass.py) ----------------------
+
+
+def test_private_items_are_read_per_leaf_and_hashed(tmp_path: Path) -> None:
+    from kleaderboard.evaluation.contamination_pass import items_hash, read_private_items
+
+    (tmp_path / "demo_en_facts.jsonl").write_text('{"question": "q", "choices": ["a", "b"], "answer": 1}\n\n')
+    items = read_private_items(tmp_path, ["demo_en_facts", "demo_ko_facts"])
+    assert items == {"demo_en_facts": [{"question": "q", "choices": ["a", "b"], "answer": 1}]}
+    digest = items_hash(items)
+    assert len(digest) == 64 and digest == items_hash(
+        {"demo_en_facts": [dict(reversed(items["demo_en_facts"][0].items()))]}
+    )
+    assert digest != items_hash({"demo_en_facts": [{"question": "q2", "choices": ["a", "b"], "answer": 1}]})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json\n", r"line 1: is not JSON .* — write one object a line"),
+        ("[1, 2]\n", r"line 1: is not a JSON object"),
+        ("\n", r"has no items — add items or remove the file"),
+    ],
+)
+def test_bad_private_items_are_refused_naming_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    from kleaderboard.errors import InputError
+    from kleaderboard.evaluation.contamination_pass import read_private_items
+
+    (tmp_path / "t.jsonl").write_text(text)
+    with pytest.raises(InputError, match=message):
+        read_private_items(tmp_path, ["t"])
+
+
+def test_a_missing_private_folder_is_refused(tmp_path: Path) -> None:
+    from kleaderboard.errors import InputError
+    from kleaderboard.evaluation.contamination_pass import read_private_items
+
+    with pytest.raises(
+        InputError, match=r"is not a folder — give --private-dir \(or \$KLEADERBOARD_PRIVATE_DIR\)"
+    ):
+        read_private_items(tmp_path / "nope", ["t"])
