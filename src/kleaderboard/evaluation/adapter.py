@@ -556,7 +556,7 @@ def _perturb_leaf(task_obj: Any) -> tuple[tuple[str, ...], list[ItemPair]]:
     def text_of(d: dict[str, Any]) -> Any:
         return d["_kl_text"] if "_kl_text" in d else reword(task_obj.doc_to_text(d, original_text))
 
-    task_obj.test_docs = lambda: docs
+    _serve_docs(task_obj, docs)
     task_obj.config.doc_to_text = text_of
     task_obj.config.doc_to_choice = lambda d: (
         d["_kl_choices"] if "_kl_choices" in d else task_obj.doc_to_choice(d, original_choice)
@@ -567,9 +567,17 @@ def _perturb_leaf(task_obj: Any) -> tuple[tuple[str, ...], list[ItemPair]]:
     return tuple(sorted(applied)), pairs
 
 
+def _serve_docs(task_obj: Any, docs: list[dict[str, Any]]) -> None:
+    """Make a leaf evaluate these docs: lm-eval reads the test split, else the validation split."""
+    if task_obj.has_test_docs():
+        task_obj.test_docs = lambda: docs
+    else:
+        task_obj.validation_docs = lambda: docs
+
+
 def _private_leaf(task_obj: Any, items: list[dict[str, Any]]) -> None:
     """Serve a leaf the private slice's items instead of its published test docs."""
-    task_obj.test_docs = lambda: items
+    _serve_docs(task_obj, items)
 
 
 def _leaf_objects(loaded: dict[str, Any]) -> Iterator[Any]:
