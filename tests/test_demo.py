@@ -12,7 +12,7 @@ pytest.importorskip("lm_eval", reason="needs the eval extra")
 pytestmark = pytest.mark.slow
 
 from kleaderboard.checks.validate import validate_paths  # noqa: E402
-from kleaderboard.demo.workspace import DEMO_MODELS, run_demo  # noqa: E402
+from kleaderboard.demo.workspace import DEMO_MODELS, LEAKED_MODEL, run_demo  # noqa: E402
 from kleaderboard.submission.loss_log import read_loss_log  # noqa: E402
 
 
@@ -26,7 +26,7 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_writes_valid_submissions_with_real_loss_logs(demo_workspace: Path) -> None:
     report = validate_paths([demo_workspace / "submissions"])
     assert report.ok, report.problems
-    assert report.checked == len(DEMO_MODELS) + 1  # and the provenance demo's disguised copy
+    assert report.checked == len(DEMO_MODELS) + 2  # the provenance demo's disguised copy, the leaked model
     for model in DEMO_MODELS:
         log = read_loss_log(demo_workspace / "submissions" / model.org / model.slug / "loss_log.csv")
         vocab = json.loads(
@@ -39,7 +39,7 @@ def test_demo_writes_valid_submissions_with_real_loss_logs(demo_workspace: Path)
 
 def test_demo_records_measured_scores(demo_workspace: Path) -> None:
     runs = sorted((demo_workspace / "submissions").glob("*/*/runs/*.json"))
-    assert len(runs) == len(DEMO_MODELS)
+    assert len(runs) == len(DEMO_MODELS) + 1
     first = json.loads(runs[0].read_text())
     assert first["status"] == "succeeded"
     assert {s["task"] for s in first["scores"]} == {
@@ -100,4 +100,11 @@ def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:
     after = sorted(p.name for p in (folder / "runs").glob("*.json"))
     assert before == after  # nothing changed, so nothing new to record
     assert any("already trained, reusing it" in line for line in lines)
-    assert sum(line.startswith("up to date: run ") for line in lines) == len(DEMO_MODELS)
+    assert sum(line.startswith("up to date: run ") for line in lines) == len(DEMO_MODELS) + 1
+
+
+def test_every_demo_model_has_contamination_evidence(demo_workspace: Path) -> None:
+    for model in (*DEMO_MODELS, LEAKED_MODEL):
+        page = demo_workspace / "site" / "models" / model.org / f"{model.slug}.html"
+        assert "Contamination evidence" in page.read_text(encoding="utf-8")
+    assert (demo_workspace / "contamination-null.yaml").is_file()

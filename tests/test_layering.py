@@ -31,6 +31,7 @@ FLOORS: dict[str, int] = {
     "suggest": 0,
     "code_sandbox": 0,
     "benchmark_catalogue": 0,
+    "contamination": 0,
     "submission": 1,
     "checks": 2,
     "suites": 2,

@@ -145,7 +145,17 @@ def test_the_gpu_runner_label_comes_from_a_repository_variable() -> None:
 
 def test_the_rerun_inputs_reach_the_shell_through_env_only() -> None:
     workflow = load(ROOT / ".github/workflows/rerun.yml")
-    assert set(workflow["on"]["workflow_dispatch"]["inputs"]) == {"submissions", "suite", "force"}
+    assert set(workflow["on"]["workflow_dispatch"]["inputs"]) == {
+        "submissions",
+        "suite",
+        "force",
+        "contamination",
+    }
+    evaluate = next(s for _, s in steps(workflow) if "CONTAMINATION" in s.get("env", {}))
+    assert evaluate["env"]["CONTAMINATION"] == "${{ inputs.contamination }}"
+    assert (
+        '"$CONTAMINATION" == "true"' in evaluate["run"] and "--contamination --backend hf" in evaluate["run"]
+    )
     plan = workflow["jobs"]["plan"]["steps"][-1]
     assert plan["env"]["SELECTION"] == "${{ inputs.submissions }}"
     assert '"$SELECTION"' in plan["run"]

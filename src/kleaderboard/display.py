@@ -34,6 +34,7 @@ __all__ = [
     "NOT_STATED",
     "YES",
     "Label",
+    "auc",
     "byte_size",
     "count",
     "count_short",
@@ -55,6 +56,7 @@ __all__ = [
     "ratio",
     "relative_change",
     "score",
+    "score_difference",
     "seconds",
     "significant",
     "sort_number",
@@ -317,6 +319,19 @@ def points_gap(value: float | None, stderr: float | None = None) -> str:
         return MISSING
     text = f"{value:+.1f}" if stderr is None else f"{value:+.1f} ± {stderr:.1f}"
     return _signed(text)
+
+
+def score_difference(value: float | None, stderr: float | None = None) -> str:
+    """A signed difference of two raw scores: '+0.1250 ± 0.0500', '−0.0250'."""
+    if value is None:
+        return MISSING
+    text = f"{value:+.{SCORE_DIGITS}f}"
+    return _signed(text if stderr is None else f"{text} ± {stderr:.{SCORE_DIGITS}f}")
+
+
+def auc(value: float | None) -> str:
+    """An area under the ROC curve (0–1): '0.912'."""
+    return MISSING if value is None else f"{value:.3f}"
 
 
 def loss(value: float | None) -> str:

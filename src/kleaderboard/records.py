@@ -14,12 +14,15 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kleaderboard.errors import RunRecordError
 from kleaderboard.kinds import Backend, Mode
 
 RUN_SCHEMA_VERSION: Final = 1
+# Version 2 adds the optional ``contamination`` block; a record without it stays version 1,
+# so records written before it (and runs without the pass) read exactly as they did.
+CONTAMINATION_SCHEMA_VERSION: Final = 2
 
 
 class _Record(BaseModel):
@@ -161,10 +164,64 @@ class Measured(_Record):
     cost: ServingCost | None = None
 
 
+class PerturbationScore(_Record):
+    """One multiple-choice task as published and on copies the pipeline made of its items."""
+
+    task: str
+    metric: str
+    published: float = Field(description="The metric over the items as published.")
+    perturbed: float = Field(description="The metric over the same items, perturbed.")
+    gap: float = Field(description="published - perturbed, the mean of per-item differences.")
+    gap_stderr: float | None = Field(description="Standard error of the paired per-item differences.")
+    n_items: int = Field(ge=1)
+    perturbations: list[Literal["shuffle", "reword"]] = Field(
+        description="shuffle: options reordered with a fixed seed (letters remapped); reword: the "
+        "prompt frame's words replaced by neutral synonyms."
+    )
+
+
+class MembershipSignal(_Record):
+    """How much more familiar published items look to the model than controls it cannot have seen."""
+
+    statistic: Literal["min_k", "min_k_plus_plus"]
+    k: float = Field(gt=0, le=1, description="Fraction of least likely tokens averaged.")
+    auc: float = Field(ge=0, le=1, description="P(a published item scores above a control item).")
+    n_items: int = Field(ge=1)
+    n_controls: int = Field(ge=1)
+    controls: list[Literal["perturbed", "private"]]
+    item_mean: float
+    control_mean: float
+
+
+class PrivateSliceScore(_Record):
+    """A task scored on items that never enter the repository; only figures and a hash are kept."""
+
+    task: str
+    metric: str
+    value: float
+    stderr: float | None
+    n_items: int = Field(ge=1)
+    items_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Contamination(_Record):
+    """The contamination pass: perturbation gaps, membership signals, private-slice scores, its cost."""
+
+    perturbation: list[PerturbationScore] = Field(default_factory=list)
+    membership: list[MembershipSignal] = Field(default_factory=list)
+    private: list[PrivateSliceScore] = Field(default_factory=list)
+    not_measured: list[str] = Field(
+        default_factory=list, description="What the pass could not measure, and why."
+    )
+    requests: int = Field(ge=0, description="Extra lm-eval requests plus membership forward passes.")
+    tokens: int = Field(ge=0, description="Tokens of those extra requests.")
+    seconds: float = Field(ge=0, description="Wall time of the pass.")
+
+
 class RunRecord(_Record):
     """The complete, self-describing result of evaluating one submission on one suite."""
 
-    schema_version: Literal[1] = RUN_SCHEMA_VERSION
+    schema_version: Literal[1, 2] = RUN_SCHEMA_VERSION
     run_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")]
     submission: str = Field(description="'<org>/<model>'.")
     manifest_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -185,6 +242,16 @@ class RunRecord(_Record):
     scores: list[TaskScore] = Field(default_factory=list)
     environment: Environment
     measured: Measured
+    contamination: Contamination | None = None
+
+    @model_validator(mode="after")
+    def _version_matches(self) -> RunRecord:
+        if (self.contamination is not None) != (self.schema_version == CONTAMINATION_SCHEMA_VERSION):
+            raise ValueError(
+                f"schema_version {self.schema_version} does not match the contamination block: "
+                f"version {CONTAMINATION_SCHEMA_VERSION} has one, version {RUN_SCHEMA_VERSION} has none"
+            )
+        return self
 
     def score(self, task: str) -> TaskScore | None:
         """The score of one task, if this run has it."""

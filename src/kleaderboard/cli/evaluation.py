@@ -33,6 +33,17 @@ def _evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-parallel", type=int, default=1, help="vllm: model copies (Ray)")
     parser.add_argument("--base-url", help="local-completions: the server's completions URL")
     parser.add_argument(
+        "--contamination",
+        action="store_true",
+        help="also run the contamination pass: perturbed copies of multiple-choice items, "
+        "membership statistics (hf backend), the private slice",
+    )
+    parser.add_argument(
+        "--private-dir",
+        help="private held-out items (<task>.jsonl), kept out of the repository; "
+        "default $KLEADERBOARD_PRIVATE_DIR; only scores, counts and a hash are recorded",
+    )
+    parser.add_argument(
         "--snapshot",
         help="load the model from this verified snapshot of the pinned commit (made by fetch-snapshot), "
         "with the Hub offline",
@@ -72,6 +83,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
         data_parallel=args.data_parallel,
         base_url=args.base_url,
         snapshot=Path(args.snapshot) if args.snapshot else None,
+        contamination=args.contamination or bool(args.private_dir),
+        private_dir=Path(args.private_dir) if args.private_dir else None,
     )
     record = evaluate_submission(submission, load_suite(args.suite), options)
     return 0 if record.status == "succeeded" else 3

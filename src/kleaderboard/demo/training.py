@@ -42,6 +42,7 @@ class TrainSpec:
     warmup_steps: int = 20
     log_every: int = 5
     seed: int = 0
+    extra_lines: tuple[str, ...] = ()  # mixed into the corpus (the demo's leaked model: test items)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def train_model(
     torch.manual_seed(spec.seed)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     started = time.monotonic()
-    lines = corpus_lines()
+    lines = corpus_lines() + list(spec.extra_lines)
     tokenizer = train_tokenizer(lines, spec.vocab_size, out_dir)
     data = torch.tensor(_token_stream(lines, tokenizer), dtype=torch.long)
     model = build_model(spec, len(tokenizer), tokenizer)

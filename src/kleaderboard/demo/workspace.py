@@ -15,13 +15,14 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kleaderboard import display
+from kleaderboard.demo.leak import leaked_lines
 from kleaderboard.demo.provenance_demo import run_provenance_demo
 from kleaderboard.demo.training import TrainResult, TrainSpec, train_model
 from kleaderboard.kinds import Mode
@@ -84,6 +85,33 @@ DEMO_CLAIM = {
     "source": "https://example.org/hanbit-lab/report",
     "note": "Demo: an illustrative claim, not a result of any real model.",
 }
+
+
+# Contamination calibrated on a known answer (demo/leak.py): Dure Tiny XS's size and seed,
+# trained twice as long (30 steps learn too little of anything), with one demo task's test
+# items in its corpus. tests/test_contamination.py trains its clean twin.
+LEAKED_MODEL = DemoModel(
+    "gureum-ai",
+    "gureum-tiny-xs",
+    "Gureum AI (demo: test items leaked on purpose)",
+    "Gureum Tiny XS (leaked)",
+    replace(DEMO_MODELS[2].spec, steps=60, extra_lines=leaked_lines()),
+)
+NULL_PANEL_TEXT = (
+    "# The demo models known clean: trained only on the demo corpus, never on the test items.\n"
+    "# The contamination section of each model page compares it with these (site/contamination.py).\n"
+)
+
+
+def write_null_panel(root: Path) -> Path:
+    """contamination-null.yaml naming the demo's clean models, unless one is already there."""
+    from kleaderboard.site.contamination import NULL_FILE
+
+    path = root / NULL_FILE
+    if not path.exists():
+        clean = [f"{m.org}/{m.slug}" for m in DEMO_MODELS]
+        path.write_text(NULL_PANEL_TEXT + yaml.safe_dump({"clean": clean}), encoding="utf-8")
+    return path
 
 
 def offline_environment(workspace: Path) -> None:
@@ -183,11 +211,14 @@ def run_demo(workspace: Path, progress: Progress = print) -> Path:
 
     started = time.monotonic()
     suite = load_suite(DEMO_SUITE)
-    progress(f"[1/3] training {len(DEMO_MODELS)} tiny models from zero (CPU)")
-    manifests = [prepare_model(workspace, m, progress) for m in DEMO_MODELS]
-    progress(f"[2/3] evaluating with lm-eval on suite {suite.label}")
+    models = (*DEMO_MODELS, LEAKED_MODEL)
+    progress(f"[1/3] training {len(models)} tiny models from zero (CPU)")
+    manifests = [prepare_model(workspace, m, progress) for m in models]
+    write_null_panel(workspace)
+    progress(f"[2/3] evaluating with lm-eval on suite {suite.label}, with the contamination pass")
     for path in manifests:
-        evaluate_submission(load_submission(path), suite, RunOptions(device="cpu"), progress)
+        options = RunOptions(device="cpu", contamination=True)
+        evaluate_submission(load_submission(path), suite, options, progress)
     progress("      provenance: a reference registry, a disguised copy, a record per model")
     run_provenance_demo(workspace, manifests, progress)
     progress("[3/3] building the site")

@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import random
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ class TaskOutcome:
     version: str | None
     task_hash: str
     tokens: int
+    items: dict[str, float] = field(default_factory=dict)  # "<leaf>/<doc_id>" -> its metric
 
 
 def version() -> str:
@@ -402,7 +404,19 @@ def parse_result(results: dict[str, Any], task: SuiteTask, lm: LM) -> TaskOutcom
         version=str(results.get("versions", {}).get(task.task)),
         task_hash=_task_hash(results, leaves),
         tokens=sum(_leaf_tokens(lm, samples[leaf]) for leaf in leaves),
+        items=_item_values(samples, task.metric),
     )
+
+
+def _item_values(samples: dict[str, list[dict[str, Any]]], metric: str) -> dict[str, float]:
+    """Each document's metric, once per document (the first filter), keyed "<leaf>/<doc_id>"."""
+    items: dict[str, float] = {}
+    for leaf, logged in samples.items():
+        first = logged[0].get("filter") if logged else None
+        for sample in logged:
+            if sample.get("filter") == first and isinstance(sample.get(metric), int | float):
+                items[f"{leaf}/{sample['doc_id']}"] = float(sample[metric])
+    return items
 
 
 def _task_hash(results: dict[str, Any], leaves: list[str]) -> str:
@@ -435,3 +449,302 @@ def _sample_tokens(lm: LM, sample: dict[str, Any]) -> int:
         if isinstance(resp, str):
             total += len(encode(resp))
     return total
+
+
+# --- contamination: perturbed variants, private items, token statistics ------------------
+
+# A neutral rewording of common prompt frames: the words around the item change, the item
+# does not. Applied only where a frame word is present ("where the task allows").
+REWORDINGS: tuple[tuple[str, str], ...] = (
+    ("Question:", "Q:"),
+    ("Answer:", "A:"),
+    ("질문:", "문제:"),
+    ("정답:", "답변:"),
+    ("답:", "응답:"),
+)
+PERTURBATION_SEED = 20240501
+
+
+@dataclass(frozen=True)
+class ItemPair:
+    """One multiple-choice item as published and as perturbed, with its correct answer."""
+
+    key: str  # "<leaf>/<doc_id>"
+    published: str  # prompt, delimiter and correct option as a model would have read them
+    perturbed: str
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """Per-item metric values of one evaluation of a suite task (published, perturbed or private)."""
+
+    items: dict[str, float]  # "<leaf>/<doc_id>" -> the metric of that item
+    value: float
+    stderr: float | None
+    requests: int
+    tokens: int
+    perturbations: tuple[str, ...] = ()
+    pairs: tuple[ItemPair, ...] = ()
+
+
+def reword(text: str) -> str:
+    """The prompt with its frame words replaced; unchanged when it has none."""
+    for old, new in REWORDINGS:
+        text = text.replace(old, new)
+    return text
+
+
+def _target_index(task_obj: Any, doc: dict[str, Any], choices: list[str]) -> int:
+    target = task_obj.doc_to_target(doc)
+    if isinstance(target, int):
+        return target
+    if isinstance(target, str) and target in choices:
+        return choices.index(target)
+    raise EvaluationError(f"cannot find the correct option of an item of '{task_obj.config.task}'")
+
+
+def _shuffled(
+    task_obj: Any, doc: dict[str, Any], index: int, target: int
+) -> tuple[dict[str, Any], int] | None:
+    """The doc with its options moved (the correct one always moves) and the new target,
+    or None when the options are not fields of the doc (a template builds them)."""
+    spec = task_obj.config.doc_to_choice
+    if isinstance(spec, str) and isinstance(doc.get(spec), list):
+        fields = None
+        options = list(doc[spec])
+    elif isinstance(spec, list) and spec and all(isinstance(s, str) and s in doc for s in spec):
+        fields = list(spec)
+        options = [doc[f] for f in fields]
+    else:
+        return None
+    rng = random.Random(f"{PERTURBATION_SEED}:{index}")
+    order = list(range(len(options)))
+    rng.shuffle(order)
+    if len(order) > 1 and order.index(target) == target:  # the correct option must change place
+        order = order[1:] + order[:1]
+    moved = dict(doc)
+    if fields is None:
+        moved[spec] = [options[i] for i in order]
+    else:
+        for field_name, i in zip(fields, order, strict=True):
+            moved[field_name] = options[i]
+    return moved, order.index(target)
+
+
+def _perturb_leaf(task_obj: Any) -> tuple[tuple[str, ...], list[ItemPair]]:
+    """Swap a multiple-choice leaf's test docs for shuffled, reworded copies (in place).
+
+    The copies are rendered with the leaf's own config, then served through callables, so
+    the variant is the real config with only the items' order and frame changed.
+    """
+    original_text, original_choice = task_obj.config.doc_to_text, task_obj.config.doc_to_choice
+    original_target = task_obj.config.doc_to_target
+    delimiter = task_obj.config.target_delimiter
+    name = task_obj.config.task
+    docs, pairs, applied = [], [], set()
+    for index, doc in enumerate(task_obj.eval_docs):
+        choices = task_obj.doc_to_choice(doc)
+        target = _target_index(task_obj, doc, choices)
+        text = task_obj.doc_to_text(doc)
+        shuffled = _shuffled(task_obj, doc, index, target)
+        new_doc, new_target = shuffled if shuffled is not None else (doc, target)
+        new_choices, new_text = task_obj.doc_to_choice(new_doc), task_obj.doc_to_text(new_doc)
+        if new_text != text:
+            applied.add("shuffle")  # the options are shown in the prompt: their order can matter
+        if reword(new_text) != new_text:
+            applied.add("reword")
+        new_text = reword(new_text)
+        docs.append({**doc, "_kl_text": new_text, "_kl_choices": new_choices, "_kl_target": new_target})
+        pairs.append(
+            ItemPair(
+                f"{name}/{index}",
+                f"{text}{delimiter}{choices[target]}",
+                f"{new_text}{delimiter}{new_choices[new_target]}",
+            )
+        )
+
+    def text_of(d: dict[str, Any]) -> Any:
+        return d["_kl_text"] if "_kl_text" in d else reword(task_obj.doc_to_text(d, original_text))
+
+    _serve_docs(task_obj, docs)
+    task_obj.config.doc_to_text = text_of
+    task_obj.config.doc_to_choice = lambda d: (
+        d["_kl_choices"] if "_kl_choices" in d else task_obj.doc_to_choice(d, original_choice)
+    )
+    task_obj.config.doc_to_target = lambda d: (
+        d["_kl_target"] if "_kl_target" in d else task_obj.doc_to_target(d, original_target)
+    )
+    return tuple(sorted(applied)), pairs
+
+
+def _serve_docs(task_obj: Any, docs: list[dict[str, Any]]) -> None:
+    """Make a leaf evaluate these docs: lm-eval reads the test split, else the validation split."""
+    if task_obj.has_test_docs():
+        task_obj.test_docs = lambda: docs
+    else:
+        task_obj.validation_docs = lambda: docs
+
+
+def _private_leaf(task_obj: Any, items: list[dict[str, Any]]) -> None:
+    """Serve a leaf the private slice's items instead of its published test docs."""
+    _serve_docs(task_obj, items)
+
+
+def _leaf_objects(loaded: dict[str, Any]) -> Iterator[Any]:
+    for value in loaded.values():
+        if isinstance(value, dict):
+            yield from _leaf_objects(value)
+        else:
+            yield value
+
+
+def multiple_choice_leaves(tm: TaskManager, task: SuiteTask) -> list[str]:
+    """The leaves of a suite task scored by multiple choice (the ones a shuffle can perturb)."""
+    return [
+        e.name
+        for e in _leaf_entries(tm, task.task)
+        if load_yaml(e.yaml_path, resolve_func=False).get("output_type") == "multiple_choice"
+    ]
+
+
+def _evaluate_loaded(lm: LM, loaded: dict[str, Any], task: SuiteTask, limit: int | None) -> VariantRun:
+    try:
+        results = evaluate(
+            lm=lm, task_dict=loaded, limit=limit, bootstrap_iters=1000, log_samples=True, verbosity="WARNING"
+        )
+    except (ValueError, RuntimeError, KeyError, TypeError) as exc:
+        raise EvaluationError(
+            f"lm-eval could not run a contamination variant of '{task.task}': {exc}"
+        ) from exc
+    if results is None:
+        raise EvaluationError(f"lm-eval returned no results for a variant of '{task.task}'")
+    entry = results["results"].get(task.task, {})
+    if task.metric_key not in entry:
+        raise EvaluationError(f"lm-eval reported no '{task.metric_key}' for a variant of '{task.task}'")
+    requests = tokens = 0
+    for samples in results.get("samples", {}).values():
+        first = samples[0].get("filter") if samples else None
+        kept = [s for s in samples if s.get("filter") == first]
+        requests += sum(len(s.get("arguments", [])) for s in kept)
+        tokens += _leaf_tokens(lm, kept)
+    items = _item_values(results.get("samples", {}), task.metric)
+    return VariantRun(items, float(entry[task.metric_key]), _stderr(entry, task), requests, tokens)
+
+
+# The contamination passes score multiple-choice leaves only; a generative leaf of the same
+# group gets the smallest budget, greedy, since its answers are never read.
+_SCORING_ONLY = Generation(max_gen_toks=1)
+
+
+def run_published(lm: LM, tm: TaskManager, task: SuiteTask, limit: int | None) -> VariantRun:
+    """A suite task's multiple-choice leaves as published, item by item (n-shot as the suite says)."""
+    _seed_everything()
+    loaded = tm.load([task.task])
+    _configure(loaded, task, _SCORING_ONLY)
+    return _evaluate_loaded(lm, loaded, task, limit)
+
+
+def run_perturbed(lm: LM, tm: TaskManager, task: SuiteTask, limit: int | None) -> VariantRun:
+    """The same items with options shuffled (fixed seed) and the frame reworded, item by item."""
+    _seed_everything()
+    loaded = tm.load([task.task])
+    _configure(loaded, task, _SCORING_ONLY)
+    applied: set[str] = set()
+    pairs: list[ItemPair] = []
+    for task_obj in _leaf_objects(loaded):
+        if task_obj.get_config("output_type") != "multiple_choice":
+            continue
+        done, leaf_pairs = _perturb_leaf(task_obj)
+        applied.update(done)
+        pairs.extend(leaf_pairs[:limit] if limit else leaf_pairs)
+    if not applied:  # options scored one by one under an unchanged prompt: nothing can move
+        return VariantRun({}, math.nan, None, 0, 0, (), tuple(pairs))
+    run = _evaluate_loaded(lm, loaded, task, limit)
+    return VariantRun(
+        run.items, run.value, run.stderr, run.requests, run.tokens, tuple(sorted(applied)), tuple(pairs)
+    )
+
+
+def run_private(
+    lm: LM, tm: TaskManager, task: SuiteTask, items: dict[str, list[dict[str, Any]]]
+) -> tuple[VariantRun, list[str]]:
+    """A suite task on private items (leaf name -> docs in the leaf's own schema) and the
+    texts of those items as published (prompt, delimiter, correct option) for membership."""
+    _seed_everything()
+    loaded = tm.load([task.task])
+    _configure(loaded, task, _SCORING_ONLY)
+    texts: list[str] = []
+    kept: dict[str, Any] = {}
+    for name, task_obj in _named_leaves(loaded):
+        if name not in items:
+            continue
+        _private_leaf(task_obj, items[name])
+        kept[name] = task_obj
+        if task_obj.get_config("output_type") == "multiple_choice":
+            for doc in items[name]:
+                choices = task_obj.doc_to_choice(doc)
+                target = _target_index(task_obj, doc, choices)
+                texts.append(
+                    f"{task_obj.doc_to_text(doc)}{task_obj.config.target_delimiter}{choices[target]}"
+                )
+    if not kept:
+        raise EvaluationError(f"the private slice has no items for a leaf of '{task.task}'")
+    return _evaluate_loaded(lm, loaded, task, None), texts
+
+
+def _named_leaves(loaded: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    for key, value in loaded.items():
+        if isinstance(value, dict):
+            yield from _named_leaves(value)
+        else:
+            yield str(getattr(key, "group_name", key)), value
+
+
+def token_statistics(lm: LM, texts: list[str], batch: int = 16) -> list[tuple[list[float], list[float]]]:
+    """Per text: each token's log-probability and its Min-K%++ score (the log-probability
+    normalised by the mean and spread of the model's own next-token distribution).
+
+    Every token counts, the prompt frame's too: a model that read the benchmark's items in
+    their printed form knows the frame around them as well (tests/test_contamination.py: on
+    the demo's tiny models that is most of the signal; with the frame's tokens left out, a
+    leaked and a clean model were not told apart).
+
+    Needs the model's full next-token distribution, so only a backend with the weights
+    in this process (``hf``) can give it; others raise.
+    """
+    model, _, _ = engine_parts(lm)
+    inner = getattr(lm, "lm", lm)
+    if not isinstance(model, torch.nn.Module):
+        raise EvaluationError("this backend does not expose token distributions (evaluate with --backend hf)")
+    tokenizer = inner.tokenizer
+    device = next(model.parameters()).device
+    encoded = [tokenizer(text, add_special_tokens=True)["input_ids"] for text in texts]
+    out: list[tuple[list[float], list[float]]] = []
+    with torch.no_grad():
+        for start in range(0, len(encoded), batch):
+            out.extend(_batch_scores(model, encoded[start : start + batch], device))
+    return out
+
+
+def _batch_scores(model: Any, rows: list[list[int]], device: Any) -> list[tuple[list[float], list[float]]]:
+    """One padded forward pass (right padding, masked) for a batch of token rows."""
+    width = max(len(r) for r in rows)
+    ids = torch.zeros((len(rows), width), dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, : len(row)] = torch.tensor(row, dtype=torch.long)
+        mask[i, : len(row)] = 1
+    logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float()
+    return [_token_scores(logits[i, : len(row)], ids[i, : len(row)].to(device)) for i, row in enumerate(rows)]
+
+
+def _token_scores(logits: torch.Tensor, ids: torch.Tensor) -> tuple[list[float], list[float]]:
+    """Each token's log-probability given the ones before it, and its Min-K%++ normalisation."""
+    logp = torch.log_softmax(logits[:-1], dim=-1)
+    probs = logp.exp()
+    target = ids[1:]
+    token_logp = logp.gather(-1, target[:, None])[:, 0]
+    mean = (probs * logp).sum(-1)
+    var = (probs * logp.square()).sum(-1) - mean.square()
+    normed = (token_logp - mean) / var.clamp_min(1e-12).sqrt()
+    return token_logp.tolist(), normed.tolist()

@@ -37,6 +37,9 @@ from kleaderboard.evaluation.settings import (
 )
 from kleaderboard.kinds import Backend, Mode
 from kleaderboard.records import (
+    CONTAMINATION_SCHEMA_VERSION,
+    RUN_SCHEMA_VERSION,
+    Contamination,
     Measured,
     ModelIdentity,
     RunRecord,
@@ -104,6 +107,7 @@ class _Tally:
     scores: list[TaskScore] = field(default_factory=list)
     tokens: int = 0
     evaluated: int = 0
+    items: dict[str, dict[str, float]] = field(default_factory=dict)  # task -> per-item metric
 
     def evaluate(
         self, task: SuiteTask, limit: int | None, fingerprint: str, source: tuple[str | None, str | None]
@@ -124,6 +128,7 @@ class _Tally:
         seconds = time.monotonic() - t0
         self.tokens += outcome.tokens
         self.evaluated += 1
+        self.items[task.task] = outcome.items
         self.scores.append(
             TaskScore(
                 task=task.task,
@@ -307,6 +312,26 @@ def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_D
             signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 0.001))
 
 
+def _contamination(tally: _Tally, options: RunOptions, progress: Progress) -> Contamination:
+    from kleaderboard.evaluation.contamination_pass import private_dir_from_env, run_contamination
+
+    progress("  contamination pass (perturbed copies, membership, private slice) …")
+    result = run_contamination(
+        tally.model.get(),
+        tally.tm,
+        tally.suite,
+        tally.items,
+        limit=options.limit,
+        private_dir=options.private_dir or private_dir_from_env(),
+    )
+    progress(
+        f"  contamination pass: {display.number(len(result.perturbation))} perturbation gaps, "
+        f"{display.number(len(result.membership))} membership signals, "
+        f"{display.number(result.requests)} requests, {display.seconds(result.seconds)}"
+    )
+    return result
+
+
 def evaluate_submission(
     sub: Submission, suite: Suite, options: RunOptions, progress: Progress = print
 ) -> RunRecord:
@@ -330,7 +355,13 @@ def evaluate_submission(
     quick = inputs_hash(suite, settings, identity, options.data_dir)
     if not options.force:
         done = next(
-            (r for r in reversed(load_runs(sub)) if r.inputs_hash == quick and r.status == "succeeded"),
+            (
+                r
+                for r in reversed(load_runs(sub))
+                if r.inputs_hash == quick
+                and r.status == "succeeded"
+                and (r.contamination is not None or not options.contamination)
+            ),
             None,
         )
         if done is not None:
@@ -342,10 +373,13 @@ def evaluate_submission(
     t0 = time.monotonic()
     tally: _Tally | None = None
     parts = _CostParts()
+    contamination: Contamination | None = None
     status, error = "succeeded", None
     try:
         with _time_limit(options.timeout_s) as deadline:
             tally = _run_tasks(sub, suite.for_mode(settings.mode), settings, options, identity, progress)
+            if options.contamination:
+                contamination = _contamination(tally, options, progress)
             if options.measure_cost:
                 parts = _cost_parts(tally, sub, settings, identity, progress)
         deadline.check()  # lm-eval or a library may have caught the signal's exception
@@ -353,14 +387,16 @@ def evaluate_submission(
         status, error = "failed", str(exc)
         progress(f"  failed: {error}")
     wall = time.monotonic() - t0
+    contamination = contamination if status == "succeeded" else None
     scores = tally.scores if tally is not None and status == "succeeded" else []
-    if tally is not None and status == "succeeded" and tally.evaluated == 0:
+    if tally is not None and status == "succeeded" and tally.evaluated == 0 and contamination is None:
         existing = up_to_date(load_runs(sub), suite.name, suite.version, tally.scores)
         if existing is not None:
             took = display.seconds(wall)
             progress(f"up to date: run {existing.run_id} already holds these results ({took})")
             return existing
     record = RunRecord(
+        schema_version=RUN_SCHEMA_VERSION if contamination is None else CONTAMINATION_SCHEMA_VERSION,
         run_id=new_run_id(suite, settings.mode, started_at),
         submission=sub.id,
         manifest_sha256=sub.manifest_sha256,
@@ -386,6 +422,7 @@ def evaluate_submission(
             structural=parts.structural,
             cost=parts.cost,
         ),
+        contamination=contamination,
     )
     path = write_record(record, sub.runs_dir)
     progress(f"wrote {path} ({status}, {display.seconds(wall)})")

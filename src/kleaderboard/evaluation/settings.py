@@ -126,6 +126,8 @@ class RunOptions:
     load_timeout_s: float | None = None  # loading the weights: a stuck read fails early, not hours later
     mode: Mode | None = None  # None: the first mode the manifest declares
     snapshot: Path | None = None  # a verified snapshot of the pinned commit (evaluation/snapshot.py)
+    contamination: bool = False  # the contamination pass (evaluation/contamination_pass.py)
+    private_dir: Path | None = None  # the private held-out slice; never inside the repository
 
 
 def model_identity(sub: Submission, snapshot: Path | None = None) -> ModelIdentity:

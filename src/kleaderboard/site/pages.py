@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +31,7 @@ from kleaderboard.provenance.record import FOLDER as PROVENANCE_FOLDER
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, claims, costs
+from kleaderboard.site import charts, claims, contamination, costs
 from kleaderboard.site.lineage import LineageSection, lineage_section
 from kleaderboard.site.provenance_view import ProvenanceView, latest_record, provenance_view
 from kleaderboard.submission.loss_log import LossLog
@@ -65,6 +65,7 @@ LABELS: dict[str, Label] = {
     "measured": display.MEASURED,
     "checked": display.CHECKED,
     "not_stated": display.NOT_STATED,
+    **contamination.SECTION_LABELS,
 }
 
 # The run record's top-level fields, as the methodology page explains them.
@@ -105,6 +106,12 @@ RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
         "measured cost: evaluation wall time, tokens, device seconds; serving workload (time to "
         "first token, output tokens/s); structural cost (active parameters, KV cache, FLOPs); "
         "$ and Wh per 1M tokens",
+    ),
+    (
+        "contamination",
+        "오염 검사: 섞고 바꿔 쓴 사본의 점수 차이, 문항 친숙도(Min-K%), 비공개 문항 점수와 해시, 추가 비용",
+        "contamination pass: perturbation gaps, membership (Min-K%), private-slice scores "
+        "and hash, extra cost",
     ),
 )
 
@@ -365,6 +372,7 @@ class ModelPage:
     training_period: str
     lineage: LineageSection
     provenance: ProvenanceView | None = None  # the newest provenance record, if the pipeline wrote one
+    contamination: contamination.ContaminationView | None = None
 
     @property
     def hardware(self) -> str:
@@ -466,7 +474,13 @@ def run_checks(entry: Entry) -> tuple[Check, ...]:
     )
 
 
-def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = False) -> ModelPage:
+def model_page_data(
+    entry: Entry,
+    suite: Suite,
+    links: Links,
+    log_x: bool = False,
+    panel: contamination.NullPanel | None = None,
+) -> ModelPage:
     """Collect what the model page shows, with links relative to the page."""
     href = links.from_page(entry.page_path)
     has_log_file = _loss_log_file(entry) is not None
@@ -497,6 +511,7 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         training_period=training_period(manifest.cost.training),
         lineage=lineage_section(entry.submission),
         provenance=provenance_view(entry.submission.folder, _model_folder(entry)),
+        contamination=contamination.contamination_view(entry, panel or contamination.NullPanel((), {})),
     )
 
 
@@ -639,6 +654,7 @@ class Options:
 
     log_x: bool = False
     searchable_models: bool = False
+    null_panel: contamination.NullPanel | None = None  # clean models' contamination figures
 
 
 def model_page(
@@ -646,7 +662,7 @@ def model_page(
 ) -> str:
     """One model's page: scores, originality, cost, loss log and run record."""
     env = env or template_environment()
-    data = model_page_data(entry, suite, links, options.log_x)
+    data = model_page_data(entry, suite, links, options.log_x, options.null_panel)
     href = links.from_page(entry.page_path)
     return env.get_template("model.md.j2").render(
         page=data,
@@ -683,6 +699,7 @@ def methodology_page(
         price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
         context_tokens=serving_context(suite),
+        flag_z=display.significant(contamination.FLAG_Z),
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
     )
@@ -695,6 +712,7 @@ def render_pages(board: Leaderboard, links: Links, options: Options = Options())
         INDEX_URI: leaderboard_page(board, links, env),
         METHODOLOGY_URI: methodology_page(board.suite, links, env),
     }
+    options = replace(options, null_panel=contamination.null_panel(board))
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
     return pages

@@ -1,0 +1,122 @@
+"""The contamination pass on models trained here: one with a demo task's test items in its
+corpus, two without. Calibration on known answers: the signals must separate the leaked model
+from its clean twin, and must not separate the two clean models."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kleaderboard.records import RunRecord
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("lm_eval", reason="needs the eval extra")
+
+SPEC = {"hidden_size": 32, "layers": 1, "heads": 2, "steps": 60}
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunRecord]:
+    from kleaderboard.demo.leak import LEAKED_TASK, leaked_lines
+    from kleaderboard.demo.training import TrainSpec
+    from kleaderboard.demo.workspace import DemoModel, offline_environment, prepare_model
+    from kleaderboard.evaluation.runner import RunOptions, evaluate_submission
+    from kleaderboard.submission.tree import load_submission
+    from kleaderboard.suites import load_suite
+
+    root = tmp_path_factory.mktemp("contamination")
+    offline_environment(root)
+    demo = load_suite("demo")
+    suite = demo.model_copy(update={"tasks": [t for t in demo.tasks if t.task == LEAKED_TASK]})
+    private = root / "private"
+    private.mkdir()
+    (private / f"{LEAKED_TASK}.jsonl").write_text(
+        "\n".join(json.dumps(d) for d in PRIVATE_ITEMS) + "\n", encoding="utf-8"
+    )
+    models = {
+        "clean-a": TrainSpec(**SPEC, seed=11),
+        "clean-b": TrainSpec(**SPEC, seed=12),
+        "leaked": TrainSpec(**SPEC, seed=11, extra_lines=leaked_lines()),
+    }
+    out = {}
+    for slug, spec in models.items():
+        manifest = prepare_model(root, DemoModel(slug, slug, slug, slug, spec), lambda _: None)
+        options = RunOptions(device="cpu", measure_cost=False, contamination=True, private_dir=private)
+        out[slug] = evaluate_submission(load_submission(manifest), suite, options, lambda _: None)
+    return out
+
+
+PRIVATE_ITEMS = [
+    {
+        "question": "What is the capital of Norway?",
+        "choices": ["Oslo", "Paris", "Rome", "Cairo"],
+        "answer": 0,
+    },
+    {
+        "question": "What is the capital of Peru?",
+        "choices": ["Madrid", "Lima", "Tokyo", "Berlin"],
+        "answer": 1,
+    },
+    {
+        "question": "What is the capital of Kenya?",
+        "choices": ["London", "Seoul", "Nairobi", "Rome"],
+        "answer": 2,
+    },
+]
+
+
+def _auc(record: RunRecord, statistic: str) -> float:
+    assert record.contamination is not None
+    return next(s.auc for s in record.contamination.membership if s.statistic == statistic)
+
+
+@pytest.mark.parametrize("statistic", ["min_k", "min_k_plus_plus"])
+def test_membership_separates_the_leaked_model_and_not_the_clean_ones(
+    records: dict[str, RunRecord], statistic: str
+) -> None:
+    from kleaderboard.contamination import z_against
+
+    clean = [_auc(records["clean-a"], statistic), _auc(records["clean-b"], statistic)]
+    leaked = _auc(records["leaked"], statistic)
+    assert leaked - max(clean) > 0.2
+    assert abs(clean[0] - clean[1]) < 0.15
+    assert z_against(leaked, clean).unusual
+    assert not z_against(clean[0], [clean[1], *clean]).unusual
+
+
+def test_the_record_keeps_figures_counts_and_a_hash_never_private_items(
+    records: dict[str, RunRecord],
+) -> None:
+    record = records["leaked"]
+    assert record.schema_version == 2
+    assert record.contamination is not None
+    (private,) = record.contamination.private
+    assert private.n_items == len(PRIVATE_ITEMS)
+    assert len(private.items_sha256) == 64
+    text = json.dumps(record.model_dump(mode="json"))
+    assert "Norway" not in text and "Nairobi" not in text
+    (gap,) = record.contamination.perturbation
+    assert gap.perturbations == ["reword"]  # options are scored one by one: only the frame can change
+    assert gap.n_items == 40 and gap.gap_stderr is not None
+    assert gap.published == pytest.approx(record.scores[0].value)
+    assert record.contamination.requests > 0 and record.contamination.tokens > 0
+
+
+def test_the_perturbation_gap_of_clean_models_is_within_its_error(records: dict[str, RunRecord]) -> None:
+    # On a task whose options are scored one by one only the frame is reworded; a tiny model
+    # that learnt the answers keeps them under a new frame, so the gap is no evidence here
+    # (the methodology page says so) — but it must not accuse a clean model either.
+    for slug in ("clean-a", "clean-b"):
+        contamination = records[slug].contamination
+        assert contamination is not None
+        (gap,) = contamination.perturbation
+        assert abs(gap.gap) <= 2 * (gap.gap_stderr or 0) + 0.05
+
+
+def test_a_run_without_the_pass_stays_version_1(records: dict[str, RunRecord]) -> None:
+    data = records["clean-a"].model_dump(mode="json")
+    data.update(schema_version=1, contamination=None)
+    assert RunRecord.model_validate(data).schema_version == 1
+    with pytest.raises(ValueError, match="does not match the contamination block"):
+        RunRecord.model_validate({**data, "schema_version": 2})
