@@ -189,7 +189,10 @@ def _search(page, query: str) -> int:
 
 def test_search_works_and_leaves_out_model_pages(page, base_url):
     page.goto(base_url + "index.html")
-    assert _search(page, "Hangul") == 1  # the leaderboard page, not the model page
+    # the leaderboard and the claims board, not the model page
+    assert _search(page, "Hangul") == 2
+    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    assert links and not [href for href in links if "/models/" in href]
     assert _search(page, "평가") >= 1
 
 

@@ -30,7 +30,7 @@ from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, costs
+from kleaderboard.site import charts, claims, costs, downloads
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -60,6 +60,7 @@ LABELS: dict[str, Label] = {
     "declared": display.DECLARED,
     "measured": display.MEASURED,
     "checked": display.CHECKED,
+    "external": display.EXTERNAL,
     "not_stated": display.NOT_STATED,
 }
 
@@ -616,6 +617,20 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         evaluated=sum(1 for e in board.entries if e.overall is not None),
         href=links.from_page(INDEX_URI),
         methodology_uri=METHODOLOGY_URI,
+        claims_uri=claims.CLAIMS_URI,
+        claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
+        downloads=downloads.LEADERBOARD_DOWNLOADS,
+    )
+
+
+def claims_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
+    """The teams' claims (claims.md): self-reported and external figures, never measured ones."""
+    env = env or template_environment()
+    return env.get_template("claims.md.j2").render(
+        claims=claims.claims_board(board),
+        href=links.from_page(claims.CLAIMS_URI),
+        home_uri=INDEX_URI,
+        downloads=downloads.CLAIMS_DOWNLOADS,
     )
 
 
@@ -669,6 +684,8 @@ def methodology_page(
         price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
         context_tokens=serving_context(suite),
+        downloads=downloads.LEADERBOARD_DOWNLOADS + downloads.CLAIMS_DOWNLOADS,
+        download_fields=downloads.documented_fields(),
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
     )
@@ -680,6 +697,7 @@ def render_pages(board: Leaderboard, links: Links, options: Options = Options())
     pages = {
         INDEX_URI: leaderboard_page(board, links, env),
         METHODOLOGY_URI: methodology_page(board.suite, links, env),
+        claims.CLAIMS_URI: claims_page(board, links, env),
     }
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)

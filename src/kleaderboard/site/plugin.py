@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
-from kleaderboard.site import pages
+from kleaderboard.site import downloads, pages
 from kleaderboard.suites import load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -176,6 +176,9 @@ def add_generated_files(
             files.append(File.generated(config, item.src_uri, abs_src_path=str(item.path)))
         else:
             files.append(File.generated(config, item.src_uri, content=item.content or ""))
+    for uri, text in downloads.download_files(board, links.url).items():
+        _refuse_clash(files, uri, config)
+        files.append(File.generated(config, uri, content=text))
     for uri, path in ASSET_FILES.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
 
