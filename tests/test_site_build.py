@@ -45,6 +45,19 @@ def test_build_writes_every_page(site):
         assert (site / page).is_file(), page
 
 
+def test_downloads_are_at_stable_urls_at_the_root(site):
+    for name in ("leaderboard.json", "leaderboard.csv", "leaderboard.schema.json", "claims.json", "claims.csv"):
+        assert (site / name).is_file(), name
+    assert (site / "claims.html").is_file()
+
+
+def test_every_page_links_the_repository_without_asking_github(site):
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert '<a href="https://github.com/acme/leaderboard" title=' in text, page
+        assert 'data-md-component="source"' not in text, page  # Material's star-count fetch
+
+
 def test_run_records_are_published_byte_for_byte(site):
     for source in (FIXTURE / "submissions").glob("*/*/runs/*.json"):
         org, model = source.parts[-4], source.parts[-3]

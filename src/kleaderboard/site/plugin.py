@@ -9,6 +9,9 @@ In mkdocs.yml::
           suite: ko-global-v1
           submissions_dir: submissions
 
+With ``repo_url`` set in mkdocs.yml, every page links the repository in its header (Material's
+link, without the script that would ask GitHub's API for star counts).
+
 On each build it loads every submission and run record, scores them on the suite
 and adds the generated pages (``index.md``, ``methodology.md``, one page per model
 under ``models/``, kept out of the navigation), the evidence files next to them and
@@ -36,6 +39,7 @@ from kleaderboard.suites import load_suite
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
 ASSETS_DIR = Path(__file__).parent / "assets"
+THEME_DIR = Path(__file__).parent / "theme"  # overrides of Material's partials, searched first
 ASSET_PREFIX = "assets/kleaderboard"
 STYLESHEET = f"{ASSET_PREFIX}/leaderboard.css"
 SCRIPT = f"{ASSET_PREFIX}/sortable.js"
@@ -103,6 +107,8 @@ def add_assets(config: MkDocsConfig) -> None:
         config.extra_javascript.append(SCRIPT)
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # the generated headings carry ids
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(THEME_DIR))
     polyfills = config.extra.get("polyfills", [])
     config.extra["polyfills"] = [_local_polyfill(url) for url in polyfills]
     _refuse_remote_assets(config)
