@@ -46,7 +46,8 @@ def test_build_writes_every_page(site):
 
 
 def test_downloads_are_at_stable_urls_at_the_root(site):
-    for name in ("leaderboard.json", "leaderboard.csv", "leaderboard.schema.json", "claims.json", "claims.csv"):
+    names = ("leaderboard.json", "leaderboard.csv", "leaderboard.schema.json", "claims.json", "claims.csv")
+    for name in names:
         assert (site / name).is_file(), name
     assert (site / "claims.html").is_file()
 

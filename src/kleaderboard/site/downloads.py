@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kleaderboard.scoring import normalise
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.site import claims as claims_board
-from kleaderboard.site import costs
+from kleaderboard.site import costs, history
 
 LEADERBOARD_JSON = "leaderboard.json"
 LEADERBOARD_CSV = "leaderboard.csv"
@@ -83,6 +83,11 @@ class LeaderboardRow(_Data):
     run_id: str | None = Field(description="The run the scores come from.")
     run_record: str | None = Field(description="That run record's URL, relative to the site root.")
     suite_version: int | None = Field(description="The suite version of that run.")
+    stale: list[str] = Field(
+        default_factory=list,
+        description="Why the scored run no longer describes the manifest (e.g. revision changed); "
+        "empty when it still does.",
+    )
 
 
 class LeaderboardFile(_Data):
@@ -164,6 +169,7 @@ def leaderboard_row(entry: Entry, url: UrlOf) -> LeaderboardRow:
         # pages.run_record_uri's path (a test keeps the two equal; pages imports this module)
         run_record=url(f"{entry.page_path.removesuffix('.md')}/runs/{run.run_id}.json") if run else None,
         suite_version=run.suite_version if run else None,
+        stale=[reason.en for reason in history.entry_stale_reasons(entry)],
     )
 
 

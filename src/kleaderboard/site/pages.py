@@ -30,7 +30,7 @@ from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, claims, costs, downloads
+from kleaderboard.site import charts, claims, costs, downloads, history
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -187,7 +187,7 @@ def template_environment() -> Environment:
         finalize=_printable,
     )
     env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
-    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS)
+    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE)
     return env
 
 
@@ -359,6 +359,7 @@ class ModelPage:
     loss: LossSummary | None
     training_gpus: str
     training_period: str
+    history: tuple[history.HistoryRow, ...] = ()  # every run, newest first
 
     @property
     def hardware(self) -> str:
@@ -488,7 +489,12 @@ def model_page_data(entry: Entry, suite: Suite, links: Links, log_x: bool = Fals
         loss=loss_summary(entry.loss.log),
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
+        history=history.history_rows(entry, _run_hrefs(entry, href)),
     )
+
+
+def _run_hrefs(entry: Entry, href: Callable[[str], str]) -> dict[str, str]:
+    return {run.run_id: href(run_record_uri(entry, run)) for run in entry.history}
 
 
 # --- evidence files --------------------------------------------------------------------
@@ -524,7 +530,9 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
     """Evidence published next to each model page: its run records and its loss log."""
     files = []
     for entry in board.entries:
-        files += [_run_file(entry, run) for run in (entry.run, entry.failed_run, entry.previous) if run]
+        shown = (entry.run, entry.failed_run, entry.previous, *entry.history)
+        runs = {run.run_id: run for run in shown if run}
+        files += [_run_file(entry, run) for run in runs.values()]
         log = _loss_log_file(entry)
         if log is not None:
             files.append(SiteFile(loss_log_uri(entry), path=log))
@@ -550,6 +558,7 @@ class Row:
     cpu: bool  # the run's figures are CPU figures
     from_zero: Label  # weights initialised from zero: yes, no or not stated
     loss_log: LossLogState
+    stale: tuple[Label, ...] = ()  # why the scored run no longer describes the manifest
 
     @property
     def rank_sort(self) -> str:
@@ -601,6 +610,7 @@ def leaderboard_row(entry: Entry) -> Row:
         cpu=run is not None and run.measured.hardware_kind == "cpu",
         from_zero=display.yes_no(entry.submission.manifest.originality.weights_initialised_from_zero),
         loss_log=loss_log_state(entry),
+        stale=history.entry_stale_reasons(entry),
     )
 
 
