@@ -111,7 +111,7 @@ def _header(page, english: str):
 
 
 def test_leaderboard_rows_and_sorting(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     page.wait_for_load_state("networkidle")
     assert _rows(page) == [
         "alpha-lab/hangul-7b",
@@ -151,7 +151,7 @@ def test_hostile_text_is_shown_as_text(page, base_url):
 
 
 def test_open_a_model_page_from_the_leaderboard(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     page.get_by_role("link", name="Hangul-7B").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/models/alpha-lab/hangul-7b.html")
@@ -197,11 +197,11 @@ def test_search_works_and_leaves_out_model_pages(page, base_url):
 
 
 def test_site_works_from_the_file_system(page, site):
-    page.goto(site.joinpath("index.html").as_uri())
+    page.goto(site.joinpath("en", "index.html").as_uri())
     page.get_by_role("link", name="Gamma-1B").click()
     assert page.url.endswith("/models/gamma/pending-model.html")
     assert "awaiting evaluation (revision pending)" in page.locator("article").inner_text()
-    assert _search(page, "methodology") >= 1  # the search worker runs through the local shim
+    assert _search(page, "평가") >= 1  # the search worker runs through the local shim
 
 
 # Every run of Hangul syllables in the leaderboard's cells, with the line boxes it spans.
@@ -234,7 +234,7 @@ def test_korean_words_in_the_table_never_break_inside(page, base_url, width):
 
 
 def test_cost_columns_sort_numerically_with_missing_values_last(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     throughput = _header(page, "Output tokens/s")
     throughput.locator("button").click()  # descending first: fastest on top
     assert throughput.get_attribute("aria-sort") == "descending"
@@ -246,7 +246,7 @@ def test_cost_columns_sort_numerically_with_missing_values_last(page, base_url):
 
 
 def test_maintainers_entry_is_marked_on_the_leaderboard_and_its_page(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     row = page.locator('#leaderboard tr[data-model="gamma/pending-model"]')
     assert row.locator(".kl-tag--maintainers").is_visible()
     assert page.locator('#leaderboard tr[data-model="alpha-lab/hangul-7b"] .kl-tag--maintainers').count() == 0
@@ -265,3 +265,22 @@ def test_model_page_shows_cost_figures(page, base_url):
     assert serving.locator("tbody tr").count() == 2
     cost = page.locator("article").inner_text()
     assert "US$5.36" in cost and "128 KiB" in cost and "1,819.9 Wh" in cost
+
+
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(page, base_url):
+    page.goto(base_url + "models/alpha-lab/hangul-7b.html")
+    assert page.locator(".kl-page").get_attribute("lang") == "ko"
+    assert "Benchmark performance" not in page.locator("article").inner_text()
+    page.locator(".md-header .md-select button").hover()
+    page.locator(".md-select__link", has_text="English").click()
+    page.wait_for_url("**/en/models/alpha-lab/hangul-7b.html")
+    assert page.locator(".kl-page").get_attribute("lang") == "en"
+    assert page.locator("h2", has_text="Benchmark performance").count() == 1
+    page.locator(".md-header .md-select button").hover()
+    page.locator(".md-select__link", has_text="한국어").click()
+    page.wait_for_url("**/models/alpha-lab/hangul-7b.html")
+    assert "/en/" not in page.url
+    # a hand-written page has no English twin: its switch goes to the English home
+    page.goto(base_url + "about.html")
+    english = page.locator(".md-select__link", has_text="English").get_attribute("href")
+    assert english.rstrip("/").endswith("en")

@@ -74,6 +74,8 @@ def test_every_asset_is_served_by_the_site_itself(site):
                 path = url.split("#")[0].split("?")[0]
                 base = site if path.startswith("/") else page.parent  # 404.html links from the root
                 target = (base / path.lstrip("/")).resolve()
+                if target.is_dir():  # a language's home (the language switch): its index.html
+                    target = target / "index.html"
                 assert target.is_file(), f"{page}: {url}"
 
 

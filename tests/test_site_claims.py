@@ -81,4 +81,4 @@ def test_claims_page_never_shows_measured_figures(board, rendered):
 def test_leaderboard_points_to_the_claims_board(rendered):
     html = rendered[pages.INDEX_URI]
     assert 'href="claims.html"' in html
-    assert "Teams&#39; claims" in html
+    assert "팀이 밝힌 점수" in html and "Teams&#39; claims" in rendered[f"en/{pages.INDEX_URI}"]

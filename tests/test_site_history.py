@@ -43,7 +43,9 @@ def test_the_leaderboard_and_its_json_flag_a_stale_row(board):
     changed = dataclasses.replace(board, entries=(alpha, *others))
     html = to_html(pages.leaderboard_page(changed, LINKS))
     row = html.split('data-model="alpha-lab/hangul-7b"')[1].split("</tr>")[0]
-    assert 'class="kl-stale" title="리비전 바뀜 · revision changed"' in row
+    assert 'class="kl-stale" title="리비전 바뀜">다시 평가 필요</span>' in row
+    english = to_html(pages.leaderboard_page(changed, dataclasses.replace(LINKS, lang="en")))
+    assert 'class="kl-stale" title="revision changed">stale</span>' in english
     data = LeaderboardFile.model_validate_json(download_files(changed, LINKS.url)["leaderboard.json"])
     assert data.rows[0].stale == ["revision changed"]
     assert all(r.stale == [] for r in data.rows[1:])

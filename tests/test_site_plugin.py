@@ -179,7 +179,7 @@ def test_broken_manifest_is_a_warning_and_the_rest_still_builds(repo, caplog):
 def test_missing_submissions_folder_gives_an_empty_leaderboard(repo):
     files = run_on_files(make_config(repo, submissions_dir="nowhere"))
     page = files.get_file_from_path("index.md")
-    assert page is not None and "No submissions yet" in page.content_string
+    assert page is not None and "아직 제출된 모델이 없습니다" in page.content_string
 
 
 def test_submissions_dir_is_relative_to_mkdocs_yml(repo, monkeypatch, tmp_path):

@@ -13,6 +13,7 @@ lists the evidence files (run records, loss logs) copied next to the model pages
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File
@@ -109,19 +111,31 @@ RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
 # --- links -----------------------------------------------------------------------------
 
 
+LANGUAGES = ("ko", "en")  # the first is the default, at the site root; the others under <lang>/
+
+
+def localised(src_uri: str, lang: str) -> str:
+    """Where a generated page of the given language lives: pages move under <lang>/, files stay."""
+    if lang == LANGUAGES[0] or not src_uri.endswith(".md"):
+        return src_uri
+    return f"{lang}/{src_uri}"
+
+
 @dataclass(frozen=True)
 class Links:
-    """Relative hrefs between site files, by MkDocs' own URL rules."""
+    """Relative hrefs between site files, by MkDocs' own URL rules, for pages of one language."""
 
     use_directory_urls: bool
+    lang: str = LANGUAGES[0]
 
     def url(self, src_uri: str) -> str:
-        """The site URL of a source file (a page or any other file)."""
+        """The site URL of a source file (a page or any other file), as given."""
         return File(src_uri, src_dir=None, dest_dir="", use_directory_urls=self.use_directory_urls).url
 
     def href(self, target: str, source: str) -> str:
-        """The href that leads from the page source to the file target."""
-        return get_relative_url(self.url(target), self.url(source))
+        """The href that leads from the page source to the file target, both in this language."""
+        here = self.url(localised(source, self.lang))
+        return get_relative_url(self.url(localised(target, self.lang)), here)
 
     def from_page(self, source: str) -> Callable[[str], str]:
         """href() with the source fixed, for templates."""
@@ -175,8 +189,9 @@ def _keep(ch: str) -> bool:
     return ch not in _DROPPED and unicodedata.category(ch) not in ("Cc", "Cs")
 
 
-def template_environment() -> Environment:
-    """The Jinja2 environment of the generated pages (autoescape on, undefined is an error)."""
+def template_environment(lang: str = LANGUAGES[0]) -> Environment:
+    """The Jinja2 environment of the generated pages in one language (autoescape on, undefined
+    is an error); the macros read the global ``lang``."""
     env = Environment(
         loader=PackageLoader("kleaderboard.site", "templates"),
         autoescape=True,
@@ -187,7 +202,7 @@ def template_environment() -> Environment:
         finalize=_printable,
     )
     env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
-    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE)
+    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE, lang=lang)
     return env
 
 
@@ -616,7 +631,7 @@ def leaderboard_row(entry: Entry) -> Row:
 
 def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
     """The leaderboard (index.md): one sortable row per submission."""
-    env = env or template_environment()
+    env = env or template_environment(links.lang)
     rows = [leaderboard_row(entry) for entry in board.entries]
     return env.get_template("leaderboard.md.j2").render(
         board=board,
@@ -635,7 +650,7 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
 
 def claims_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
     """The teams' claims (claims.md): self-reported and external figures, never measured ones."""
-    env = env or template_environment()
+    env = env or template_environment(links.lang)
     return env.get_template("claims.md.j2").render(
         claims=claims.claims_board(board),
         href=links.from_page(claims.CLAIMS_URI),
@@ -656,7 +671,7 @@ def model_page(
     entry: Entry, suite: Suite, links: Links, env: Environment | None = None, options: Options = Options()
 ) -> str:
     """One model's page: scores, originality, cost, loss log and run record."""
-    env = env or template_environment()
+    env = env or template_environment(links.lang)
     data = model_page_data(entry, suite, links, options.log_x)
     href = links.from_page(entry.page_path)
     return env.get_template("model.md.j2").render(
@@ -685,7 +700,7 @@ def methodology_page(
     suite: Suite, links: Links, env: Environment | None = None, prices: PriceTable | None = None
 ) -> str:
     """How scores and costs are computed, the suite's tasks, and what a run record holds."""
-    env = env or template_environment()
+    env = env or template_environment(links.lang)
     prices = prices or price_table()
     return env.get_template("methodology.md.j2").render(
         suite=suite,
@@ -702,8 +717,17 @@ def methodology_page(
 
 
 def render_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
-    """Every generated page: {src_uri: markdown}."""
-    env = template_environment()
+    """Every generated page in every language: {src_uri: markdown}; Korean at the root,
+    English under en/, each page linking its counterpart."""
+    pages = {}
+    for lang in LANGUAGES:
+        pages.update(render_language(board, dataclasses.replace(links, lang=lang), options))
+    return pages
+
+
+def render_language(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
+    """Every generated page in links.lang: {src_uri: markdown}."""
+    env = template_environment(links.lang)
     pages = {
         INDEX_URI: leaderboard_page(board, links, env),
         METHODOLOGY_URI: methodology_page(board.suite, links, env),
@@ -711,4 +735,17 @@ def render_pages(board: Leaderboard, links: Links, options: Options = Options())
     }
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
-    return pages
+    return {localised(uri, links.lang): _with_alternates(uri, text, links) for uri, text in pages.items()}
+
+
+def _with_alternates(uri: str, markdown: str, links: Links) -> str:
+    """The page with its counterparts in every language in its front matter (the theme's
+    language switch links them); pages other than the default language stay out of search."""
+    here = links.url(localised(uri, links.lang))
+    alternates = {lang: get_relative_url(links.url(localised(uri, lang)), here) for lang in LANGUAGES}
+    meta: dict[str, object] = {"kl_lang": links.lang, "kl_alternates": alternates}
+    front, body = markdown.removeprefix("---\n").split("\n---\n", 1)
+    if links.lang != LANGUAGES[0] and "\nsearch:" not in f"\n{front}":
+        meta["search"] = {"exclude": True}
+    extra = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}\n{extra}---\n{body}"

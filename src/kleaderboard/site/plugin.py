@@ -40,6 +40,11 @@ log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
 ASSETS_DIR = Path(__file__).parent / "assets"
 THEME_DIR = Path(__file__).parent / "theme"  # overrides of Material's partials, searched first
+# Material's language switch, shown on every page; generated pages link their counterpart.
+ALTERNATES = [
+    {"name": "한국어", "link": "/", "lang": "ko"},
+    {"name": "English", "link": "/en/", "lang": "en"},
+]
 ASSET_PREFIX = "assets/kleaderboard"
 STYLESHEET = f"{ASSET_PREFIX}/leaderboard.css"
 SCRIPT = f"{ASSET_PREFIX}/sortable.js"
@@ -109,6 +114,8 @@ def add_assets(config: MkDocsConfig) -> None:
         config.markdown_extensions.append("attr_list")  # the generated headings carry ids
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(0, str(THEME_DIR))
+    if not config.extra.get("alternate"):
+        config.extra["alternate"] = ALTERNATES
     polyfills = config.extra.get("polyfills", [])
     config.extra["polyfills"] = [_local_polyfill(url) for url in polyfills]
     _refuse_remote_assets(config)
@@ -174,7 +181,8 @@ def add_generated_files(
     links = pages.Links(config.use_directory_urls)
     for uri, markdown in pages.render_pages(board, links, options).items():
         _refuse_clash(files, uri, config)
-        inclusion = InclusionLevel.NOT_IN_NAV if uri.startswith("models/") else InclusionLevel.UNDEFINED
+        in_nav = not uri.startswith(("models/", *(f"{lang}/" for lang in pages.LANGUAGES)))
+        inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     for item in pages.site_files(board):
         _refuse_clash(files, item.src_uri, config)
