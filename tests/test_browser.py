@@ -189,8 +189,8 @@ def _search(page, query: str) -> int:
 
 def test_search_works_and_leaves_out_model_pages(page, base_url):
     page.goto(base_url + "index.html")
-    # the leaderboard and the claims board, not the model page
-    assert _search(page, "Hangul") == 2
+    # the leaderboard, the claims board and the charts, never the model page
+    assert _search(page, "Hangul") == 3
     links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
     assert links and not [href for href in links if "/models/" in href]
     assert _search(page, "평가") >= 1

@@ -128,7 +128,7 @@ def test_line_chart_without_points_is_empty():
 
 
 def test_render_pages_lists_every_page(board, rendered):
-    expected = {"index.md", "methodology.md", "claims.md"} | {e.page_path for e in board.entries}
+    expected = {"index.md", "methodology.md", "claims.md", "charts.md"} | {e.page_path for e in board.entries}
     assert set(rendered) == expected | {f"en/{uri}" for uri in expected}
 
 

@@ -118,7 +118,7 @@ def test_on_files_adds_pages_evidence_and_assets(repo):
     assert "models/alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json" in uris
     assert "models/alpha-lab/hangul-7b/loss_log.csv" in uris
     assert {STYLESHEET, SCRIPT, WORKER_SHIM} <= uris
-    assert {"claims.md", "leaderboard.json", "leaderboard.csv", "claims.json", "claims.csv"} <= uris
+    assert {"claims.md", "charts.md", "en/index.md", "leaderboard.json", "claims.json", "claims.csv"} <= uris
 
 
 def test_model_pages_stay_out_of_the_nav(repo):

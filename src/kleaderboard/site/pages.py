@@ -32,7 +32,7 @@ from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, claims, costs, downloads, history
+from kleaderboard.site import analysis, charts, claims, costs, downloads, history
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -643,8 +643,19 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         href=links.from_page(INDEX_URI),
         methodology_uri=METHODOLOGY_URI,
         claims_uri=claims.CLAIMS_URI,
+        charts_uri=analysis.CHARTS_URI,
         claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
         downloads=downloads.LEADERBOARD_DOWNLOADS,
+    )
+
+
+def charts_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
+    """The charts (charts.md): score against cost and size with their Pareto frontiers, loss curves."""
+    env = env or template_environment(links.lang)
+    return env.get_template("charts.md.j2").render(
+        page=analysis.charts_page_data(board, links.lang),
+        href=links.from_page(analysis.CHARTS_URI),
+        home_uri=INDEX_URI,
     )
 
 
@@ -732,6 +743,7 @@ def render_language(board: Leaderboard, links: Links, options: Options = Options
         INDEX_URI: leaderboard_page(board, links, env),
         METHODOLOGY_URI: methodology_page(board.suite, links, env),
         claims.CLAIMS_URI: claims_page(board, links, env),
+        analysis.CHARTS_URI: charts_page(board, links, env),
     }
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
