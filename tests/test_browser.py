@@ -284,3 +284,64 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_language(page, 
     page.goto(base_url + "about.html")
     english = page.locator(".md-select__link", has_text="English").get_attribute("href")
     assert english.rstrip("/").endswith("en")
+
+
+# --- phone, keyboard, accessibility -------------------------------------------------------
+
+PAGES = (
+    "index.html",
+    "en/index.html",
+    "claims.html",
+    "charts.html",
+    "methodology.html",
+    "models/alpha-lab/hangul-7b.html",
+    "en/models/beta-ai/beta-moe.html",
+    "about.html",
+)
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_axe_core_finds_no_serious_or_critical_violation(page, base_url, width):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page.set_viewport_size({"width": width, "height": 900})
+    found = []
+    for path in PAGES:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+    assert found == []
+
+
+def test_phone_width_never_scrolls_the_page_sideways(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in PAGES:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_the_model_column_stays_in_view_when_the_table_scrolls(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + "index.html")
+    wrap = page.locator(".kl-table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # the table scrolls, not the page
+    model = page.locator('#leaderboard tr[data-model="alpha-lab/hangul-7b"] td').nth(1)
+    before = model.bounding_box()
+    wrap.evaluate("w => { w.scrollLeft = 400; }")
+    after = model.bounding_box()
+    assert abs(after["x"] - wrap.bounding_box()["x"]) <= 1  # pinned at the table's left edge
+    assert before["x"] > after["x"]
+    # two rows of headers on a wide screen, one (compact) on a phone
+    assert page.locator("#leaderboard tr.kl-groups").is_hidden()
+
+
+def test_the_first_tab_leads_to_a_skip_link(page, base_url):
+    for path in ("index.html", "en/claims.html", "methodology.html"):
+        page.goto(base_url + path)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("[document.activeElement.className, document.activeElement.hash]")
+        assert focused[0].startswith("md-skip"), path
+        assert page.locator(focused[1]).count() == 1, path  # it leads somewhere

@@ -73,8 +73,19 @@
     });
   }
 
+  // Material's search is a dialog without a name (axe-core: aria-dialog-name); name it
+  // after its own input's label.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || "search");
+    }
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-kl-sortable]"), makeSortable);
+    nameSearchDialog();
   }
 
   if (document.readyState === "loading") {
