@@ -345,3 +345,28 @@ def test_the_first_tab_leads_to_a_skip_link(page, base_url):
         focused = page.evaluate("[document.activeElement.className, document.activeElement.hash]")
         assert focused[0].startswith("md-skip"), path
         assert page.locator(focused[1]).count() == 1, path  # it leads somewhere
+
+
+def test_filters_and_search_hide_rows_and_say_how_many_are_shown(page, base_url):
+    page.goto(base_url + "en/index.html")
+    form = page.locator("form.kl-filters")
+    assert form.locator("output").inner_text() == "4 / 4"
+    form.locator("input[name=q]").fill("hangul")
+    assert [r for r in _visible_rows(page)] == ["alpha-lab/hangul-7b"]
+    form.locator("input[name=q]").fill("")
+    form.locator("input[name=status]").check()
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b", "beta-ai/beta-moe"]
+    form.locator("input[name=zero]").check()
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b"]
+    assert form.locator("output").inner_text() == "1 / 4"
+    form.locator("input[name=zero]").uncheck()
+    form.locator("select[name=size]").select_option("3-15b")
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b", "beta-ai/beta-moe"]
+    form.locator("select[name=size]").select_option("gt70b")
+    assert _visible_rows(page) == []
+
+
+def _visible_rows(page) -> list[str]:
+    return page.locator("#leaderboard tbody tr:not([hidden])").evaluate_all(
+        "rows => rows.map(r => r.dataset.model)"
+    )

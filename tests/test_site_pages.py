@@ -657,3 +657,19 @@ def test_an_unnamed_upstream_reads_as_such_on_the_model_page(board):
     assert "<td>증류</td>" in text
     english = pages.model_page(changed, board.suite, pages.Links(False, "en"))
     assert "unnamed upstream: an 8B-scale model" in english and "<td>distilled from</td>" in english
+
+
+@pytest.mark.parametrize(
+    ("parameters", "band"),
+    [(1, "lt3b"), (2_999_999_999, "lt3b"), (3_000_000_000, "3-15b"), (70_000_000_000, "gt70b")],
+)
+def test_size_bands_have_closed_lower_bounds(parameters, band):
+    assert pages.size_band(parameters) == band
+
+
+def test_rows_carry_what_the_filters_match(rendered):
+    html = to_html(rendered["index.md"])
+    row = re.search(rf'<tr data-model="{HOSTILE}"[^>]*>', html)[0]
+    assert 'data-size="3-15b"' in row  # an MoE is banded by its 3B active parameters, not its 30B
+    assert 'data-mode="base"' in row and 'data-status="evaluated"' in row
+    assert "data-search=\"beta-moe &lt;img" in row  # lower case, escaped

@@ -596,6 +596,18 @@ class Row:
         return self.cpu and self.tokens_per_second is not None
 
     @property
+    def size_band(self) -> str:
+        """The filter's size band of the active (else total) declared parameters."""
+        parameters = self.entry.submission.manifest.model.parameters
+        return size_band(parameters.active or parameters.total)
+
+    @property
+    def filter_words(self) -> str:
+        """What the search box matches: model, id, team (lower case)."""
+        manifest = self.entry.submission.manifest
+        return f"{manifest.model.name} {self.entry.id} {manifest.team.name}".casefold()
+
+    @property
     def from_zero_sort(self) -> int:
         """Yes sorts above no, and no above not stated."""
         return {display.YES: 1, display.NO: 0}.get(self.from_zero, -1)
@@ -604,6 +616,26 @@ class Row:
     def loss_log_sort(self) -> int:
         """A parsed log sorts above an invalid one, and that above none."""
         return LOSS_LOG_STATES.index(self.loss_log)
+
+
+# Size bands of the leaderboard's filter, by active parameters: (upper bound, name).
+SIZE_BANDS: tuple[tuple[float, str], ...] = (
+    (3e9, "lt3b"),
+    (15e9, "3-15b"),
+    (70e9, "15-70b"),
+    (float("inf"), "gt70b"),
+)
+SIZE_BAND_TEXT: dict[str, Label] = {
+    "lt3b": Label("30억 미만", "under 3B"),
+    "3-15b": Label("30억–150억", "3B–15B"),
+    "15-70b": Label("150억–700억", "15B–70B"),
+    "gt70b": Label("700억 이상", "70B and over"),
+}
+
+
+def size_band(parameters: int) -> str:
+    """The band a parameter count falls in."""
+    return next(name for bound, name in SIZE_BANDS if parameters < bound)
 
 
 def loss_log_state(entry: Entry) -> LossLogState:
@@ -644,6 +676,8 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         methodology_uri=METHODOLOGY_URI,
         claims_uri=claims.CLAIMS_URI,
         charts_uri=analysis.CHARTS_URI,
+        size_bands=SIZE_BAND_TEXT,
+        modes=sorted({row.mode for row in rows}),
         claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
         downloads=downloads.LEADERBOARD_DOWNLOADS,
     )
