@@ -180,7 +180,7 @@ def test_leaderboard_has_numeric_sort_keys_and_empty_keys_for_missing(rendered):
     html = to_html(rendered["index.md"])
     row = re.search(r'<tr data-model="gamma/pending-model"[^>]*>(.*?)</tr>', html, re.S)[1]
     assert 'data-sort=""' in row
-    alpha = re.search(r'<tr data-model="alpha-lab/hangul-7b">(.*?)</tr>', html, re.S)[1]
+    alpha = re.search(r'<tr data-model="alpha-lab/hangul-7b"[^>]*>(.*?)</tr>', html, re.S)[1]
     assert 'data-sort="64.250000"' in alpha
     assert 'data-sort="7800000000"' in alpha
 

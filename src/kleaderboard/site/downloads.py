@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kleaderboard.scoring import normalise
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.site import claims as claims_board
-from kleaderboard.site import costs, history
+from kleaderboard.site import costs, history, rank_ranges
 
 LEADERBOARD_JSON = "leaderboard.json"
 LEADERBOARD_CSV = "leaderboard.csv"
@@ -65,6 +65,10 @@ class LeaderboardRow(_Data):
     status: str = Field(description="evaluated, incomplete, failed, awaiting, pending or previous.")
     mode: str = Field(description="The mode the model is ranked in.")
     rank: int | None = Field(description="Rank by overall index (measured); null: not ranked.")
+    rank_range: list[int] | None = Field(
+        default=None,
+        description="[best, worst] rank where 95 % intervals of the overall index overlap; null: not ranked.",
+    )
     overall: Figure | None = Field(description="Overall index, 0 = chance, 100 = perfect (measured).")
     categories: dict[str, Figure | None] = Field(description="Index per category id (measured).")
     output_tokens_per_second: float | None = Field(
@@ -141,7 +145,7 @@ def _figure(estimate: normalise.Estimate | None) -> Figure | None:
     return Figure(value=estimate.value, stderr=estimate.stderr) if estimate else None
 
 
-def leaderboard_row(entry: Entry, url: UrlOf) -> LeaderboardRow:
+def leaderboard_row(entry: Entry, url: UrlOf, ranks: tuple[int, int] | None = None) -> LeaderboardRow:
     """The row of one entry; the run is the one whose scores the leaderboard shows."""
     manifest = entry.submission.manifest
     run = entry.run or entry.failed_run or entry.previous
@@ -154,6 +158,7 @@ def leaderboard_row(entry: Entry, url: UrlOf) -> LeaderboardRow:
         status=entry.status,
         mode=run.settings.mode if run else manifest.model.modes[0].value,
         rank=entry.rank,
+        rank_range=list(ranks) if ranks else None,
         overall=_figure(entry.overall),
         categories={c.category.id: _figure(c.index) for c in entry.categories},
         output_tokens_per_second=costs.tokens_per_second(entry.run),
@@ -175,11 +180,12 @@ def leaderboard_row(entry: Entry, url: UrlOf) -> LeaderboardRow:
 
 def leaderboard_file(board: Leaderboard, url: UrlOf) -> LeaderboardFile:
     """leaderboard.json's content."""
+    ranges = rank_ranges.rank_ranges(board.entries)
     return LeaderboardFile(
         suite=board.suite.name,
         suite_version=board.suite.version,
         categories=[CategoryName(id=c.id, ko=c.ko, en=c.en) for c in board.suite.categories],
-        rows=[leaderboard_row(entry, url) for entry in board.entries],
+        rows=[leaderboard_row(entry, url, ranges.get(entry.id)) for entry in board.entries],
     )
 
 

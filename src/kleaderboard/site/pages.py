@@ -32,7 +32,7 @@ from kleaderboard.display import Label
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import analysis, charts, claims, costs, downloads, history
+from kleaderboard.site import analysis, charts, claims, costs, downloads, history, rank_ranges
 from kleaderboard.submission.loss_log import LossLog
 from kleaderboard.submission.manifest import (
     Component,
@@ -574,6 +574,7 @@ class Row:
     from_zero: Label  # weights initialised from zero: yes, no or not stated
     loss_log: LossLogState
     stale: tuple[Label, ...] = ()  # why the scored run no longer describes the manifest
+    rank_range: str = ""  # '2–5' where 95 % intervals overlap; '' where the rank is sure
 
     @property
     def rank_sort(self) -> str:
@@ -664,7 +665,11 @@ def leaderboard_row(entry: Entry) -> Row:
 def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
     """The leaderboard (index.md): one sortable row per submission."""
     env = env or template_environment(links.lang)
-    rows = [leaderboard_row(entry) for entry in board.entries]
+    ranges = rank_ranges.rank_ranges(board.entries)
+    rows = [
+        dataclasses.replace(leaderboard_row(entry), rank_range=rank_ranges.range_text(ranges.get(entry.id)))
+        for entry in board.entries
+    ]
     return env.get_template("leaderboard.md.j2").render(
         board=board,
         suite=board.suite,
