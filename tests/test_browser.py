@@ -111,7 +111,7 @@ def _header(page, english: str):
 
 
 def test_leaderboard_rows_and_sorting(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     page.wait_for_load_state("networkidle")
     assert _rows(page) == [
         "alpha-lab/hangul-7b",
@@ -151,7 +151,7 @@ def test_hostile_text_is_shown_as_text(page, base_url):
 
 
 def test_open_a_model_page_from_the_leaderboard(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     page.get_by_role("link", name="Hangul-7B").click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/models/alpha-lab/hangul-7b.html")
@@ -189,16 +189,19 @@ def _search(page, query: str) -> int:
 
 def test_search_works_and_leaves_out_model_pages(page, base_url):
     page.goto(base_url + "index.html")
-    assert _search(page, "Hangul") == 1  # the leaderboard page, not the model page
+    # the leaderboard, the claims board and the charts, never the model page
+    assert _search(page, "Hangul") == 3
+    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    assert links and not [href for href in links if "/models/" in href]
     assert _search(page, "평가") >= 1
 
 
 def test_site_works_from_the_file_system(page, site):
-    page.goto(site.joinpath("index.html").as_uri())
+    page.goto(site.joinpath("en", "index.html").as_uri())
     page.get_by_role("link", name="Gamma-1B").click()
     assert page.url.endswith("/models/gamma/pending-model.html")
     assert "awaiting evaluation (revision pending)" in page.locator("article").inner_text()
-    assert _search(page, "methodology") >= 1  # the search worker runs through the local shim
+    assert _search(page, "평가") >= 1  # the search worker runs through the local shim
 
 
 # Every run of Hangul syllables in the leaderboard's cells, with the line boxes it spans.
@@ -231,7 +234,7 @@ def test_korean_words_in_the_table_never_break_inside(page, base_url, width):
 
 
 def test_cost_columns_sort_numerically_with_missing_values_last(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     throughput = _header(page, "Output tokens/s")
     throughput.locator("button").click()  # descending first: fastest on top
     assert throughput.get_attribute("aria-sort") == "descending"
@@ -243,7 +246,7 @@ def test_cost_columns_sort_numerically_with_missing_values_last(page, base_url):
 
 
 def test_maintainers_entry_is_marked_on_the_leaderboard_and_its_page(page, base_url):
-    page.goto(base_url + "index.html")
+    page.goto(base_url + "en/index.html")
     row = page.locator('#leaderboard tr[data-model="gamma/pending-model"]')
     assert row.locator(".kl-tag--maintainers").is_visible()
     assert page.locator('#leaderboard tr[data-model="alpha-lab/hangul-7b"] .kl-tag--maintainers').count() == 0
@@ -262,3 +265,108 @@ def test_model_page_shows_cost_figures(page, base_url):
     assert serving.locator("tbody tr").count() == 2
     cost = page.locator("article").inner_text()
     assert "US$5.36" in cost and "128 KiB" in cost and "1,819.9 Wh" in cost
+
+
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(page, base_url):
+    page.goto(base_url + "models/alpha-lab/hangul-7b.html")
+    assert page.locator(".kl-page").get_attribute("lang") == "ko"
+    assert "Benchmark performance" not in page.locator("article").inner_text()
+    page.locator(".md-header .md-select button").hover()
+    page.locator(".md-select__link", has_text="English").click()
+    page.wait_for_url("**/en/models/alpha-lab/hangul-7b.html")
+    assert page.locator(".kl-page").get_attribute("lang") == "en"
+    assert page.locator("h2", has_text="Benchmark performance").count() == 1
+    page.locator(".md-header .md-select button").hover()
+    page.locator(".md-select__link", has_text="한국어").click()
+    page.wait_for_url("**/models/alpha-lab/hangul-7b.html")
+    assert "/en/" not in page.url
+    # a hand-written page has no English twin: its switch goes to the English home
+    page.goto(base_url + "about.html")
+    english = page.locator(".md-select__link", has_text="English").get_attribute("href")
+    assert english.rstrip("/").endswith("en")
+
+
+# --- phone, keyboard, accessibility -------------------------------------------------------
+
+PAGES = (
+    "index.html",
+    "en/index.html",
+    "claims.html",
+    "charts.html",
+    "methodology.html",
+    "models/alpha-lab/hangul-7b.html",
+    "en/models/beta-ai/beta-moe.html",
+    "about.html",
+)
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_axe_core_finds_no_serious_or_critical_violation(page, base_url, width):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page.set_viewport_size({"width": width, "height": 900})
+    found = []
+    for path in PAGES:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"][:3]]
+                found.append(f"{path}: {violation['id']} ({violation['impact']}) {targets}")
+    assert found == []
+
+
+def test_phone_width_never_scrolls_the_page_sideways(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in PAGES:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_the_model_column_stays_in_view_when_the_table_scrolls(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + "index.html")
+    wrap = page.locator(".kl-table-wrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # the table scrolls, not the page
+    model = page.locator('#leaderboard tr[data-model="alpha-lab/hangul-7b"] td').nth(1)
+    before = model.bounding_box()
+    wrap.evaluate("w => { w.scrollLeft = 400; }")
+    after = model.bounding_box()
+    assert abs(after["x"] - wrap.bounding_box()["x"]) <= 1  # pinned at the table's left edge
+    assert before["x"] > after["x"]
+    # two rows of headers on a wide screen, one (compact) on a phone
+    assert page.locator("#leaderboard tr.kl-groups").is_hidden()
+
+
+def test_the_first_tab_leads_to_a_skip_link(page, base_url):
+    for path in ("index.html", "en/claims.html", "methodology.html"):
+        page.goto(base_url + path)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("[document.activeElement.className, document.activeElement.hash]")
+        assert focused[0].startswith("md-skip"), path
+        assert page.locator(focused[1]).count() == 1, path  # it leads somewhere
+
+
+def test_filters_and_search_hide_rows_and_say_how_many_are_shown(page, base_url):
+    page.goto(base_url + "en/index.html")
+    form = page.locator("form.kl-filters")
+    assert form.locator("output").inner_text() == "4 / 4"
+    form.locator("input[name=q]").fill("hangul")
+    assert [r for r in _visible_rows(page)] == ["alpha-lab/hangul-7b"]
+    form.locator("input[name=q]").fill("")
+    form.locator("input[name=status]").check()
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b", "beta-ai/beta-moe"]
+    form.locator("input[name=zero]").check()
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b"]
+    assert form.locator("output").inner_text() == "1 / 4"
+    form.locator("input[name=zero]").uncheck()
+    form.locator("select[name=size]").select_option("3-15b")
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b", "beta-ai/beta-moe"]
+    form.locator("select[name=size]").select_option("gt70b")
+    assert _visible_rows(page) == []
+
+
+def _visible_rows(page) -> list[str]:
+    return page.locator("#leaderboard tbody tr:not([hidden])").evaluate_all(
+        "rows => rows.map(r => r.dataset.model)"
+    )

@@ -191,7 +191,7 @@ def test_a_parameter_count_reads_the_same_in_the_comment_and_on_the_model_page(b
     assert display.count(total) == text
     assert f"| 매개변수 Parameters | {text} | 신고 declared |" in _check_comment(total)
     page = _model_page(board, _with_parameters(entry(board, SHOWN), total))
-    assert f'<span lang="en">total</span> {text}<br>' in page
+    assert f"전체 {text}<br>" in page
 
 
 def test_a_token_count_reads_the_same_in_the_comment_on_the_model_page_and_in_its_chart(board):
@@ -223,7 +223,7 @@ def test_the_provenance_words_are_the_same_in_comments_and_on_the_site(rendered)
         (display.CHECKED, comments.CHECKED),
     ):
         assert in_comments == f"{label.ko} {label.en}"
-        assert f'{label.ko} <span lang="en">{label.en}</span>' in page
+        assert f">{label.ko}</span>" in page and f">{label.en}</span>" in rendered[f"en/models/{SHOWN}.md"]
     assert comments.CHECKED == "검증 checked"
 
 

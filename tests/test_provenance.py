@@ -134,7 +134,7 @@ def test_broken_log_has_problems_and_no_findings(submission_dir: Path) -> None:
 
 def test_model_page_shows_findings_as_checked_rows(submission_dir: Path) -> None:
     entry = build_entry(load_submission(submission_dir / "submission.yaml"), load_suite("demo"))
-    text = pages.model_page(entry, load_suite("demo"), pages.Links(use_directory_urls=False))
+    text = pages.model_page(entry, load_suite("demo"), pages.Links(use_directory_urls=False, lang="en"))
     section = text.split("{: #loss-log }", 1)[1].split("{: #run-record }", 1)[0]
     assert "Compared with the declaration" in section
     assert "kl-badge--checked" in section

@@ -45,6 +45,20 @@ def test_build_writes_every_page(site):
         assert (site / page).is_file(), page
 
 
+def test_downloads_are_at_stable_urls_at_the_root(site):
+    names = ("leaderboard.json", "leaderboard.csv", "leaderboard.schema.json", "claims.json", "claims.csv")
+    for name in names:
+        assert (site / name).is_file(), name
+    assert (site / "claims.html").is_file()
+
+
+def test_every_page_links_the_repository_without_asking_github(site):
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert '<a href="https://github.com/acme/leaderboard" title=' in text, page
+        assert 'data-md-component="source"' not in text, page  # Material's star-count fetch
+
+
 def test_run_records_are_published_byte_for_byte(site):
     for source in (FIXTURE / "submissions").glob("*/*/runs/*.json"):
         org, model = source.parts[-4], source.parts[-3]
@@ -60,6 +74,8 @@ def test_every_asset_is_served_by_the_site_itself(site):
                 path = url.split("#")[0].split("?")[0]
                 base = site if path.startswith("/") else page.parent  # 404.html links from the root
                 target = (base / path.lstrip("/")).resolve()
+                if target.is_dir():  # a language's home (the language switch): its index.html
+                    target = target / "index.html"
                 assert target.is_file(), f"{page}: {url}"
 
 

@@ -22,7 +22,7 @@ CPU = "beta-ai/beta-moe"  # CPU run: serving and structural figures, no price, n
 
 
 def cost_section(rendered: dict[str, str], submission_id: str) -> str:
-    page = to_html(rendered[f"models/{submission_id}.md"])
+    page = to_html(rendered[f"en/models/{submission_id}.md"])
     return re.search(r'<h2 id="cost">(.*?)<h2 id="loss-log">', page, re.S)[1]
 
 
@@ -69,7 +69,7 @@ def test_gpu_run_shows_serving_structural_money_and_energy(rendered):
         "128 KiB",
         "131,072 B, bfloat16",
         "14.8 GFLOPs",
-        "context</span> 64 tokens",
+        "context 64 tokens",
         "NVIDIA H100 80GB HBM3 × 1",
         "US$3.00",
         'href="https://www.mercatus-ai.com/blog/cloud-gpu-pricing"',
@@ -100,7 +100,8 @@ def test_gpu_without_a_price_says_so(board):
         gpu="NVIDIA L40S", gpu_count=1, note="no price for NVIDIA L40S in data/gpu_prices.yaml"
     )
     run = alpha.run.model_copy(update={"measured": alpha.run.measured.model_copy(update={"cost": unpriced})})
-    page = to_html(pages.model_page(dataclasses.replace(alpha, run=run), board.suite, pages.Links(False)))
+    english = pages.Links(False, "en")
+    page = to_html(pages.model_page(dataclasses.replace(alpha, run=run), board.suite, english))
     assert "no price for this device in the price table" in page
     assert "no price for NVIDIA L40S in data/gpu_prices.yaml" in page
 
@@ -141,7 +142,7 @@ def test_leaderboard_cost_columns_have_numeric_sort_values(rendered, board):
 
 
 def test_methodology_explains_how_cost_is_measured(rendered, board):
-    html = to_html(rendered["methodology.md"])
+    html = to_html(rendered["en/methodology.md"])
     section = re.search(r'<h2 id="cost">(.*?)<h2 id="run-records">', html, re.S)[1]
     serving = board.suite.serving
     assert serving is not None
@@ -170,7 +171,7 @@ def test_methodology_structural_formulas_are_those_of_the_cost_model(rendered):
 
 
 def test_methodology_explains_modes(rendered):
-    html = to_html(rendered["methodology.md"])
+    html = to_html(rendered["en/methodology.md"])
     section = re.search(r'<h2 id="modes">(.*?)<h2 id="cost">', html, re.S)[1]
     assert "log-likelihood" in section
     assert "<code>chat:</code>" in section

@@ -128,8 +128,46 @@ def test_line_chart_without_points_is_empty():
 
 
 def test_render_pages_lists_every_page(board, rendered):
-    expected = {"index.md", "methodology.md"} | {e.page_path for e in board.entries}
-    assert set(rendered) == expected
+    expected = {"index.md", "methodology.md", "claims.md", "charts.md"} | {e.page_path for e in board.entries}
+    assert set(rendered) == expected | {f"en/{uri}" for uri in expected}
+
+
+# Korean that stays on English pages: the fixture's team names, task titles and innovations
+# (data), and the charts' labels.
+DATA_IN_KOREAN = (
+    *("알파랩", "델타", "감마", "형태소 경계를 고려한 BPE 어휘", "한국 상식", "조사 선택", "덧셈"),
+    *("학습 토큰 수", "사전학습 손실", "손실", "한국어 지식", "수리 추론", "범주별 지수"),
+    *("영어 지식", "한국어 언어"),
+)
+
+
+def test_each_page_is_one_language_and_links_its_counterpart(rendered):
+    korean = re.compile(r"[\uac00-\ud7a3]")
+    for uri in ("index.md", "claims.md", "methodology.md", "models/alpha-lab/hangul-7b.md"):
+        ko, en = rendered[uri], rendered[f"en/{uri}"]
+        assert 'lang="en"' not in ko  # no English stacked under the Korean
+        assert "Where each figure comes from" not in ko and "출처 표시" not in en
+        # the only Korean left on the English page is data (team names, the suite's task titles)
+        # and the charts' labels
+        for data in DATA_IN_KOREAN:
+            en = en.replace(data, "")
+        assert not korean.search(en.split("\n---\n", 1)[1]), uri
+    front = yaml.safe_load(rendered["en/models/alpha-lab/hangul-7b.md"].split("---\n")[1])
+    ko = "../../../models/alpha-lab/hangul-7b.html"
+    assert front["kl_alternates"] == {"ko": ko, "en": "hangul-7b.html"}
+    assert front["kl_lang"] == "en" and front["search"] == {"exclude": True}
+    assert yaml.safe_load(rendered["index.md"].split("---\n")[1])["kl_alternates"] == {
+        "ko": "index.html",
+        "en": "en/index.html",
+    }
+
+
+def test_english_pages_link_english_pages_and_shared_files(rendered):
+    html = rendered["en/index.md"]
+    assert 'href="models/alpha-lab/hangul-7b.html"' in html  # en/models/…, relative to en/
+    assert 'href="../leaderboard.json"' in html  # one download for both languages
+    model = rendered["en/models/alpha-lab/hangul-7b.md"]
+    assert 'href="../../../models/alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json"' in model
 
 
 def test_leaderboard_rows_ranked_first_unscored_last(rendered):
@@ -142,7 +180,7 @@ def test_leaderboard_has_numeric_sort_keys_and_empty_keys_for_missing(rendered):
     html = to_html(rendered["index.md"])
     row = re.search(r'<tr data-model="gamma/pending-model"[^>]*>(.*?)</tr>', html, re.S)[1]
     assert 'data-sort=""' in row
-    alpha = re.search(r'<tr data-model="alpha-lab/hangul-7b">(.*?)</tr>', html, re.S)[1]
+    alpha = re.search(r'<tr data-model="alpha-lab/hangul-7b"[^>]*>(.*?)</tr>', html, re.S)[1]
     assert 'data-sort="64.250000"' in alpha
     assert 'data-sort="7800000000"' in alpha
 
@@ -150,12 +188,12 @@ def test_leaderboard_has_numeric_sort_keys_and_empty_keys_for_missing(rendered):
 def test_leaderboard_shows_suite_status_badges_and_methodology_link(rendered):
     text = rendered["index.md"]
     assert "demo</code> v1" in text
-    assert "리비전 대기" in text and "awaiting evaluation (revision pending)" in text
+    assert "리비전 대기" in text and "awaiting evaluation (revision pending)" in rendered["en/index.md"]
     assert "평가 실패" in text
     assert 'href="methodology.html"' in text
     for kind in ("declared", "measured", "checked"):
         assert f"kl-badge--{kind}" in text
-    assert "0 = chance level, 100 = a perfect score" in text
+    assert "0 = chance level, 100 = a perfect score" in rendered["en/index.md"]
 
 
 def test_leaderboard_links_model_pages(rendered):
@@ -164,8 +202,9 @@ def test_leaderboard_links_model_pages(rendered):
 
 def test_empty_leaderboard_says_so():
     empty = Leaderboard(load_suite("demo"), ())
-    text = pages.leaderboard_page(empty, pages.Links(False))
+    text = pages.leaderboard_page(empty, pages.Links(False, "en"))
     assert "No submissions yet" in text
+    assert "아직 제출된 모델이 없습니다" in pages.leaderboard_page(empty, pages.Links(False))
     assert "<table" not in text
 
 
@@ -236,7 +275,8 @@ def test_any_team_name_cannot_inject_markup(board, text):
 def test_model_page_sections_and_figures(rendered):
     text = rendered["models/alpha-lab/hangul-7b.md"]
     for heading in ("Benchmark performance", "Originality", "Cost", "Pre-training loss log", "Run record"):
-        assert f"· {heading} {{: #" in text
+        assert f"## {heading} {{: #" in rendered["en/models/alpha-lab/hangul-7b.md"]
+    assert "## 독창성 {: #originality }" in text
     assert "64.2 ± 2.2" in text
     assert "0.8200 ± 0.0310" in text  # raw score ± stderr
     assert "76.0 ± 4.1" in text  # normalised ± stderr
@@ -269,10 +309,10 @@ def test_checks_compare_manifest_hash_and_revision(board):
 
 
 def test_cpu_run_is_labelled_cpu_figures(rendered):
-    text = rendered["models/beta-ai/beta-moe.md"]
+    text = rendered["en/models/beta-ai/beta-moe.md"]
     assert "CPU figures" in text
     assert "CPU seconds" in text
-    assert "CPU figures" not in rendered["models/alpha-lab/hangul-7b.md"]
+    assert "CPU figures" not in rendered["en/models/alpha-lab/hangul-7b.md"]
 
 
 def test_failed_run_shows_its_error_escaped(rendered):
@@ -289,7 +329,7 @@ def test_loss_log_problems_are_listed_without_build_paths(rendered):
 
 
 def test_pending_model_page_says_it_awaits_a_revision(rendered):
-    text = rendered["models/gamma/pending-model.md"]
+    text = rendered["en/models/gamma/pending-model.md"]
     assert "awaiting evaluation (revision pending)" in text
     assert "Not evaluated yet" in text
 
@@ -354,8 +394,9 @@ def row_html(html: str, submission_id: str) -> str:
 
 
 def test_maintainers_entry_page_says_who_entered_it_and_links_the_sources(rendered, board):
-    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
-    assert "공개 자료로 운영진이 입력" in html and "entered by maintainers from public sources" in html
+    html = to_html(rendered[f"en/models/{MAINTAINERS}.md"])
+    assert "공개 자료로 운영진이 입력" in to_html(rendered[f"models/{MAINTAINERS}.md"])
+    assert "entered by maintainers from public sources" in html
     for source in entry(board, MAINTAINERS).submission.manifest.sources:
         assert f'<a href="{source}" rel="nofollow noopener">' in html
     # the declared badge and the legend say where declared values come from
@@ -364,19 +405,19 @@ def test_maintainers_entry_page_says_who_entered_it_and_links_the_sources(render
 
 
 def test_team_entry_page_does_not_look_like_a_maintainers_entry(rendered):
-    html = to_html(rendered["models/alpha-lab/hangul-7b.md"])
+    html = to_html(rendered["en/models/alpha-lab/hangul-7b.md"])
     assert "entered by maintainers" not in html
     assert "maintainers' entry" not in html
     assert "written by the team in submission.yaml" in html  # the declared badge's tooltip
 
 
 def test_leaderboard_marks_maintainers_rows(rendered):
-    html = to_html(rendered["index.md"])
+    html = to_html(rendered["en/index.md"])
     gamma = re.search(rf'<tr data-model="{MAINTAINERS}"[^>]*>', html)[0]
     assert 'data-entered-by="maintainers"' in gamma
-    assert "maintainers' entry" in row_html(html, MAINTAINERS)
+    assert "maintainers&#39; entry" in row_html(html, MAINTAINERS)
     for team_entry in ("alpha-lab/hangul-7b", HOSTILE, "delta/broken-log"):
-        assert "maintainers' entry" not in row_html(html, team_entry)
+        assert "maintainers&#39; entry" not in row_html(html, team_entry)
     assert "by the team, or from public sources" in html  # the declared group's header
 
 
@@ -398,23 +439,25 @@ def test_leaderboard_params_never_copy_total_into_active(rendered):
 def test_model_page_gives_exact_declared_parameters(rendered):
     html = to_html(rendered[f"models/{MAINTAINERS}.md"])
     assert "1,234,567,890 (≈1.23B)" in html
-    assert re.search(r"활성 <span lang=\"en\">active</span> — <small>밝히지 않음", html)
+    assert re.search(r"활성 — <small>밝히지 않음", html)
+    english = to_html(rendered[f"en/models/{MAINTAINERS}.md"])
+    assert re.search(r"active — <small>not stated", english)
 
 
 def test_noassertion_licence_reads_not_stated(rendered, board):
-    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
-    licence = re.search(r"Licence</span>.*?<dd>(.*?)</dd>", html, re.S)[1]
-    assert licence.startswith('밝히지 않음 <span lang="en">not stated</span>')
+    html = to_html(rendered[f"en/models/{MAINTAINERS}.md"])
+    licence = re.search(r"Licence .*?<dd>(.*?)</dd>", html, re.S)[1]
+    assert licence.startswith("not stated <small>(<code>NOASSERTION</code>)")
     assert not pages.licence_stated(entry(board, MAINTAINERS).submission.manifest)
     assert pages.licence_stated(entry(board, "alpha-lab/hangul-7b").submission.manifest)
 
 
 def test_precision_left_at_the_default_is_not_shown_as_declared(rendered, board):
-    gamma = to_html(rendered[f"models/{MAINTAINERS}.md"])
-    precision = re.search(r"Precision</span>.*?<dd>(.*?)</dd>", gamma, re.S)[1]
+    gamma = to_html(rendered[f"en/models/{MAINTAINERS}.md"])
+    precision = re.search(r"Precision .*?<dd>(.*?)</dd>", gamma, re.S)[1]
     assert "not stated" in precision and "default used for evaluation" in precision
-    alpha = to_html(rendered["models/alpha-lab/hangul-7b.md"])  # precision: bfloat16 in the file
-    assert re.search(r"Precision</span>.*?<dd>bfloat16</dd>", alpha, re.S)
+    alpha = to_html(rendered["en/models/alpha-lab/hangul-7b.md"])  # precision: bfloat16 in the file
+    assert re.search(r"Precision .*?<dd>bfloat16</dd>", alpha, re.S)
     assert not pages.precision_declared(entry(board, MAINTAINERS).submission.manifest)
     assert pages.precision_declared(entry(board, "alpha-lab/hangul-7b").submission.manifest)
 
@@ -434,8 +477,8 @@ def test_group_headers_span_only_the_columns_they_describe(rendered, board):
 
 
 def test_unevaluated_model_shows_one_awaiting_line_not_every_task(rendered):
-    html = to_html(rendered[f"models/{MAINTAINERS}.md"])
-    scores = re.search(r"Measured scores</span>.*?</h3>(.*?)</div>", html, re.S)[1]
+    html = to_html(rendered[f"en/models/{MAINTAINERS}.md"])
+    scores = re.search(r"Measured scores .*?</h3>(.*?)</div>", html, re.S)[1]
     assert "awaiting evaluation (revision pending)" in scores
     assert "no result" not in html
     assert "<table" not in scores
@@ -445,12 +488,13 @@ def test_unevaluated_model_shows_one_awaiting_line_not_every_task(rendered):
 
 
 def test_mode_is_shown_on_the_leaderboard_and_the_model_page(rendered):
-    html = to_html(rendered["index.md"])
+    html = to_html(rendered["en/index.md"])
     for submission_id in ("alpha-lab/hangul-7b", HOSTILE, MAINTAINERS):
-        assert "mode</span> <code>base</code>" in row_html(html, submission_id)
-    page = to_html(rendered["models/alpha-lab/hangul-7b.md"])
-    assert "mode</span> <code>base</code>" in page
-    assert '<code>base</code> <small>(순위 <span lang="en">ranked</span>)</small>' in page
+        assert "mode <code>base</code>" in row_html(html, submission_id)
+    page = to_html(rendered["en/models/alpha-lab/hangul-7b.md"])
+    assert "mode <code>base</code>" in page
+    assert "<code>base</code> <small>(ranked)</small>" in page
+    assert "<code>base</code> <small>(순위)</small>" in to_html(rendered["models/alpha-lab/hangul-7b.md"])
 
 
 def test_entry_mode_is_the_runs_mode_else_the_first_declared(board):
@@ -472,8 +516,9 @@ def test_entry_mode_is_the_runs_mode_else_the_first_declared(board):
 
 def test_leaderboard_explains_the_maintainers_tag_only_when_it_is_used(board):
     without = Leaderboard(board.suite, tuple(e for e in board.entries if e.id != MAINTAINERS))
-    assert "maintainers' entry" not in pages.leaderboard_page(without, pages.Links(False))
-    assert "maintainers' entry" in pages.leaderboard_page(board, pages.Links(False))
+    assert "maintainers&#39; entry" not in pages.leaderboard_page(without, pages.Links(False, "en"))
+    assert "maintainers&#39; entry" in pages.leaderboard_page(board, pages.Links(False, "en"))
+    assert "운영진 입력" in pages.leaderboard_page(board, pages.Links(False))
 
 
 # --- view models: decisions made in Python, not in templates -------------------------------
@@ -608,5 +653,23 @@ def test_an_unnamed_upstream_reads_as_such_on_the_model_page(board):
     manifest = manifest.model_copy(update={"originality": originality})
     changed = dataclasses.replace(beta, submission=dataclasses.replace(beta.submission, manifest=manifest))
     text = pages.model_page(changed, board.suite, pages.Links(False))
-    assert '밝히지 않은 상위 모델 <span lang="en">unnamed upstream</span>: an 8B-scale model' in text
-    assert '<td>증류 <span lang="en">distilled from</span></td>' in text
+    assert "밝히지 않은 상위 모델: an 8B-scale model" in text
+    assert "<td>증류</td>" in text
+    english = pages.model_page(changed, board.suite, pages.Links(False, "en"))
+    assert "unnamed upstream: an 8B-scale model" in english and "<td>distilled from</td>" in english
+
+
+@pytest.mark.parametrize(
+    ("parameters", "band"),
+    [(1, "lt3b"), (2_999_999_999, "lt3b"), (3_000_000_000, "3-15b"), (70_000_000_000, "gt70b")],
+)
+def test_size_bands_have_closed_lower_bounds(parameters, band):
+    assert pages.size_band(parameters) == band
+
+
+def test_rows_carry_what_the_filters_match(rendered):
+    html = to_html(rendered["index.md"])
+    row = re.search(rf'<tr data-model="{HOSTILE}"[^>]*>', html)[0]
+    assert 'data-size="3-15b"' in row  # an MoE is banded by its 3B active parameters, not its 30B
+    assert 'data-mode="base"' in row and 'data-status="evaluated"' in row
+    assert 'data-search="beta-moe &lt;img' in row  # lower case, escaped

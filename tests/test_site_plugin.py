@@ -118,6 +118,7 @@ def test_on_files_adds_pages_evidence_and_assets(repo):
     assert "models/alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json" in uris
     assert "models/alpha-lab/hangul-7b/loss_log.csv" in uris
     assert {STYLESHEET, SCRIPT, WORKER_SHIM} <= uris
+    assert {"claims.md", "charts.md", "en/index.md", "leaderboard.json", "claims.json", "claims.csv"} <= uris
 
 
 def test_model_pages_stay_out_of_the_nav(repo):
@@ -178,7 +179,7 @@ def test_broken_manifest_is_a_warning_and_the_rest_still_builds(repo, caplog):
 def test_missing_submissions_folder_gives_an_empty_leaderboard(repo):
     files = run_on_files(make_config(repo, submissions_dir="nowhere"))
     page = files.get_file_from_path("index.md")
-    assert page is not None and "No submissions yet" in page.content_string
+    assert page is not None and "아직 제출된 모델이 없습니다" in page.content_string
 
 
 def test_submissions_dir_is_relative_to_mkdocs_yml(repo, monkeypatch, tmp_path):

@@ -31,10 +31,10 @@ def test_the_current_version_wins_once_its_run_lands() -> None:
 def test_the_model_page_shows_the_earlier_run_with_its_version() -> None:
     board = bumped_board()
     rendered = pages.render_pages(board, pages.Links(use_directory_urls=False))
-    html = to_html(rendered["models/alpha-lab/hangul-7b.md"])
+    html = to_html(rendered["en/models/alpha-lab/hangul-7b.md"])
     assert "earlier suite version" in html
     assert "Run on an earlier suite version" in html
     assert "<code>demo</code> v1 · <code>20250601T100000Z-a1b2c3</code>" in html  # its own version
     assert "shown until the re-run on v2 lands" in html
-    index = to_html(rendered["index.md"])
+    index = to_html(rendered["en/index.md"])
     assert "earlier suite version" in index

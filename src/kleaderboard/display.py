@@ -89,6 +89,7 @@ class Label:
 DECLARED = Label("신고", "declared")  # the team's (or the maintainers') submission.yaml says so
 MEASURED = Label("측정", "measured")  # the pipeline or the Hub measured it
 CHECKED = Label("검증", "checked")  # a declared value compared with evidence
+EXTERNAL = Label("외부", "external")  # published by a leaderboard this project does not run
 YES = Label("예", "yes")
 NO = Label("아니오", "no")
 NOT_STATED = Label("밝히지 않음", "not stated")

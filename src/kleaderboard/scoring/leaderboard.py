@@ -84,6 +84,8 @@ class Entry:
     # After a suite bump, until the re-run lands: the newest run on an earlier version, shown
     # (labelled with its version) but never scored or ranked against the new version.
     previous: RunRecord | None = None
+    # Every run record of the submission (any suite, version, mode or status), newest first.
+    history: tuple[RunRecord, ...] = ()
 
     @property
     def id(self) -> str:
@@ -197,7 +199,9 @@ def build_entry(sub: Submission, suite: Suite) -> Entry:
     categories = score_categories(tasks, suite)
     overall = normalise.index([c.index for c in categories], [1.0] * len(categories))
     status = _status(sub, (run, failed, previous), overall is not None)
-    return Entry(sub, status, run, failed, tasks, categories, overall, _loss_curve(sub), previous=previous)
+    newest = tuple(sorted(runs, key=lambda r: (r.started_at, r.run_id), reverse=True))
+    loss = _loss_curve(sub)
+    return Entry(sub, status, run, failed, tasks, categories, overall, loss, None, previous, newest)
 
 
 def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:

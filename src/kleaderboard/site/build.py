@@ -88,6 +88,8 @@ def workspace_mkdocs_yaml(site_name: str, suite: str, submissions_dir: str = "su
         ],
         "nav": [
             {"리더보드 Leaderboard": "index.md"},
+            {"팀이 밝힌 점수 Teams' claims": "claims.md"},
+            {"차트 Charts": "charts.md"},
             {"평가 방법 Methodology": "methodology.md"},
         ],
         "not_in_nav": NOT_IN_NAV,

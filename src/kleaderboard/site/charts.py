@@ -402,3 +402,71 @@ def _svg_open(height: float, title: str, description: str) -> str:
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet">'
         f"<title>{_text(title)}</title><desc>{_text(description)}</desc>"
     )
+
+
+# --- scatter chart with a Pareto frontier ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    """One model in a scatter chart: lower x (cost, size) and higher y (score) are better."""
+
+    name: str
+    x: float
+    y: float
+
+
+def pareto_frontier(points: Sequence[Point]) -> list[Point]:
+    """The points no other point beats on both axes (no lower-or-equal x with a higher y),
+    by increasing x: the best score reachable at each cost."""
+    frontier: list[Point] = []
+    for point in sorted(points, key=lambda p: (p.x, -p.y)):
+        if not frontier or point.y > frontier[-1].y:
+            frontier.append(point)
+    return frontier
+
+
+def scatter_chart(points: Sequence[Point], *, x_axis: Axis, y_axis: Axis, title: str) -> Markup:
+    """A scatter of models with their Pareto frontier drawn and named; empty without points.
+
+    With x_axis.log, points with x <= 0 are left out.
+    """
+    drawn = [p for p in points if math.isfinite(p.x) and math.isfinite(p.y) and (p.x > 0 or not x_axis.log)]
+    if not drawn:
+        return Markup("")
+    xs, ys = [p.x for p in drawn], [p.y for p in drawn]
+    x_ticks = log_ticks(min(xs), max(xs)) if x_axis.log else nice_ticks(min(xs), max(xs), 6)
+    y_ticks = nice_ticks(min(ys), max(ys), 5)
+    sx = _Scale(x_ticks[0], x_ticks[-1], _MARGIN_L, WIDTH - _MARGIN_R, x_axis.log)
+    sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
+    frontier = pareto_frontier(drawn)
+    description = "; ".join(
+        f"{p.name}: {display.significant(p.x, 4)}, {display.significant(p.y, 4)}" for p in frontier
+    )
+    parts = [_svg_open(_LINE_H, title, description)]
+    # a log axis is a count (parameters); a linear one a price or a score
+    x_labels = tick_labels(x_ticks, display.count_short if x_axis.log else display.significant)
+    y_labels = tick_labels(y_ticks, display.significant)
+    parts += _x_axis(list(zip(x_ticks, x_labels, strict=True)), sx, sy, x_axis.label)
+    parts += _y_axis(list(zip(y_ticks, y_labels, strict=True)), sx, sy, y_axis.label)
+    if len(frontier) > 1:
+        coords = " ".join(f"{sx(p.x):.1f},{sy(p.y):.1f}" for p in frontier)
+        parts.append(
+            f'<polyline class="kl-chart__frontier" points="{coords}" fill="none" '
+            f'stroke="#e8710a" stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+    on_frontier = set(map(id, frontier))
+    for point in drawn:
+        css = "kl-chart__dot kl-chart__dot--frontier" if id(point) in on_frontier else "kl-chart__dot"
+        parts.append(
+            f'<circle class="{css}" cx="{sx(point.x):.1f}" cy="{sy(point.y):.1f}" r="4" fill="#3f51b5">'
+            f"<title>{_text(point.name)}: {_text(display.significant(point.x, 4))}, "
+            f"{_text(display.significant(point.y, 4))}</title></circle>"
+        )
+    for point in frontier:
+        parts.append(
+            f'<text class="kl-chart__point-label" x="{sx(point.x) + 7:.1f}" y="{sy(point.y) - 7:.1f}" '
+            f'font-size="12">{_text(point.name)}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -13,6 +13,7 @@ lists the evidence files (run records, loss logs) copied next to the model pages
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File
@@ -31,7 +33,17 @@ from kleaderboard.provenance.record import FOLDER as PROVENANCE_FOLDER
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
-from kleaderboard.site import charts, claims, contamination, costs
+from kleaderboard.site import (
+    analysis,
+    charts,
+    claims,
+    claims_board,
+    contamination,
+    costs,
+    downloads,
+    history,
+    rank_ranges,
+)
 from kleaderboard.site.lineage import LineageSection, lineage_section
 from kleaderboard.site.provenance_view import ProvenanceView, latest_record, provenance_view
 from kleaderboard.submission.loss_log import LossLog
@@ -64,6 +76,7 @@ LABELS: dict[str, Label] = {
     "declared": display.DECLARED,
     "measured": display.MEASURED,
     "checked": display.CHECKED,
+    "external": display.EXTERNAL,
     "not_stated": display.NOT_STATED,
     **contamination.SECTION_LABELS,
 }
@@ -119,19 +132,31 @@ RUN_RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
 # --- links -----------------------------------------------------------------------------
 
 
+LANGUAGES = ("ko", "en")  # the first is the default, at the site root; the others under <lang>/
+
+
+def localised(src_uri: str, lang: str) -> str:
+    """Where a generated page of the given language lives: pages move under <lang>/, files stay."""
+    if lang == LANGUAGES[0] or not src_uri.endswith(".md"):
+        return src_uri
+    return f"{lang}/{src_uri}"
+
+
 @dataclass(frozen=True)
 class Links:
-    """Relative hrefs between site files, by MkDocs' own URL rules."""
+    """Relative hrefs between site files, by MkDocs' own URL rules, for pages of one language."""
 
     use_directory_urls: bool
+    lang: str = LANGUAGES[0]
 
     def url(self, src_uri: str) -> str:
-        """The site URL of a source file (a page or any other file)."""
+        """The site URL of a source file (a page or any other file), as given."""
         return File(src_uri, src_dir=None, dest_dir="", use_directory_urls=self.use_directory_urls).url
 
     def href(self, target: str, source: str) -> str:
-        """The href that leads from the page source to the file target."""
-        return get_relative_url(self.url(target), self.url(source))
+        """The href that leads from the page source to the file target, both in this language."""
+        here = self.url(localised(source, self.lang))
+        return get_relative_url(self.url(localised(target, self.lang)), here)
 
     def from_page(self, source: str) -> Callable[[str], str]:
         """href() with the source fixed, for templates."""
@@ -185,8 +210,9 @@ def _keep(ch: str) -> bool:
     return ch not in _DROPPED and unicodedata.category(ch) not in ("Cc", "Cs")
 
 
-def template_environment() -> Environment:
-    """The Jinja2 environment of the generated pages (autoescape on, undefined is an error)."""
+def template_environment(lang: str = LANGUAGES[0]) -> Environment:
+    """The Jinja2 environment of the generated pages in one language (autoescape on, undefined
+    is an error); the macros read the global ``lang``."""
     env = Environment(
         loader=PackageLoader("kleaderboard.site", "templates"),
         autoescape=True,
@@ -197,7 +223,7 @@ def template_environment() -> Environment:
         finalize=_printable,
     )
     env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
-    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS)
+    env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE, lang=lang)
     return env
 
 
@@ -373,6 +399,7 @@ class ModelPage:
     lineage: LineageSection
     provenance: ProvenanceView | None = None  # the newest provenance record, if the pipeline wrote one
     contamination: contamination.ContaminationView | None = None
+    history: tuple[history.HistoryRow, ...] = ()  # every run, newest first
 
     @property
     def hardware(self) -> str:
@@ -512,7 +539,12 @@ def model_page_data(
         lineage=lineage_section(entry.submission),
         provenance=provenance_view(entry.submission.folder, _model_folder(entry)),
         contamination=contamination.contamination_view(entry, panel or contamination.NullPanel((), {})),
+        history=history.history_rows(entry, _run_hrefs(entry, href)),
     )
+
+
+def _run_hrefs(entry: Entry, href: Callable[[str], str]) -> dict[str, str]:
+    return {run.run_id: href(run_record_uri(entry, run)) for run in entry.history}
 
 
 # --- evidence files --------------------------------------------------------------------
@@ -548,7 +580,9 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
     """Evidence published next to each model page: its run records and its loss log."""
     files = []
     for entry in board.entries:
-        files += [_run_file(entry, run) for run in (entry.run, entry.failed_run, entry.previous) if run]
+        shown = (entry.run, entry.failed_run, entry.previous, *entry.history)
+        runs = {run.run_id: run for run in shown if run}
+        files += [_run_file(entry, run) for run in runs.values()]
         log = _loss_log_file(entry)
         if log is not None:
             files.append(SiteFile(loss_log_uri(entry), path=log))
@@ -578,6 +612,8 @@ class Row:
     cpu: bool  # the run's figures are CPU figures
     from_zero: Label  # weights initialised from zero: yes, no or not stated
     loss_log: LossLogState
+    stale: tuple[Label, ...] = ()  # why the scored run no longer describes the manifest
+    rank_range: str = ""  # '2–5' where 95 % intervals overlap; '' where the rank is sure
 
     @property
     def rank_sort(self) -> str:
@@ -600,6 +636,18 @@ class Row:
         return self.cpu and self.tokens_per_second is not None
 
     @property
+    def size_band(self) -> str:
+        """The filter's size band of the active (else total) declared parameters."""
+        parameters = self.entry.submission.manifest.model.parameters
+        return size_band(parameters.active or parameters.total)
+
+    @property
+    def filter_words(self) -> str:
+        """What the search box matches: model, id, team (lower case)."""
+        manifest = self.entry.submission.manifest
+        return f"{manifest.model.name} {self.entry.id} {manifest.team.name}".casefold()
+
+    @property
     def from_zero_sort(self) -> int:
         """Yes sorts above no, and no above not stated."""
         return {display.YES: 1, display.NO: 0}.get(self.from_zero, -1)
@@ -608,6 +656,26 @@ class Row:
     def loss_log_sort(self) -> int:
         """A parsed log sorts above an invalid one, and that above none."""
         return LOSS_LOG_STATES.index(self.loss_log)
+
+
+# Size bands of the leaderboard's filter, by active parameters: (upper bound, name).
+SIZE_BANDS: tuple[tuple[float, str], ...] = (
+    (3e9, "lt3b"),
+    (15e9, "3-15b"),
+    (70e9, "15-70b"),
+    (float("inf"), "gt70b"),
+)
+SIZE_BAND_TEXT: dict[str, Label] = {
+    "lt3b": Label("30억 미만", "under 3B"),
+    "3-15b": Label("30억–150억", "3B–15B"),
+    "15-70b": Label("150억–700억", "15B–70B"),
+    "gt70b": Label("700억 이상", "70B and over"),
+}
+
+
+def size_band(parameters: int) -> str:
+    """The band a parameter count falls in."""
+    return next(name for bound, name in SIZE_BANDS if parameters < bound)
 
 
 def loss_log_state(entry: Entry) -> LossLogState:
@@ -629,13 +697,18 @@ def leaderboard_row(entry: Entry) -> Row:
         cpu=run is not None and run.measured.hardware_kind == "cpu",
         from_zero=display.yes_no(entry.submission.manifest.originality.weights_initialised_from_zero),
         loss_log=loss_log_state(entry),
+        stale=history.entry_stale_reasons(entry),
     )
 
 
 def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
     """The leaderboard (index.md): one sortable row per submission."""
-    env = env or template_environment()
-    rows = [leaderboard_row(entry) for entry in board.entries]
+    env = env or template_environment(links.lang)
+    ranges = rank_ranges.rank_ranges(board.entries)
+    rows = [
+        dataclasses.replace(leaderboard_row(entry), rank_range=rank_ranges.range_text(ranges.get(entry.id)))
+        for entry in board.entries
+    ]
     return env.get_template("leaderboard.md.j2").render(
         board=board,
         suite=board.suite,
@@ -645,6 +718,33 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         evaluated=sum(1 for e in board.entries if e.overall is not None),
         href=links.from_page(INDEX_URI),
         methodology_uri=METHODOLOGY_URI,
+        claims_uri=claims_board.CLAIMS_URI,
+        charts_uri=analysis.CHARTS_URI,
+        size_bands=SIZE_BAND_TEXT,
+        modes=sorted({row.mode for row in rows}),
+        claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
+        downloads=downloads.LEADERBOARD_DOWNLOADS,
+    )
+
+
+def charts_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
+    """The charts (charts.md): score against cost and size with their Pareto frontiers, loss curves."""
+    env = env or template_environment(links.lang)
+    return env.get_template("charts.md.j2").render(
+        page=analysis.charts_page_data(board, links.lang),
+        href=links.from_page(analysis.CHARTS_URI),
+        home_uri=INDEX_URI,
+    )
+
+
+def claims_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
+    """The teams' claims (claims.md): self-reported and external figures, never measured ones."""
+    env = env or template_environment(links.lang)
+    return env.get_template("claims.md.j2").render(
+        claims=claims_board.claims_board(board),
+        href=links.from_page(claims_board.CLAIMS_URI),
+        home_uri=INDEX_URI,
+        downloads=downloads.CLAIMS_DOWNLOADS,
     )
 
 
@@ -661,7 +761,7 @@ def model_page(
     entry: Entry, suite: Suite, links: Links, env: Environment | None = None, options: Options = Options()
 ) -> str:
     """One model's page: scores, originality, cost, loss log and run record."""
-    env = env or template_environment()
+    env = env or template_environment(links.lang)
     data = model_page_data(entry, suite, links, options.log_x, options.null_panel)
     href = links.from_page(entry.page_path)
     return env.get_template("model.md.j2").render(
@@ -690,7 +790,7 @@ def methodology_page(
     suite: Suite, links: Links, env: Environment | None = None, prices: PriceTable | None = None
 ) -> str:
     """How scores and costs are computed, the suite's tasks, and what a run record holds."""
-    env = env or template_environment()
+    env = env or template_environment(links.lang)
     prices = prices or price_table()
     return env.get_template("methodology.md.j2").render(
         suite=suite,
@@ -700,19 +800,45 @@ def methodology_page(
         run_record_fields=RUN_RECORD_FIELDS,
         context_tokens=serving_context(suite),
         flag_z=display.significant(contamination.FLAG_Z),
+        downloads=downloads.LEADERBOARD_DOWNLOADS + downloads.CLAIMS_DOWNLOADS,
+        download_fields=downloads.documented_fields(),
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
     )
 
 
 def render_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
-    """Every generated page: {src_uri: markdown}."""
-    env = template_environment()
+    """Every generated page in every language: {src_uri: markdown}; Korean at the root,
+    English under en/, each page linking its counterpart."""
+    pages = {}
+    for lang in LANGUAGES:
+        pages.update(render_language(board, dataclasses.replace(links, lang=lang), options))
+    return pages
+
+
+def render_language(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
+    """Every generated page in links.lang: {src_uri: markdown}."""
+    env = template_environment(links.lang)
     pages = {
         INDEX_URI: leaderboard_page(board, links, env),
         METHODOLOGY_URI: methodology_page(board.suite, links, env),
+        claims_board.CLAIMS_URI: claims_page(board, links, env),
+        analysis.CHARTS_URI: charts_page(board, links, env),
     }
     options = replace(options, null_panel=contamination.null_panel(board))
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
-    return pages
+    return {localised(uri, links.lang): _with_alternates(uri, text, links) for uri, text in pages.items()}
+
+
+def _with_alternates(uri: str, markdown: str, links: Links) -> str:
+    """The page with its counterparts in every language in its front matter (the theme's
+    language switch links them); pages other than the default language stay out of search."""
+    here = links.url(localised(uri, links.lang))
+    alternates = {lang: get_relative_url(links.url(localised(uri, lang)), here) for lang in LANGUAGES}
+    meta: dict[str, object] = {"kl_lang": links.lang, "kl_alternates": alternates}
+    front, body = markdown.removeprefix("---\n").split("\n---\n", 1)
+    if links.lang != LANGUAGES[0] and "\nsearch:" not in f"\n{front}":
+        meta["search"] = {"exclude": True}
+    extra = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{front}\n{extra}---\n{body}"

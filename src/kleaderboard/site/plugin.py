@@ -9,6 +9,9 @@ In mkdocs.yml::
           suite: ko-global-v1
           submissions_dir: submissions
 
+With ``repo_url`` set in mkdocs.yml, every page links the repository in its header (Material's
+link, without the script that would ask GitHub's API for star counts).
+
 On each build it loads every submission and run record, scores them on the suite
 and adds the generated pages (``index.md``, ``methodology.md``, one page per model
 under ``models/``, kept out of the navigation), the evidence files next to them and
@@ -30,12 +33,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
-from kleaderboard.site import pages
+from kleaderboard.site import downloads, pages
 from kleaderboard.suites import load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
 ASSETS_DIR = Path(__file__).parent / "assets"
+THEME_DIR = Path(__file__).parent / "theme"  # overrides of Material's partials, searched first
+# Material's language switch, shown on every page; generated pages link their counterpart.
+ALTERNATES = [
+    {"name": "한국어", "link": "/", "lang": "ko"},
+    {"name": "English", "link": "/en/", "lang": "en"},
+]
 ASSET_PREFIX = "assets/kleaderboard"
 STYLESHEET = f"{ASSET_PREFIX}/leaderboard.css"
 SCRIPT = f"{ASSET_PREFIX}/sortable.js"
@@ -103,6 +112,10 @@ def add_assets(config: MkDocsConfig) -> None:
         config.extra_javascript.append(SCRIPT)
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # the generated headings carry ids
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(THEME_DIR))
+    if not config.extra.get("alternate"):
+        config.extra["alternate"] = ALTERNATES
     polyfills = config.extra.get("polyfills", [])
     config.extra["polyfills"] = [_local_polyfill(url) for url in polyfills]
     _refuse_remote_assets(config)
@@ -168,7 +181,8 @@ def add_generated_files(
     links = pages.Links(config.use_directory_urls)
     for uri, markdown in pages.render_pages(board, links, options).items():
         _refuse_clash(files, uri, config)
-        inclusion = InclusionLevel.NOT_IN_NAV if uri.startswith("models/") else InclusionLevel.UNDEFINED
+        in_nav = not uri.startswith(("models/", *(f"{lang}/" for lang in pages.LANGUAGES)))
+        inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     for item in pages.site_files(board):
         _refuse_clash(files, item.src_uri, config)
@@ -176,6 +190,9 @@ def add_generated_files(
             files.append(File.generated(config, item.src_uri, abs_src_path=str(item.path)))
         else:
             files.append(File.generated(config, item.src_uri, content=item.content or ""))
+    for uri, text in downloads.download_files(board, links.url).items():
+        _refuse_clash(files, uri, config)
+        files.append(File.generated(config, uri, content=text))
     for uri, path in ASSET_FILES.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
 

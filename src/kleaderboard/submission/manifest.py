@@ -548,6 +548,15 @@ class SelfReportedScore(Strict):
     note: LongText = ""
 
 
+class ExternalStanding(Strict):
+    """A model's published figure on a leaderboard this project does not run (shown as external)."""
+
+    leaderboard: ShortText = Field(description="e.g. Artificial Analysis Intelligence Index.")
+    value: Number
+    as_of: Date = Field(description="The date the leaderboard published this figure (YYYY-MM-DD).")
+    source: HttpUrl = Field(description="The leaderboard's page with this figure.")
+
+
 class Manifest(Strict):
     """A team's submission.yaml, version 1."""
 
@@ -571,6 +580,9 @@ class Manifest(Strict):
         default=None, description="The pre-training data, as declared."
     )
     notes: LongText = Field(default="", description="Anything a reader should know, in the team's words.")
+    external: list[ExternalStanding] = Field(
+        default_factory=list, description="Figures on global leaderboards run by others, with date and link."
+    )
 
     @model_validator(mode="after")
     def _who_entered_it(self) -> Manifest:

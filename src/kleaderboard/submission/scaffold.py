@@ -527,6 +527,11 @@ def _self_reported() -> list[Line]:
         _opt("    n_shot: 5"),
         _opt("    source: https://example.org/technical-report.pdf"),
         _opt("    note: 보고서 표 4 · Table 4 of the report"),
+        _opt("external:", "외부 리더보드 값, 날짜와 링크 · a global leaderboard's figure, dated and linked"),
+        _opt("  - leaderboard: Artificial Analysis Intelligence Index"),
+        _opt("    value: 31.0"),
+        _opt("    as_of: 2026-01-15"),
+        _opt("    source: https://example.org/leaderboard"),
     ]
 
 

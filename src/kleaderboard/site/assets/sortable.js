@@ -73,8 +73,51 @@
     });
   }
 
+  // Material's search is a dialog without a name (axe-core: aria-dialog-name); name it
+  // after its own input's label.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || "search");
+    }
+  }
+
+  // Filters above a table: each row carries data-search, data-size, data-mode, data-zero and
+  // data-status; rows that do not match are hidden, and the form says how many are shown.
+  function applyFilters(form, table) {
+    var query = form.elements.q.value.trim().toLowerCase();
+    var size = form.elements.size.value;
+    var mode = form.elements.mode.value;
+    var zero = form.elements.zero.checked;
+    var evaluated = form.elements.status.checked;
+    var shown = 0;
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var match = (!query || row.dataset.search.indexOf(query) !== -1) &&
+        (!size || row.dataset.size === size) &&
+        (!mode || row.dataset.mode === mode) &&
+        (!zero || row.dataset.zero === "1") &&
+        (!evaluated || row.dataset.status === "evaluated");
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    form.elements.shown.value = shown + " / " + table.tBodies[0].rows.length;
+  }
+
+  function makeFilterable(form) {
+    var table = document.getElementById(form.getAttribute("data-kl-filters"));
+    if (!table || form.dataset.klReady) return;
+    form.dataset.klReady = "1";
+    form.addEventListener("input", function () { applyFilters(form, table); });
+    form.addEventListener("change", function () { applyFilters(form, table); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    applyFilters(form, table);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-kl-sortable]"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-kl-filters]"), makeFilterable);
+    nameSearchDialog();
   }
 
   if (document.readyState === "loading") {
