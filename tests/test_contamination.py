@@ -1,5 +1,5 @@
-"""The contamination pass on models trained here: one with a demo task's test items in its
-corpus, two without. Calibration on known answers: the signals must separate the leaked model
+"""The contamination pass on models trained here, on demo_en_facts alone: one with its test
+items in its corpus, two without. Calibration on known answers: the signals must separate the leaked model
 from its clean twin, and must not separate the two clean models."""
 
 from __future__ import annotations

@@ -50,6 +50,8 @@ def test_z_against_the_clean_panel() -> None:
     assert position.z == pytest.approx((0.9 - 0.5) / 0.02)
     assert position.unusual
     assert not stats.z_against(0.51, [0.5, 0.52, 0.48]).unusual
+    # one-sided: less familiar than the clean models is no evidence of contamination
+    assert not stats.z_against(0.1, [0.5, 0.52, 0.48]).unusual
     assert stats.z_against(0.9, [0.5]).z is None  # one model gives no spread
     # a near-identical panel: the spread's floor keeps a tiny difference ordinary
     assert stats.z_against(0.505, [0.5, 0.5]).z == pytest.approx(0.5)

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from typing import Final
 
 MIN_K_FRACTION: Final = 0.2  # Shi et al.'s default k = 20 % of the tokens
-FLAG_Z: Final = 3.0  # |z| at which the site marks a signal as unusual (about 0.3 % of a normal null)
+# z at which the site marks a signal as unusual (about 0.1 % of a normal null). One-sided:
+# published items looking *less* familiar than the clean models say is no sign of having seen them.
+FLAG_Z: Final = 3.0
 
 
 def min_k_prob(token_logprobs: Sequence[float], k: float = MIN_K_FRACTION) -> float:
@@ -101,7 +103,7 @@ class NullPosition:
 
     @property
     def unusual(self) -> bool:
-        return self.z is not None and abs(self.z) >= FLAG_Z
+        return self.z is not None and self.z >= FLAG_Z
 
 
 def z_against(value: float, null: Sequence[float]) -> NullPosition:
