@@ -104,7 +104,12 @@ def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:
 
 
 def test_every_demo_model_has_contamination_evidence(demo_workspace: Path) -> None:
+    # The leaked model is flagged against the clean panel, and no clean model is
+    # (membership: demo_en_facts' published items against the demo's private slice).
+    flag = "the model may have seen the test items"
     for model in (*DEMO_MODELS, LEAKED_MODEL):
-        page = demo_workspace / "site" / "models" / model.org / f"{model.slug}.html"
-        assert "Contamination evidence" in page.read_text(encoding="utf-8")
+        page = demo_workspace / "site" / "en" / "models" / model.org / f"{model.slug}.html"
+        text = page.read_text(encoding="utf-8")
+        assert "Contamination evidence" in text
+        assert (flag in text) == (model is LEAKED_MODEL), model.slug
     assert (demo_workspace / "contamination-null.yaml").is_file()
