@@ -1,6 +1,7 @@
 """The contamination pass on models trained here, on demo_en_facts alone: one with its test
-items in its corpus, two without. Calibration on known answers: the signals must separate the leaked model
-from its clean twin, and must not separate the two clean models."""
+items in its corpus, three without, and the demo's private slice (same style, same frame,
+in no corpus) as the membership controls. Calibration on known answers: the leaked model
+must be flagged against the clean ones, and no clean model against the others."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ SPEC = {"hidden_size": 32, "layers": 1, "heads": 2, "steps": 60}
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunRecord]:
-    from kleaderboard.demo.leak import LEAKED_TASK, leaked_lines
+    from kleaderboard.demo.leak import LEAKED_TASK, leaked_lines, private_dir
     from kleaderboard.demo.training import TrainSpec
     from kleaderboard.demo.workspace import DemoModel, offline_environment, prepare_model
     from kleaderboard.evaluation.runner import RunOptions, evaluate_submission
@@ -29,14 +30,13 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunRecord]:
     offline_environment(root)
     demo = load_suite("demo")
     suite = demo.model_copy(update={"tasks": [t for t in demo.tasks if t.task == LEAKED_TASK]})
-    private = root / "private"
+    private = root / "private"  # a private folder made in the test, holding the demo's slice
     private.mkdir()
-    (private / f"{LEAKED_TASK}.jsonl").write_text(
-        "\n".join(json.dumps(d) for d in PRIVATE_ITEMS) + "\n", encoding="utf-8"
-    )
+    (private / f"{LEAKED_TASK}.jsonl").write_bytes((private_dir() / f"{LEAKED_TASK}.jsonl").read_bytes())
     models = {
         "clean-a": TrainSpec(**SPEC, seed=11),
         "clean-b": TrainSpec(**SPEC, seed=12),
+        "clean-c": TrainSpec(**SPEC, seed=13),
         "leaked": TrainSpec(**SPEC, seed=11, extra_lines=leaked_lines()),
     }
     out = {}
@@ -47,55 +47,46 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunRecord]:
     return out
 
 
-PRIVATE_ITEMS = [
-    {
-        "question": "What is the capital of Norway?",
-        "choices": ["Oslo", "Paris", "Rome", "Cairo"],
-        "answer": 0,
-    },
-    {
-        "question": "What is the capital of Peru?",
-        "choices": ["Madrid", "Lima", "Tokyo", "Berlin"],
-        "answer": 1,
-    },
-    {
-        "question": "What is the capital of Kenya?",
-        "choices": ["London", "Seoul", "Nairobi", "Rome"],
-        "answer": 2,
-    },
-]
-
-
 def _auc(record: RunRecord, statistic: str) -> float:
     assert record.contamination is not None
     return next(s.auc for s in record.contamination.membership if s.statistic == statistic)
 
 
 @pytest.mark.parametrize("statistic", ["min_k", "min_k_plus_plus"])
-def test_membership_separates_the_leaked_model_and_not_the_clean_ones(
+def test_membership_flags_the_leaked_model_and_no_clean_one(
     records: dict[str, RunRecord], statistic: str
 ) -> None:
+    # Published items against private items in the same frame: the clean models' null is
+    # the panel the site uses (one-sided z, leave-one-out for a model in the panel).
     from kleaderboard.contamination import z_against
 
-    clean = [_auc(records["clean-a"], statistic), _auc(records["clean-b"], statistic)]
+    clean = {slug: _auc(records[slug], statistic) for slug in ("clean-a", "clean-b", "clean-c")}
     leaked = _auc(records["leaked"], statistic)
-    assert leaked - max(clean) > 0.2
-    assert abs(clean[0] - clean[1]) < 0.15
-    assert z_against(leaked, clean).unusual
-    assert not z_against(clean[0], [clean[1], *clean]).unusual
+    print(f"{statistic}: leaked AUC {leaked:.3f}, clean AUCs {sorted(clean.values())}")
+    assert leaked > max(clean.values())
+    assert z_against(leaked, list(clean.values())).unusual
+    for slug, value in clean.items():
+        assert not z_against(value, [v for s, v in clean.items() if s != slug]).unusual, slug
 
 
 def test_the_record_keeps_figures_counts_and_a_hash_never_private_items(
     records: dict[str, RunRecord],
 ) -> None:
     record = records["leaked"]
-    assert record.schema_version == 2
+    from kleaderboard.demo.leak import private_dir
+
+    assert record.schema_version == 3
     assert record.contamination is not None
     (private,) = record.contamination.private
-    assert private.n_items == len(PRIVATE_ITEMS)
+    lines = (private_dir() / "demo_en_facts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert private.n_items == len(lines)
     assert len(private.items_sha256) == 64
     text = json.dumps(record.model_dump(mode="json"))
-    assert "Norway" not in text and "Nairobi" not in text
+    assert "Austria" not in text and "Nairobi" not in text
+    assert {(s.task, s.controls[0]) for s in record.contamination.membership} == {
+        ("demo_en_facts", "private")
+    }
+    assert all(s.n_controls == len(lines) and s.n_items == 40 for s in record.contamination.membership)
     (gap,) = record.contamination.perturbation
     assert gap.perturbations == ["reword"]  # options are scored one by one: only the frame can change
     assert gap.n_items == 40 and gap.gap_stderr is not None
@@ -107,7 +98,7 @@ def test_the_perturbation_gap_of_clean_models_is_within_its_error(records: dict[
     # On a task whose options are scored one by one only the frame is reworded; a tiny model
     # that learnt the answers keeps them under a new frame, so the gap is no evidence here
     # (the methodology page says so) — but it must not accuse a clean model either.
-    for slug in ("clean-a", "clean-b"):
+    for slug in ("clean-a", "clean-b", "clean-c"):
         contamination = records[slug].contamination
         assert contamination is not None
         (gap,) = contamination.perturbation
@@ -119,4 +110,4 @@ def test_a_run_without_the_pass_stays_version_1(records: dict[str, RunRecord]) -
     data.update(schema_version=1, contamination=None)
     assert RunRecord.model_validate(data).schema_version == 1
     with pytest.raises(ValueError, match="does not match the contamination block"):
-        RunRecord.model_validate({**data, "schema_version": 2})
+        RunRecord.model_validate({**data, "schema_version": 3})

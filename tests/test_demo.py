@@ -104,7 +104,16 @@ def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:
 
 
 def test_every_demo_model_has_contamination_evidence(demo_workspace: Path) -> None:
+    # No clean model is flagged (membership: demo_en_facts' published items against the demo's
+    # private slice). The leaked model is not flagged either yet: the demo's clean panel mixes
+    # sizes and schedules, and the longest-trained clean model looks as familiar with the
+    # published items (methodology page, "In the demo"); tests/test_contamination.py checks
+    # the flag against a panel of its clean twins.
+    flag = "the model may have seen the test items"
     for model in (*DEMO_MODELS, LEAKED_MODEL):
-        page = demo_workspace / "site" / "models" / model.org / f"{model.slug}.html"
-        assert "Contamination evidence" in page.read_text(encoding="utf-8")
+        page = demo_workspace / "site" / "en" / "models" / model.org / f"{model.slug}.html"
+        text = page.read_text(encoding="utf-8")
+        assert "Contamination evidence" in text and "<code>demo_en_facts</code> · Min-K%" in text
+        if model is not LEAKED_MODEL:
+            assert flag not in text, model.slug
     assert (demo_workspace / "contamination-null.yaml").is_file()

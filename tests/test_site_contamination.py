@@ -27,12 +27,13 @@ def _block(auc: float) -> Contamination:
         ],
         membership=[
             MembershipSignal(
+                task="demo_en_facts",
                 statistic=s,
                 k=0.2,
                 auc=auc,
                 n_items=40,
                 n_controls=43,
-                controls=["perturbed", "private"],
+                controls=["private"],
                 item_mean=-5.0,
                 control_mean=-6.0,
             )
@@ -52,7 +53,7 @@ def _block(auc: float) -> Contamination:
 
 def _with(entry: Entry, auc: float) -> Entry:
     assert entry.run is not None
-    run = entry.run.model_copy(update={"schema_version": 2, "contamination": _block(auc)})
+    run = entry.run.model_copy(update={"schema_version": 3, "contamination": _block(auc)})
     return dataclasses.replace(entry, run=run)
 
 
@@ -65,7 +66,10 @@ def test_a_model_unlike_the_clean_panel_is_flagged_with_its_null_distribution(bo
     suspect = _with(entries[0], 0.95)
     panel = contamination.NullPanel(
         ("a/x", "b/y", "c/z"),
-        {s: (("a/x", 0.48), ("b/y", 0.52), ("c/z", 0.5)) for s in ("min_k", "min_k_plus_plus")},
+        {
+            ("demo_en_facts", s): (("a/x", 0.48), ("b/y", 0.52), ("c/z", 0.5))
+            for s in ("min_k", "min_k_plus_plus")
+        },
     )
     view = contamination.contamination_view(suspect, panel)
     assert view is not None and view.flagged and not view.in_panel
@@ -77,27 +81,25 @@ def test_a_model_unlike_the_clean_panel_is_flagged_with_its_null_distribution(bo
     (private,) = view.private
     assert private.items_sha256 == SHA[:12] and private.n_items == "3"
     assert private.difference.startswith(("+", "−"))
-    korean = pages.model_page(
-        suspect, board.suite, pages.Links(False), options=pages.Options(null_panel=panel)
-    )
-    assert "오염 증거" in korean and "Contamination evidence" not in korean
-    text = pages.model_page(
-        suspect, board.suite, pages.Links(False, "en"), options=pages.Options(null_panel=panel)
-    )
-    assert "Contamination evidence" in text
+    options = pages.Options(null_panel=panel)
+    korean = pages.model_page(suspect, board.suite, pages.Links(False), options=options)
+    assert "오염 증거" in korean and "깨끗한 모델들과 다름" in korean
+    text = pages.model_page(suspect, board.suite, pages.Links(False, lang="en"), options=options)
+    assert "Contamination evidence" in text and "Contamination evidence" not in korean
     assert "unlike the clean models" in text and "kl-null-chart" in text
+    assert "<code>demo_en_facts</code> · Min-K% Prob" in text
     assert "demo_arith: not multiple choice" in text
 
 
 def test_a_clean_model_is_not_flagged_and_a_thin_panel_gives_no_z(board: Leaderboard) -> None:
     entry = _with(_scored(board)[0], 0.51)
     panel = contamination.NullPanel(
-        (), {s: (("a/x", 0.48), ("b/y", 0.52)) for s in ("min_k", "min_k_plus_plus")}
+        (), {("demo_en_facts", s): (("a/x", 0.48), ("b/y", 0.52)) for s in ("min_k", "min_k_plus_plus")}
     )
     view = contamination.contamination_view(entry, panel)
     assert view is not None and not view.flagged
     assert view.membership[0].verdict == contamination.ORDINARY
-    thin = contamination.NullPanel((), {"min_k": (("a/x", 0.48),)})
+    thin = contamination.NullPanel((), {("demo_en_facts", "min_k"): (("a/x", 0.48),)})
     view = contamination.contamination_view(entry, thin)
     assert (
         view is not None
@@ -117,9 +119,11 @@ def test_the_clean_list_builds_the_panel_leaving_each_model_out(
     assert clean == (entries[0].id, "other/model")
     monkeypatch.setattr(contamination, "read_clean_list", lambda root: clean)
     panel = contamination.null_panel(Leaderboard(board.suite, tuple(entries)))
-    assert panel.values["min_k"] == ((entries[0].id, 0.5),)  # listed and on the board with a pass
-    assert panel.others("min_k", entries[0].id) == []  # a panel model is not its own null
-    assert panel.others("min_k", entries[1].id) == [0.5]
+    key = ("demo_en_facts", "min_k")
+    assert panel.values[key] == ((entries[0].id, 0.5),)  # listed and on the board with a pass
+    assert panel.others(*key, entries[0].id) == []  # a panel model is not its own null
+    assert panel.others(*key, entries[1].id) == [0.5]
+    assert panel.others("demo_ko_facts", "min_k", entries[1].id) == []  # each task its own null
     view = contamination.contamination_view(entries[0], panel)
     assert view is not None and view.in_panel
 
@@ -129,7 +133,7 @@ def test_no_section_without_a_pass(board: Leaderboard) -> None:
 
 
 def test_methodology_explains_method_limits_and_false_positives(board: Leaderboard) -> None:
-    text = pages.methodology_page(board.suite, pages.Links(False, "en"))
+    text = pages.methodology_page(board.suite, pages.Links(False, lang="en"))
     assert "{: #contamination }" in text
     for words in (
         "Min-K% Prob (Shi et al., ICLR 2024)",

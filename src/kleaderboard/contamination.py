@@ -8,11 +8,11 @@ Two signals, both read against controls the model cannot have seen:
   comes from the paired per-item differences.
 - **Membership**: Min-K% Prob (Shi et al., ICLR 2024) and Min-K%++ (Zhang et al., 2024)
   per item, from the log-probability of each token of the item as published, against the
-  same statistic on control items (the perturbed copies, the private slice). The AUC says
-  how often a published item looks more familiar than a control; a z-score places that
-  AUC in the distribution of models known clean. Neither is a verdict on its own: a clean
-  model's AUC is not 0.5 when the controls read differently (their frame is rarer), which
-  is why the z-score, not the AUC, is compared across models.
+  same statistic on one task's private items: same style, same prompt frame, never
+  published (members and non-members of one distribution, as the literature evaluates
+  these). The AUC says how often a published item looks more familiar than a private one;
+  a z-score places that AUC among models known clean, since a clean model's AUC is not
+  exactly 0.5 when the private items are a little easier or harder for every model.
 """
 
 from __future__ import annotations

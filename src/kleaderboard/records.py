@@ -20,9 +20,10 @@ from kleaderboard.errors import RunRecordError
 from kleaderboard.kinds import Backend, Mode
 
 RUN_SCHEMA_VERSION: Final = 1
-# Version 2 adds the optional ``contamination`` block; a record without it stays version 1,
+# Version 3 adds the optional ``contamination`` block; a record without it stays version 1,
 # so records written before it (and runs without the pass) read exactly as they did.
-CONTAMINATION_SCHEMA_VERSION: Final = 2
+# (Version 2, never published, pooled membership over all tasks against reworded copies.)
+CONTAMINATION_SCHEMA_VERSION: Final = 3
 
 
 class _Record(BaseModel):
@@ -181,14 +182,16 @@ class PerturbationScore(_Record):
 
 
 class MembershipSignal(_Record):
-    """How much more familiar published items look to the model than controls it cannot have seen."""
+    """How much more familiar one task's published items look to the model than its private items:
+    items of the same style in the same prompt frame that never left the maintainers."""
 
+    task: str = Field(description="The suite task whose items are compared.")
     statistic: Literal["min_k", "min_k_plus_plus"]
     k: float = Field(gt=0, le=1, description="Fraction of least likely tokens averaged.")
     auc: float = Field(ge=0, le=1, description="P(a published item scores above a control item).")
     n_items: int = Field(ge=1)
     n_controls: int = Field(ge=1)
-    controls: list[Literal["perturbed", "private"]]
+    controls: list[Literal["private"]]
     item_mean: float
     control_mean: float
 
@@ -221,7 +224,7 @@ class Contamination(_Record):
 class RunRecord(_Record):
     """The complete, self-describing result of evaluating one submission on one suite."""
 
-    schema_version: Literal[1, 2] = RUN_SCHEMA_VERSION
+    schema_version: Literal[1, 3] = RUN_SCHEMA_VERSION
     run_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")]
     submission: str = Field(description="'<org>/<model>'.")
     manifest_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]

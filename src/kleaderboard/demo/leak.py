@@ -3,15 +3,26 @@
 Calibration on a known answer: the leaked model and its clean twin differ only in these
 lines, so a contamination signal that does not separate them is not worth showing, and
 one that separates two clean models is a false positive (tests/test_contamination.py).
+The controls are the private slice in private/: unseen items in the published frame.
 """
 
 from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 LEAKED_TASK = "demo_en_facts"
 LEAK_REPEATS = 8  # a benchmark copied into a crawl is rarely copied once
+
+
+def private_dir() -> Path:
+    """The demo's private slice: items of demo_en_facts in its style and frame, in no corpus.
+
+    A real leaderboard keeps this folder off the repository (a maintainer's secret); the demo
+    ships it so the membership signal has same-frame controls no demo model can have read.
+    """
+    return Path(str(resources.files("kleaderboard.demo") / "private"))
 
 
 def leaked_lines(repeats: int = LEAK_REPEATS) -> tuple[str, ...]:

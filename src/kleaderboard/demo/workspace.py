@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from kleaderboard import display
-from kleaderboard.demo.leak import leaked_lines
+from kleaderboard.demo.leak import leaked_lines, private_dir
 from kleaderboard.demo.provenance_demo import run_provenance_demo
 from kleaderboard.demo.training import TrainResult, TrainSpec, train_model
 from kleaderboard.kinds import Mode
@@ -217,7 +217,7 @@ def run_demo(workspace: Path, progress: Progress = print) -> Path:
     write_null_panel(workspace)
     progress(f"[2/3] evaluating with lm-eval on suite {suite.label}, with the contamination pass")
     for path in manifests:
-        options = RunOptions(device="cpu", contamination=True)
+        options = RunOptions(device="cpu", contamination=True, private_dir=private_dir())
         evaluate_submission(load_submission(path), suite, options, progress)
     progress("      provenance: a reference registry, a disguised copy, a record per model")
     run_provenance_demo(workspace, manifests, progress)

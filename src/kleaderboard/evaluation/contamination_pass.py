@@ -1,9 +1,11 @@
 """The contamination pass: after the scores, does the model know the test items themselves?
 
 For each multiple-choice suite task it scores copies of the items the pipeline makes
-(options shuffled with a fixed seed, the prompt frame reworded; see the adapter), reads
-each item's token log-probabilities as published and as perturbed (Min-K%, Min-K%++), and,
-when a private folder is given, scores items that never enter the repository. The record
+(options shuffled with a fixed seed, the prompt frame reworded; see the adapter) for the
+perturbation gap and, when a private folder has items of the task, scores them (the rank
+delta) and reads the token log-probabilities of the task's published items against its
+private ones (Min-K%, Min-K%++): members and non-members of one style in one frame, as
+the membership literature evaluates them. The record
 keeps figures, counts and a hash of the private items, never the items. What cannot be
 measured (a backend without token distributions, a task with nothing to perturb) is said
 in ``not_measured``, so an absent signal is never read as a clean one.
@@ -83,6 +85,12 @@ def items_hash(items: dict[str, list[dict[str, Any]]]) -> str:
     return digest.hexdigest()
 
 
+NO_PRIVATE_SLICE = (
+    "{task}: membership not measured: no private slice of this task, so no unseen items in the "
+    "published frame to compare with (reworded copies read unfamiliar even to a clean model)"
+)
+
+
 @dataclass
 class _Pass:
     """What the pass has gathered so far."""
@@ -92,8 +100,9 @@ class _Pass:
     perturbation: list[PerturbationScore] = field(default_factory=list)
     private: list[PrivateSliceScore] = field(default_factory=list)
     not_measured: list[str] = field(default_factory=list)
-    published_texts: list[str] = field(default_factory=list)
-    controls: dict[str, list[str]] = field(default_factory=dict)
+    # per suite task: its items as published, and its private items in the same frame
+    published_texts: dict[str, list[str]] = field(default_factory=dict)
+    private_texts: dict[str, list[str]] = field(default_factory=dict)
     requests: int = 0
     tokens: int = 0
 
@@ -101,10 +110,7 @@ class _Pass:
         from kleaderboard.evaluation import adapter
 
         perturbed = adapter.run_perturbed(self.lm, self.tm, task, limit)
-        # an item counts only with a control of its own: an unperturbed copy says nothing
-        changed = [p for p in perturbed.pairs if p.perturbed != p.published]
-        self.published_texts.extend(p.published for p in changed)
-        self.controls.setdefault("perturbed", []).extend(p.perturbed for p in changed)
+        self.published_texts[task.task] = [p.published for p in perturbed.pairs]
         if not perturbed.perturbations:
             self.not_measured.append(
                 f"{task.task}: no perturbation applies (the options are not in the prompt and it has no "
@@ -136,7 +142,7 @@ class _Pass:
 
         run, texts = adapter.run_private(self.lm, self.tm, task, items)
         self.requests, self.tokens = self.requests + run.requests, self.tokens + run.tokens
-        self.controls.setdefault("private", []).extend(texts)
+        self.private_texts[task.task] = texts
         self.private.append(
             PrivateSliceScore(
                 task=task.task,
@@ -149,33 +155,45 @@ class _Pass:
         )
 
     def membership(self) -> list[MembershipSignal]:
+        """Per task, its published items against its private items: same style, same frame.
+
+        Frame-shifted controls (the reworded copies) are not used: their frame words are rarer
+        in any corpus, so they look unfamiliar to clean and leaked models alike.
+        """
+        signals: list[MembershipSignal] = []
+        for task, published in self.published_texts.items():
+            controls = self.private_texts.get(task, [])
+            if not published or not controls:
+                self.not_measured.append(NO_PRIVATE_SLICE.format(task=task))
+                continue
+            try:
+                signals.extend(self._task_membership(task, published, controls))
+            except EvaluationError as exc:
+                self.not_measured.append(f"{task}: membership not measured: {exc}")
+        return signals
+
+    def _task_membership(
+        self, task: str, published: list[str], controls: list[str]
+    ) -> list[MembershipSignal]:
         from kleaderboard.evaluation import adapter
 
-        controls = [t for kind in sorted(self.controls) for t in self.controls[kind]]
-        if not self.published_texts or not controls:
-            self.not_measured.append("membership: no control items (nothing perturbable, no private slice)")
-            return []
-        try:
-            scored = adapter.token_statistics(self.lm, self.published_texts + controls)
-        except EvaluationError as exc:
-            self.not_measured.append(f"membership: {exc}")
-            return []
+        scored = adapter.token_statistics(self.lm, published + controls)
         self.requests += len(scored)
         self.tokens += sum(len(logp) + 1 for logp, _ in scored)
-        items, rest = scored[: len(self.published_texts)], scored[len(self.published_texts) :]
-        kinds = [k for k in sorted(self.controls) if self.controls[k]]
+        items, rest = scored[: len(published)], scored[len(published) :]
         signals = []
         for name, pick in (("min_k", 0), ("min_k_plus_plus", 1)):
             item_scores = [stats.min_k_prob(s[pick]) for s in items if s[pick]]
             control_scores = [stats.min_k_prob(s[pick]) for s in rest if s[pick]]
             signals.append(
                 MembershipSignal(
+                    task=task,
                     statistic=name,
                     k=stats.MIN_K_FRACTION,
                     auc=stats.auc(item_scores, control_scores),
                     n_items=len(item_scores),
                     n_controls=len(control_scores),
-                    controls=kinds,
+                    controls=["private"],
                     item_mean=_mean(item_scores),
                     control_mean=_mean(control_scores),
                 )

@@ -1,7 +1,8 @@
 """The contamination evidence on a model page: its view model and the null-distribution SVG.
 
-The membership AUC means little alone (controls read differently from published items, so
-a clean model's AUC is not 0.5); it is placed among models known clean, named by the
+The membership AUC (a task's published items against its private items in the same frame)
+means little alone: a clean model's AUC is not exactly 0.5 when the private items happen to
+be harder or easier for every model. It is placed, per task, among models known clean, named by the
 maintainers in ``contamination-null.yaml`` at the repository root::
 
     # Models known not to have seen the suite's test items (released before it, or
@@ -34,7 +35,6 @@ STATISTIC_LABELS = {
     "min_k_plus_plus": Label("Min-K%++", "Min-K%++"),
 }
 CONTROL_LABELS = {
-    "perturbed": Label("섞고 바꿔 쓴 사본", "shuffled/reworded copies"),
     "private": Label("비공개 문항", "private items"),
 }
 UNUSUAL = Label("깨끗한 모델들과 다름", "unlike the clean models")
@@ -44,13 +44,13 @@ NO_PANEL = Label("비교할 깨끗한 모델 부족", "too few clean models to c
 
 @dataclass(frozen=True)
 class NullPanel:
-    """Each clean model's AUC per statistic."""
+    """Each clean model's AUC per task and statistic."""
 
     clean: tuple[str, ...]
-    values: dict[str, tuple[tuple[str, float], ...]]  # statistic -> (model id, auc)
+    values: dict[tuple[str, str], tuple[tuple[str, float], ...]]  # (task, statistic) -> (model id, auc)
 
-    def others(self, statistic: str, model_id: str) -> list[float]:
-        return [auc for who, auc in self.values.get(statistic, ()) if who != model_id]
+    def others(self, task: str, statistic: str, model_id: str) -> list[float]:
+        return [auc for who, auc in self.values.get((task, statistic), ()) if who != model_id]
 
 
 def _shown(entry: Entry) -> RunRecord | None:
@@ -72,18 +72,19 @@ def null_panel(board: Leaderboard) -> NullPanel:
     if not board.entries:
         return NullPanel((), {})
     clean = read_clean_list(board.entries[0].submission.folder.parents[2])
-    values: dict[str, list[tuple[str, float]]] = {}
+    values: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for entry in board.entries:
         run = _shown(entry)
         if entry.id not in clean or run is None or run.contamination is None:
             continue
         for signal in run.contamination.membership:
-            values.setdefault(signal.statistic, []).append((entry.id, signal.auc))
+            values.setdefault((signal.task, signal.statistic), []).append((entry.id, signal.auc))
     return NullPanel(clean, {k: tuple(v) for k, v in values.items()})
 
 
 @dataclass(frozen=True)
 class MembershipRow:
+    task: str
     statistic: Label
     auc: str
     n_items: str
@@ -160,11 +161,12 @@ def null_chart(value: float, null: list[float]) -> Markup:
 def _membership(entry: Entry, block: Contamination, panel: NullPanel) -> tuple[MembershipRow, ...]:
     rows = []
     for signal in block.membership:
-        null = panel.others(signal.statistic, entry.id)
+        null = panel.others(signal.task, signal.statistic, entry.id)
         position = stats.z_against(signal.auc, null)
         verdict = NO_PANEL if position.z is None else UNUSUAL if position.unusual else ORDINARY
         rows.append(
             MembershipRow(
+                task=signal.task,
                 statistic=STATISTIC_LABELS[signal.statistic],
                 auc=display.auc(signal.auc),
                 n_items=display.number(signal.n_items),
