@@ -96,12 +96,14 @@ def test_measurements_follow_the_mode() -> None:
 def test_the_methodology_page_explains_v2() -> None:
     from kleaderboard.site import pages
 
-    text = pages.methodology_page(load_suite("ko-global-v2"), pages.Links(False))
+    text = pages.methodology_page(load_suite("ko-global-v2"), pages.Links(False, "en"))
     assert "Changes from ko-global-v1" in text and "Not the official score" in text
     assert "Artificial Analysis Intelligence Index" in text
     assert "KoBALT-700" in text and "avg@8" in text
     assert '<code>think_on</code></td><td class="kl-num">32,768</td>' in text
-    v1 = pages.methodology_page(load_suite("ko-global-v1"), pages.Links(False))
+    korean = pages.methodology_page(load_suite("ko-global-v2"), pages.Links(False))
+    assert "v1에서 바뀐 점" in korean and "공식 점수가 아닙니다" in korean and "Changes from" not in korean
+    v1 = pages.methodology_page(load_suite("ko-global-v1"), pages.Links(False, "en"))
     assert "Generation per mode" not in v1 and "Changes from" not in v1
 
 
@@ -122,7 +124,7 @@ def test_the_model_page_shows_claimed_measured_and_the_gap(tmp_path: Path) -> No
     )
     manifest.write_text(text, encoding="utf-8")
     board = build_leaderboard(tmp_path / "submissions", load_suite("demo"))
-    html = to_html(pages.render_pages(board, pages.Links(False))["models/alpha-lab/hangul-7b.md"])
+    html = to_html(pages.render_pages(board, pages.Links(False))["en/models/alpha-lab/hangul-7b.md"])
     table = html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
     assert "Demo arithmetic" in table
     assert "47.0 ± 4.0" in table and "+3.0 ± 4.0" in table  # demo_arith 0.47 ± 0.04 in the record

@@ -81,12 +81,12 @@ def test_demo_pages_show_the_copy_flagged_and_the_own_models_not(demo_workspace:
 
     org, slug, _ = COPYCAT
     copycat = (demo_workspace / "site" / "models" / org / f"{slug}.html").read_text(encoding="utf-8")
-    assert "above every independent pair" in copycat
+    assert "flagged: above every independent pair" in copycat
     smallest = DEMO_MODELS[-1]
     own = (demo_workspace / "site" / "models" / smallest.org / f"{smallest.slug}.html").read_text(
         encoding="utf-8"
     )
-    assert "no component above its null distribution" in own and "above every independent pair" not in own
+    assert "no component above its null distribution" in own and "flagged: above every" not in own
 
 
 def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:

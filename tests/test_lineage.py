@@ -243,15 +243,15 @@ def test_the_model_page_shows_lineage_data_summary_claim_source_rounding_and_not
     write(tmp_path, "example-lab/example-7b-v2", v2)
     board = build_leaderboard(tmp_path, load_suite("demo"))
     text = pages.render_pages(board, pages.Links(use_directory_urls=False))[
-        "models/example-lab/example-7b-v2.md"
+        "en/models/example-lab/example-7b-v2.md"
     ]
     section = text[text.index('<div class="kl-lineage">') :]
     for shown in (
         "<strong>Example</strong>",
         "<code>example-lab/example-7b-v1</code>",
-        '계속 사전학습 <span lang="en">continued pre-training</span>',
+        "continued pre-training",
         f"<code>{COMMIT[:12]}</code>",
-        '처음부터 학습한 버전에서 시작 <span lang="en">starts from a version trained from zero</span>',
+        "starts from a version trained from zero",
         "<code>en</code> 60.0 %, <code>ko</code> 40.0 %",
         "web 90.0 %, synthetic 10.0 %",
         "<code>16B</code> → 16,000,000,000 (16B)",
@@ -279,7 +279,7 @@ def test_the_model_page_shows_how_an_imported_loss_log_was_made(tmp_path: Path) 
     )
     board = build_leaderboard(tmp_path, load_suite("demo"))
     text = pages.render_pages(board, pages.Links(use_directory_urls=False))[
-        "models/example-lab/example-7b.md"
+        "en/models/example-lab/example-7b.md"
     ]
     notes = text[text.index('<details class="kl-loss-notes">') :]
     assert "How the log was made (its # lines)" in notes

@@ -55,4 +55,4 @@ def test_the_section_renders_evidence_with_its_limits(workspace: Path) -> None:
     assert "raw cosine" in html.lower()  # the methodology says why it is not used
     org, slug, _ = COPYCAT
     html = template.render(prov=_view(workspace, org, slug), m=macros.module, href=lambda uri: uri)
-    assert "above every independent pair" in html and "<svg" in html
+    assert "flagged: above every independent pair" in html and "<svg" in html

@@ -70,15 +70,21 @@ def test_a_model_unlike_the_clean_panel_is_flagged_with_its_null_distribution(bo
     view = contamination.contamination_view(suspect, panel)
     assert view is not None and view.flagged and not view.in_panel
     row = view.membership[0]
-    assert (row.auc, row.z, row.verdict) == ("0.950", "+22.5", contamination.UNUSUAL)
+    assert (row.auc, row.z, row.verdict) == ("0.950", "z +22.5", contamination.UNUSUAL)
     assert row.chart.count("<circle") == 3 and "kl-null-value" in row.chart
     (gap,) = view.gaps
     assert gap.gap == "+0.1250 ± 0.0500"
     (private,) = view.private
     assert private.items_sha256 == SHA[:12] and private.n_items == "3"
     assert private.difference.startswith(("+", "−"))
-    text = pages.model_page(suspect, board.suite, pages.Links(False), options=pages.Options(null_panel=panel))
-    assert "오염 증거" in text and "Contamination evidence" in text
+    korean = pages.model_page(
+        suspect, board.suite, pages.Links(False), options=pages.Options(null_panel=panel)
+    )
+    assert "오염 증거" in korean and "Contamination evidence" not in korean
+    text = pages.model_page(
+        suspect, board.suite, pages.Links(False, "en"), options=pages.Options(null_panel=panel)
+    )
+    assert "Contamination evidence" in text
     assert "unlike the clean models" in text and "kl-null-chart" in text
     assert "demo_arith: not multiple choice" in text
 
@@ -123,7 +129,7 @@ def test_no_section_without_a_pass(board: Leaderboard) -> None:
 
 
 def test_methodology_explains_method_limits_and_false_positives(board: Leaderboard) -> None:
-    text = pages.methodology_page(board.suite, pages.Links(False))
+    text = pages.methodology_page(board.suite, pages.Links(False, "en"))
     assert "{: #contamination }" in text
     for words in (
         "Min-K% Prob (Shi et al., ICLR 2024)",

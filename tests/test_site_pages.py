@@ -138,6 +138,8 @@ DATA_IN_KOREAN = (
     *("알파랩", "델타", "감마", "형태소 경계를 고려한 BPE 어휘", "한국 상식", "조사 선택", "덧셈"),
     *("학습 토큰 수", "사전학습 손실", "손실", "한국어 지식", "수리 추론", "범주별 지수"),
     *("영어 지식", "한국어 언어"),
+    # the demo tasks' Korean prompt words, quoted as data by the contamination method text
+    *("질문:", "문제:", "응답:", "답:"),
 )
 
 

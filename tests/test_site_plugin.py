@@ -215,3 +215,32 @@ def test_on_serve_watches_the_submissions_folder(repo):
     server = Server()
     plugin_of(config).on_serve(server, config=config, builder=None)  # type: ignore[arg-type]
     assert server.watched == [str(repo / "submissions")]
+
+
+def test_the_repository_link_comes_from_the_environment_when_mkdocs_yml_names_none(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kleaderboard.site.plugin import repository_from_environment
+
+    config = make_config(repo)
+    monkeypatch.delenv("KLEADERBOARD_REPO_URL", raising=False)
+    repository_from_environment(config)
+    assert config.repo_url is None  # no address is made up
+    monkeypatch.setenv("KLEADERBOARD_REPO_URL", "https://github.com/acme/leaderboard/")
+    repository_from_environment(config)
+    assert (config.repo_url, config.repo_name) == ("https://github.com/acme/leaderboard", "acme/leaderboard")
+    monkeypatch.setenv("KLEADERBOARD_REPO_URL", "https://github.com/other/repo")
+    repository_from_environment(config)
+    assert config.repo_url == "https://github.com/acme/leaderboard"  # mkdocs.yml's (or the first) wins
+
+
+def test_a_repository_address_that_is_not_https_is_a_plugin_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.exceptions import PluginError
+
+    from kleaderboard.site.plugin import repository_from_environment
+
+    monkeypatch.setenv("KLEADERBOARD_REPO_URL", "javascript:alert(1)")
+    with pytest.raises(PluginError, match=r"not an https:// address — set it to the repository's address"):
+        repository_from_environment(make_config(repo))

@@ -76,7 +76,8 @@ def collect(
     moment = now or dt.datetime.now(dt.UTC)
     short = (model.revision or "local")[:12]
     return ProvenanceRecord(
-        record_id=f"{moment:%Y%m%dT%H%M%SZ}-{short}",
+        # Microseconds: a re-run seconds later (the demo's) must not collide with the last record.
+        record_id=f"{moment:%Y%m%dT%H%M%S%fZ}-{short}",
         submission=sub.id,
         manifest_sha256=sub.manifest_sha256,
         model_source=model.source,

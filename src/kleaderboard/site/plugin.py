@@ -21,7 +21,9 @@ its own CSS and JavaScript. Nothing it adds loads anything from another host.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -86,6 +88,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     @event_priority(-50)  # after material's offline plugin has set its polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_assets(config)
+        repository_from_environment(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -104,6 +107,25 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
 
 # --- the work, as plain functions ------------------------------------------------------
+
+
+REPO_URL_VARIABLE = "KLEADERBOARD_REPO_URL"
+
+
+def repository_from_environment(config: MkDocsConfig) -> None:
+    """repo_url from $KLEADERBOARD_REPO_URL when mkdocs.yml names none (publish.yml sets it to
+    the repository it runs in), so that every page links where it is rebuilt from."""
+    url = os.environ.get(REPO_URL_VARIABLE, "").strip().rstrip("/")
+    if config.repo_url or not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise PluginError(
+            f"${REPO_URL_VARIABLE} is {url!r}, not an https:// address — set it to the repository's "
+            "address, e.g. https://github.com/OWNER/REPO, or unset it"
+        )
+    config.repo_url = url
+    config.repo_name = parts.path.strip("/") or parts.netloc
 
 
 def add_assets(config: MkDocsConfig) -> None:
