@@ -326,7 +326,7 @@ def test_phone_width_never_scrolls_the_page_sideways(page, base_url):
 def test_the_model_column_stays_in_view_when_the_table_scrolls(page, base_url):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base_url + "index.html")
-    wrap = page.locator(".kl-table-wrap").first
+    wrap = page.locator(".kl-table-wrap:has(#leaderboard)")
     assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # the table scrolls, not the page
     model = page.locator('#leaderboard tr[data-model="alpha-lab/hangul-7b"] td').nth(1)
     before = model.bounding_box()
@@ -370,3 +370,70 @@ def _visible_rows(page) -> list[str]:
     return page.locator("#leaderboard tbody tr:not([hidden])").evaluate_all(
         "rows => rows.map(r => r.dataset.model)"
     )
+
+
+def test_licence_open_weights_and_suite_version_filters(page, base_url):
+    page.goto(base_url + "en/index.html")
+    form = page.locator("form.kl-filters")
+    form.locator("select[name=licence]").select_option("Apache-2.0")
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b"]
+    form.locator("select[name=licence]").select_option("-")  # NOASSERTION: not stated
+    assert _visible_rows(page) == ["gamma/pending-model"]
+    form.locator("select[name=licence]").select_option("")
+    form.locator("input[name=open]").check()  # on the Hub under Apache-2.0 or CC-BY-4.0
+    assert _visible_rows(page) == ["alpha-lab/hangul-7b", "delta/broken-log"]
+    form.locator("input[name=open]").uncheck()
+    form.locator("select[name=suite]").select_option("-")  # never run
+    assert _visible_rows(page) == ["gamma/pending-model"]
+    versions = form.locator("select[name=suite] option").evaluate_all("os => os.map(o => o.value)")
+    assert versions[0] == "" and versions[-1] == "-" and len(versions) >= 3
+    form.locator("select[name=suite]").select_option(versions[1])
+    assert "gamma/pending-model" not in _visible_rows(page)
+    assert form.locator("output").inner_text() == f"{len(_visible_rows(page))} / 4"
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_compare_two_models_side_by_side(page, base_url, lang):
+    page.goto(base_url + lang + "index.html")
+    page.wait_for_load_state("networkidle")
+    section = page.locator("section.kl-compare")
+    assert section.is_visible()
+    assert section.locator("table").is_hidden()
+    # by keyboard: focus the first box, Space ticks it
+    page.locator('tr[data-model="beta-ai/beta-moe"] input.kl-pick').focus()
+    page.keyboard.press("Space")
+    assert section.locator("table").is_hidden()  # one is not a comparison
+    page.locator('tr[data-model="alpha-lab/hangul-7b"] input.kl-pick').check()
+    compare = section.locator("table")
+    compare.wait_for()
+    heads = compare.locator("thead th").all_inner_texts()
+    assert [h.split()[0] for h in heads] == ["Beta-MoE", "Hangul-7B"]  # in the order ticked
+    lines = {
+        row.locator("th").inner_text(): row.locator("td").all_inner_texts()
+        for row in compare.locator("tbody tr").all()
+    }
+    overall = "Overall" if lang else "종합 지수"
+    assert lines[overall][1] == "64.2 ± 2.2"
+    licence = "Licence" if lang else "라이선스"
+    assert lines[licence] == ["<b>custom</b> licence", "Apache-2.0"]
+    assert len(lines) >= 10  # team, status, overall, each category, cost, parameters, zero, log, ...
+    if lang:
+        assert lines["From zero"] == ["no", "yes"]
+        assert "Comparing 2 models" in section.locator("[role=status]").inner_text()
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    serious = [
+        v["id"] for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_compare_takes_at_most_four_and_clears(page, base_url):
+    page.goto(base_url + "en/index.html")
+    boxes = page.locator("input.kl-pick")
+    for i in range(4):
+        boxes.nth(i).check()
+    compare = page.locator("section.kl-compare table")
+    assert compare.locator("thead th").count() == 4
+    page.get_by_role("button", name="Clear the selection").click()
+    assert compare.is_hidden()
+    assert page.locator("input.kl-pick:checked").count() == 0

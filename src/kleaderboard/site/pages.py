@@ -41,8 +41,10 @@ from kleaderboard.site import (
     contamination,
     costs,
     downloads,
+    facets,
     history,
     rank_ranges,
+    timeline,
 )
 from kleaderboard.site.lineage import LineageSection, lineage_section
 from kleaderboard.site.provenance_view import ProvenanceView, latest_record, provenance_view
@@ -78,6 +80,8 @@ LABELS: dict[str, Label] = {
     "checked": display.CHECKED,
     "external": display.EXTERNAL,
     "not_stated": display.NOT_STATED,
+    "yes": display.YES,
+    "no": display.NO,
     **contamination.SECTION_LABELS,
 }
 
@@ -648,6 +652,22 @@ class Row:
         return f"{manifest.model.name} {self.entry.id} {manifest.team.name}".casefold()
 
     @property
+    def licence(self) -> str:
+        """The licence filter's value: the declared licence, '' when not stated."""
+        return facets.licence_key(self.entry.submission.manifest)
+
+    @property
+    def open_weights(self) -> int:
+        """1 when the weights are on the Hub under an open licence, else 0 (the filter's value)."""
+        return int(facets.open_weights(self.entry.submission.manifest))
+
+    @property
+    def suite_version(self) -> str:
+        """The suite version of the run shown, '' without a run (the filter's value)."""
+        run = shown_run(self.entry)
+        return "" if run is None else str(run.suite_version)
+
+    @property
     def from_zero_sort(self) -> int:
         """Yes sorts above no, and no above not stated."""
         return {display.YES: 1, display.NO: 0}.get(self.from_zero, -1)
@@ -722,6 +742,9 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         charts_uri=analysis.CHARTS_URI,
         size_bands=SIZE_BAND_TEXT,
         modes=sorted({row.mode for row in rows}),
+        licences=sorted({row.licence for row in rows} - {""}, key=str.casefold),
+        suite_versions=sorted({row.suite_version for row in rows} - {""}, key=int),
+        open_weights_text=facets.OPEN_WEIGHTS_TEXT,
         claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
         downloads=downloads.LEADERBOARD_DOWNLOADS,
     )
@@ -732,6 +755,8 @@ def charts_page(board: Leaderboard, links: Links, env: Environment | None = None
     env = env or template_environment(links.lang)
     return env.get_template("charts.md.j2").render(
         page=analysis.charts_page_data(board, links.lang),
+        timelines=timeline.family_timelines(board),
+        timeline_title=timeline.TITLE,
         href=links.from_page(analysis.CHARTS_URI),
         home_uri=INDEX_URI,
     )

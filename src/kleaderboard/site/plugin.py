@@ -50,10 +50,12 @@ ALTERNATES = [
 ASSET_PREFIX = "assets/kleaderboard"
 STYLESHEET = f"{ASSET_PREFIX}/leaderboard.css"
 SCRIPT = f"{ASSET_PREFIX}/sortable.js"
+COMPARE_SCRIPT = f"{ASSET_PREFIX}/compare.js"
 WORKER_SHIM = f"{ASSET_PREFIX}/iframe-worker-shim.js"
 ASSET_FILES = {
     STYLESHEET: ASSETS_DIR / "leaderboard.css",
     SCRIPT: ASSETS_DIR / "sortable.js",
+    COMPARE_SCRIPT: ASSETS_DIR / "compare.js",
     WORKER_SHIM: ASSETS_DIR / "iframe-worker-shim.js",
 }
 
@@ -130,8 +132,9 @@ def add_assets(config: MkDocsConfig) -> None:
     """Add our stylesheet and script; keep every script and stylesheet on the site itself."""
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
-    if SCRIPT not in [str(s) for s in config.extra_javascript]:
-        config.extra_javascript.append(SCRIPT)
+    for script in (SCRIPT, COMPARE_SCRIPT):
+        if script not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(script)
     if "attr_list" not in config.markdown_extensions:
         config.markdown_extensions.append("attr_list")  # the generated headings carry ids
     if str(THEME_DIR) not in config.theme.dirs:

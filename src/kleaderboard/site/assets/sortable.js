@@ -83,21 +83,30 @@
     }
   }
 
-  // Filters above a table: each row carries data-search, data-size, data-mode, data-zero and
-  // data-status; rows that do not match are hidden, and the form says how many are shown.
+  // Filters above a table: each row carries data-search, data-size, data-mode, data-zero,
+  // data-status, data-licence ('' when not stated), data-open and data-suite ('' without a run);
+  // rows that do not match are hidden, and the form says how many are shown. A select's value
+  // "-" matches the rows whose attribute is empty.
   function applyFilters(form, table) {
     var query = form.elements.q.value.trim().toLowerCase();
     var size = form.elements.size.value;
     var mode = form.elements.mode.value;
     var zero = form.elements.zero.checked;
     var evaluated = form.elements.status.checked;
+    var licence = form.elements.licence ? form.elements.licence.value : "";
+    var open = form.elements.open ? form.elements.open.checked : false;
+    var suite = form.elements.suite ? form.elements.suite.value : "";
+    function same(wanted, value) { return !wanted || (wanted === "-" ? !value : value === wanted); }
     var shown = 0;
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
       var match = (!query || row.dataset.search.indexOf(query) !== -1) &&
         (!size || row.dataset.size === size) &&
         (!mode || row.dataset.mode === mode) &&
         (!zero || row.dataset.zero === "1") &&
-        (!evaluated || row.dataset.status === "evaluated");
+        (!evaluated || row.dataset.status === "evaluated") &&
+        same(licence, row.dataset.licence || "") &&
+        (!open || row.dataset.open === "1") &&
+        same(suite, row.dataset.suite || "");
       row.hidden = !match;
       if (match) shown += 1;
     });

@@ -1,0 +1,133 @@
+/* kleaderboard: compare 2–4 leaderboard rows side by side, from the page alone.
+ *
+ * A <section data-kl-compare="TABLE-ID"> names the table whose rows carry a checkbox
+ * (input.kl-pick) in their model cell. Ticking 2–4 of them fills the section's table: one
+ * column per model, in the order ticked, one row per column of the leaderboard from the
+ * overall index on (scores, cost, parameters, from zero, loss log) plus the row's licence,
+ * open weights and suite version (its data-* attributes). The cells are copies of the
+ * leaderboard's own cells, so every figure is formatted and labelled as there. Nothing is
+ * fetched. The section's data-* attributes hold the page language's words.
+ */
+(function () {
+  "use strict";
+
+  var MAX = 4;
+  var FIRST_COLUMN = 2; // team; the rank and the model name are the header
+
+  function words(section, name, n) {
+    return (section.getAttribute("data-" + name) || "").replace("{n}", String(n));
+  }
+
+  function headerText(table, index) {
+    var rows = table.tHead.rows;
+    return rows[rows.length - 1].cells[index].textContent.trim();
+  }
+
+  function textCell(tag, text) {
+    var cell = document.createElement(tag);
+    cell.textContent = text;
+    return cell;
+  }
+
+  function render(section, table, picked) {
+    var status = section.querySelector(".kl-compare__status");
+    var wrap = section.querySelector(".kl-table-wrap");
+    var clear = section.querySelector(".kl-compare__clear");
+    var boxes = table.querySelectorAll("input.kl-pick");
+    Array.prototype.forEach.call(boxes, function (box) {
+      box.disabled = !box.checked && picked.length >= MAX;
+    });
+    clear.hidden = picked.length === 0;
+    status.textContent = words(section, picked.length >= 2 ? "many" : "few", picked.length);
+    wrap.hidden = picked.length < 2;
+    var compare = wrap.querySelector("table");
+    var head = compare.createTHead(), body = compare.tBodies[0]; // the page's HTML has no thead: tests read the first one as the leaderboard's
+    head.textContent = "";
+    body.textContent = "";
+    if (picked.length < 2) return;
+
+    var rows = picked.map(function (id) {
+      return table.querySelector('tbody tr[data-model="' + CSS.escape(id) + '"]');
+    });
+    var top = document.createElement("tr");
+    top.appendChild(document.createElement("td"));
+    rows.forEach(function (row) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      var link = row.querySelector("a.kl-model-link").cloneNode(true);
+      th.appendChild(link);
+      th.appendChild(document.createTextNode(" "));
+      var rank = row.cells[0].getAttribute("data-sort");
+      if (rank) th.appendChild(textCell("small", "#" + rank));
+      top.appendChild(th);
+    });
+    head.appendChild(top);
+
+    var columns = table.tHead.rows[table.tHead.rows.length - 1].cells.length;
+    for (var index = FIRST_COLUMN; index < columns; index++) {
+      var line = document.createElement("tr");
+      var label = textCell("th", headerText(table, index));
+      label.scope = "row";
+      line.appendChild(label);
+      rows.forEach(function (row) {
+        var cell = row.cells[index].cloneNode(true);
+        cell.removeAttribute("data-sort");
+        line.appendChild(cell);
+      });
+      body.appendChild(line);
+    }
+    var facets = [
+      ["licence", function (row) { return row.dataset.licence || words(section, "not-stated"); }],
+      ["open", function (row) { return words(section, row.dataset.open === "1" ? "yes" : "no"); }],
+      ["suite", function (row) { return row.dataset.suite ? "v" + row.dataset.suite : words(section, "none"); }],
+    ];
+    facets.forEach(function (facet) {
+      var line = document.createElement("tr");
+      var label = textCell("th", words(section, facet[0]));
+      label.scope = "row";
+      line.appendChild(label);
+      rows.forEach(function (row) { line.appendChild(textCell("td", facet[1](row))); });
+      body.appendChild(line);
+    });
+  }
+
+  function makeComparable(section) {
+    var table = document.getElementById(section.getAttribute("data-kl-compare"));
+    if (!table || section.dataset.klReady) return;
+    section.dataset.klReady = "1";
+    section.hidden = false;
+    var picked = [];
+    Array.prototype.forEach.call(table.querySelectorAll("input.kl-pick"), function (box) {
+      box.checked = false; // a reload may restore ticks the list does not know
+      box.addEventListener("change", function () {
+        var at = picked.indexOf(box.value);
+        if (box.checked && at === -1 && picked.length < MAX) picked.push(box.value);
+        if (!box.checked && at !== -1) picked.splice(at, 1);
+        box.checked = picked.indexOf(box.value) !== -1;
+        render(section, table, picked);
+      });
+    });
+    section.querySelector(".kl-compare__clear").addEventListener("click", function () {
+      picked.forEach(function (id) {
+        var box = table.querySelector('input.kl-pick[value="' + CSS.escape(id) + '"]');
+        if (box) box.checked = false;
+      });
+      picked = [];
+      render(section, table, picked);
+    });
+    render(section, table, picked);
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("section[data-kl-compare]"), makeComparable);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  }
+})();
