@@ -70,7 +70,7 @@ def test_demo_site_lists_every_model(demo_workspace: Path) -> None:
 
 def test_demo_model_page_shows_a_claim_beside_its_measurement(demo_workspace: Path) -> None:
     first = DEMO_MODELS[0]
-    page = demo_workspace / "site" / "models" / first.org / f"{first.slug}.html"
+    page = demo_workspace / "site" / "en" / "models" / first.org / f"{first.slug}.html"
     html = page.read_text(encoding="utf-8")
     assert "Claimed vs measured" in html and "Demo arithmetic" in html
     assert "±" in html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
@@ -80,12 +80,11 @@ def test_demo_pages_show_the_copy_flagged_and_the_own_models_not(demo_workspace:
     from kleaderboard.demo.provenance_demo import COPYCAT
 
     org, slug, _ = COPYCAT
-    copycat = (demo_workspace / "site" / "models" / org / f"{slug}.html").read_text(encoding="utf-8")
+    english = demo_workspace / "site" / "en" / "models"
+    copycat = (english / org / f"{slug}.html").read_text(encoding="utf-8")
     assert "flagged: above every independent pair" in copycat
     smallest = DEMO_MODELS[-1]
-    own = (demo_workspace / "site" / "models" / smallest.org / f"{smallest.slug}.html").read_text(
-        encoding="utf-8"
-    )
+    own = (english / smallest.org / f"{smallest.slug}.html").read_text(encoding="utf-8")
     assert "no component above its null distribution" in own and "flagged: above every" not in own
 
 
