@@ -269,17 +269,22 @@ def write_record(record: RunRecord, runs_dir: Path) -> Path:
         raise RunRecordError.single(
             target, "run_id", "a run record with this id already exists", "use a new run id"
         )
-    text = json.dumps(record.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=runs_dir)
+    write_new_file(target, json.dumps(record.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+    return target
+
+
+def write_new_file(target: Path, text: str) -> None:
+    """Write text as target, complete or not at all: a temporary file beside it, synced, then
+    linked into place, which fails (FileExistsError) if target appeared meanwhile: never overwrite."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(tmp, target)  # fails if target appeared meanwhile: never overwrite
+        os.link(tmp, target)
     finally:
         os.unlink(tmp)
-    return target
 
 
 def run_record_json_schema() -> dict[str, Any]:

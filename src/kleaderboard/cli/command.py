@@ -27,4 +27,22 @@ class Command:
     old_names: tuple[str, ...] = ()
 
 
-__all__ = ["AddArguments", "Command", "Run"]
+def record_arguments(record: str, manifest_was: str) -> AddArguments:
+    """The arguments of a command that checks a record from an artifact (a run or provenance record)."""
+
+    def add(parser: argparse.ArgumentParser) -> None:
+        from kleaderboard.submission.tree import MAX_RECORD_BYTES
+
+        parser.add_argument("record", help=f"the {record}, or the artifact folder holding exactly one")
+        parser.add_argument("--submission", required=True, help="'<org>/<model>' the record must be about")
+        parser.add_argument(
+            "--manifest-sha256", default=None, help=f"sha256 of the manifest that was {manifest_was}"
+        )
+        parser.add_argument(
+            "--max-bytes", type=int, default=MAX_RECORD_BYTES, help="largest record accepted, in bytes"
+        )
+
+    return add
+
+
+__all__ = ["AddArguments", "Command", "Run", "record_arguments"]

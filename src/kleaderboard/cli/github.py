@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kleaderboard.cli.command import Command
+from kleaderboard.cli.command import Command, record_arguments
 
 SUBMISSIONS_DIR = "submissions"
 
@@ -86,17 +86,6 @@ def run_scores(args: argparse.Namespace) -> int:
     posted = post_scores(args.repo, args.pr, context, artifact, args.manifest_sha256)
     print(posted.body)
     return 0 if posted.ok else 1
-
-
-def _record_arguments(parser: argparse.ArgumentParser) -> None:
-    from kleaderboard.github.record_intake import MAX_RECORD_BYTES
-
-    parser.add_argument("record", help="the run record, or the artifact folder holding exactly one")
-    parser.add_argument("--submission", required=True, help="'<org>/<model>' the record must be about")
-    parser.add_argument("--manifest-sha256", default=None, help="sha256 of the manifest that was evaluated")
-    parser.add_argument(
-        "--max-bytes", type=int, default=MAX_RECORD_BYTES, help="largest record accepted, in bytes"
-    )
 
 
 def run_record(args: argparse.Namespace) -> int:
@@ -183,7 +172,7 @@ COMMANDS = (
         "check-run-record",
         "Validate an untrusted run-record artifact before anything reads it.",
         "kleaderboard check-run-record record/ --submission acme/acme-7b --manifest-sha256 <hex>",
-        _record_arguments,
+        record_arguments("run record", "evaluated"),
         run_record,
     ),
     Command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kleaderboard.cli.command import Command
+from kleaderboard.cli.command import Command, record_arguments
 
 REGISTRY_HELP = "the reference registry folder (default: provenance/registry)"
 
@@ -82,17 +82,6 @@ def run_panel(args: argparse.Namespace) -> int:
     return 0
 
 
-def _intake_arguments(parser: argparse.ArgumentParser) -> None:
-    from kleaderboard.submission.tree import MAX_RECORD_BYTES
-
-    parser.add_argument("record", help="the provenance record, or the artifact folder holding exactly one")
-    parser.add_argument("--submission", required=True, help="'<org>/<model>' the record must be about")
-    parser.add_argument("--manifest-sha256", default=None, help="sha256 of the manifest that was checked")
-    parser.add_argument(
-        "--max-bytes", type=int, default=MAX_RECORD_BYTES, help="largest record accepted, in bytes"
-    )
-
-
 def run_intake(args: argparse.Namespace) -> int:
     """Print what the record is; a refused record is an error (exit 1)."""
     from kleaderboard.github.provenance_intake import check_provenance_artifact
@@ -132,7 +121,7 @@ COMMANDS = (
         "check-provenance-record",
         "Validate an untrusted provenance-record artifact before anything reads it.",
         "kleaderboard check-provenance-record provenance/ --submission acme/acme-7b --manifest-sha256 <hex>",
-        _intake_arguments,
+        record_arguments("provenance record", "checked"),
         run_intake,
     ),
 )

@@ -31,7 +31,7 @@ from kleaderboard.records import Contamination, MembershipSignal, PerturbationSc
 from kleaderboard.suites import Suite, SuiteTask
 
 if TYPE_CHECKING:
-    from kleaderboard.evaluation.adapter import LM
+    from kleaderboard.evaluation.adapter import LM, VariantRun
 
 PRIVATE_DIR_ENV = "KLEADERBOARD_PRIVATE_DIR"
 
@@ -106,6 +106,11 @@ class _Pass:
     requests: int = 0
     tokens: int = 0
 
+    def _count(self, run: VariantRun) -> None:
+        """The extra requests and tokens one variant cost (the record reports them)."""
+        self.requests += run.requests
+        self.tokens += run.tokens
+
     def perturb(self, task: SuiteTask, published_items: dict[str, float] | None, limit: int | None) -> None:
         from kleaderboard.evaluation import adapter
 
@@ -119,9 +124,9 @@ class _Pass:
             return
         if published_items is None:  # the score carried over: the items are scored again here
             published = adapter.run_published(self.lm, self.tm, task, limit)
-            self.requests, self.tokens = self.requests + published.requests, self.tokens + published.tokens
+            self._count(published)
             published_items = published.items
-        self.requests, self.tokens = self.requests + perturbed.requests, self.tokens + perturbed.tokens
+        self._count(perturbed)
         keys = sorted(set(published_items) & set(perturbed.items))
         gap = stats.paired_gap([published_items[k] for k in keys], [perturbed.items[k] for k in keys])
         self.perturbation.append(
@@ -141,7 +146,7 @@ class _Pass:
         from kleaderboard.evaluation import adapter
 
         run, texts = adapter.run_private(self.lm, self.tm, task, items)
-        self.requests, self.tokens = self.requests + run.requests, self.tokens + run.tokens
+        self._count(run)
         self.private_texts[task.task] = texts
         self.private.append(
             PrivateSliceScore(

@@ -11,34 +11,25 @@ are correlations or shares (-1..1), percentiles 0..100, tokenizer overlaps 0..1.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from kleaderboard.errors import Problem, ProvenanceError, RunRecordError
-from kleaderboard.github.record_intake import FIX, find_record
+from kleaderboard.github.record_intake import FIX, find_record, schema_problems
+from kleaderboard.identifiers import is_commit_sha
 from kleaderboard.provenance.record import ProvenanceRecord
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest
 from kleaderboard.submission.tree import MAX_RECORD_BYTES
-
-_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def _validate(path: Path, data: Any) -> ProvenanceRecord:
     try:
         return ProvenanceRecord.model_validate(data)
     except ValidationError as exc:
-        raise ProvenanceError(
-            [
-                Problem(
-                    str(path), ".".join(str(p) for p in e["loc"]), e["msg"], "the provenance-record schema"
-                )
-                for e in exc.errors()
-            ]
-        ) from None
+        raise ProvenanceError(schema_problems(path, exc, "the provenance-record schema")) from None
 
 
 def _range_problems(path: Path, record: ProvenanceRecord) -> list[Problem]:
@@ -85,7 +76,7 @@ def _identity_problems(
     ):
         message = f"{record.model_source}@{revision} is not the manifest's model.hub_repo at model.revision"
         problems.append(Problem(str(path), "model_revision", message, FIX))
-    elif manifest is None and not (revision and _COMMIT.fullmatch(revision)):
+    elif manifest is None and not (revision and is_commit_sha(revision)):
         problems.append(
             Problem(str(path), "model_revision", f"{revision!r} is not a pinned 40-hex commit", FIX)
         )

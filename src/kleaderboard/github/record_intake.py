@@ -17,7 +17,6 @@ Hub repo and revision when the manifest is at hand).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from pydantic import ValidationError
 
 from kleaderboard import display
 from kleaderboard.errors import Problem, RunRecordError
+from kleaderboard.identifiers import is_commit_sha
 from kleaderboard.records import RunRecord
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest
@@ -35,23 +35,22 @@ SUFFIX = ".json"
 FIX = "re-run the evaluation; a record is written only by the pipeline"
 # Every metric the suites score (acc, acc_norm, exact_match, *_acc) is a fraction.
 SCORE_RANGE = (0.0, 1.0)
-_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 def _refuse(path: Path, field: str, message: str, fix: str = FIX) -> RunRecordError:
     return RunRecordError.single(path, field, message, fix)
 
 
+def schema_problems(path: Path, exc: ValidationError, schema: str) -> list[Problem]:
+    """One problem per mismatch of a record with its schema, each at its field's path."""
+    return [Problem(str(path), ".".join(str(p) for p in e["loc"]), e["msg"], schema) for e in exc.errors()]
+
+
 def _validate(path: Path, data: Any) -> RunRecord:
     try:
         return RunRecord.model_validate(data)
     except ValidationError as exc:
-        raise RunRecordError(
-            [
-                Problem(str(path), ".".join(str(p) for p in e["loc"]), e["msg"], "the run-record schema")
-                for e in exc.errors()
-            ]
-        ) from None
+        raise RunRecordError(schema_problems(path, exc, "the run-record schema")) from None
 
 
 def _identity_problems(
@@ -102,7 +101,7 @@ def _model_problems(path: Path, record: RunRecord, manifest: Manifest | None) ->
     """The weights the record names: a pinned commit, and the manifest's repo and commit when given."""
     source, revision = record.model.source, record.model.revision
     if manifest is None:
-        if revision is not None and _COMMIT.fullmatch(revision):
+        if revision is not None and is_commit_sha(revision):
             return []
         return [Problem(str(path), "model.revision", f"{revision!r} is not a pinned 40-hex commit", FIX)]
     spec = manifest.model

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kleaderboard.errors import ProvenanceError
+from kleaderboard.identifiers import is_commit_sha
 from kleaderboard.provenance.architecture import nearest, read_architecture
 from kleaderboard.provenance.fingerprint import fingerprint
 from kleaderboard.provenance.model_files import ModelFiles, close, open_local, open_remote
@@ -26,7 +26,6 @@ from kleaderboard.provenance.tokenizer_overlap import overlap, tokenizer_print
 from kleaderboard.submission.tree import Submission, load_submission
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
@@ -50,11 +49,15 @@ def _open(sub: Submission, where: Where) -> ModelFiles:
             "is not a pinned commit",
             "pin the model's 40-hex commit",
         )
+    return _open_hub(spec.hub_repo, spec.revision, where)
+
+
+def _open_hub(repo: str, commit: str, where: Where) -> ModelFiles:
+    """The model's files at commit on the Hub (where.endpoint, $HF_ENDPOINT or huggingface.co)."""
     import httpx
 
     endpoint = where.endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-    client = httpx.Client(timeout=60)
-    return open_remote(endpoint, spec.hub_repo, spec.revision, client)
+    return open_remote(endpoint, repo, commit, httpx.Client(timeout=60))
 
 
 def collect(
@@ -121,17 +124,14 @@ def add_reference(registry: Path, repo: str, commit: str | None, where: Where, i
     if where.weights is not None:
         model = open_local(where.weights, repo, commit)
     else:
-        if commit is None or not _COMMIT.fullmatch(commit):
+        if commit is None or not is_commit_sha(commit):
             raise ProvenanceError.single(
                 "--commit",
                 "commit",
                 f"{commit!r} is not a 40-hex commit",
                 "name the commit the fingerprint is read at",
             )
-        import httpx
-
-        endpoint = where.endpoint or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT
-        model = open_remote(endpoint, repo, commit, httpx.Client(timeout=60))
+        model = _open_hub(repo, commit, where)
     try:
         return save_entry(registry, make_entry(model, repo, commit, independent))
     finally:

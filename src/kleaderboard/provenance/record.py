@@ -10,8 +10,6 @@ reference models searched, so that "no match among N references" reads as what i
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
@@ -21,6 +19,7 @@ from kleaderboard.errors import ProvenanceError
 from kleaderboard.provenance.architecture import ArchitectureFacts
 from kleaderboard.provenance.null_panel import Calibrated, NullDistribution
 from kleaderboard.provenance.tokenizer_overlap import TokenizerOverlap
+from kleaderboard.records import write_new_file
 
 PROVENANCE_SCHEMA_VERSION: Final = 1
 FOLDER = "provenance"
@@ -79,14 +78,5 @@ def write_provenance(record: ProvenanceRecord, folder: Path) -> Path:
         raise ProvenanceError.single(
             target, "record_id", "a provenance record with this id already exists", "use a new id"
         )
-    text = json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(tmp, target)
-    finally:
-        os.unlink(tmp)
+    write_new_file(target, json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n")
     return target
