@@ -412,14 +412,22 @@ def test_compare_two_models_side_by_side(page, base_url, lang):
     heads = compare.locator("thead th").all_inner_texts()
     assert [h.split()[0] for h in heads] == ["Beta-MoE", "Hangul-7B"]  # in the order ticked
     lines = {
-        row.locator("th").inner_text(): row.locator("td").all_inner_texts()
+        row.locator("th .kl-compare__label").inner_text(): row.locator("td").all_inner_texts()
         for row in compare.locator("tbody tr").all()
+    }
+    # every compared figure keeps where it comes from: the leaderboard column group's badge
+    kinds = {
+        row.locator("th .kl-compare__label").inner_text(): row.locator("th .kl-badge").get_attribute("class")
+        for row in compare.locator("tbody tr").all()
+        if row.locator("th .kl-badge").count()  # team and status: the leaderboard's ungrouped columns
     }
     overall = "Overall" if lang else "종합 지수"
     assert lines[overall][1] == "64.2 ± 2.2"
     licence = "Licence" if lang else "라이선스"
     assert lines[licence] == ["<b>custom</b> licence", "Apache-2.0"]
     assert len(lines) >= 10  # team, status, overall, each category, cost, parameters, zero, log, ...
+    assert "kl-badge--measured" in kinds[overall] and "kl-badge--declared" in kinds[licence]
+    assert "kl-badge--measured" in kinds["Suite version" if lang else "벤치마크 모음 버전"]
     if lang:
         assert lines["From zero"] == ["no", "yes"]
         assert "Comparing 2 models" in section.locator("[role=status]").inner_text()

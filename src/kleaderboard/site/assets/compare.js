@@ -23,6 +23,29 @@
     return rows[rows.length - 1].cells[index].textContent.trim();
   }
 
+  // The leaderboard's first header row groups its columns by where the figures come from
+  // (measured, declared), each group with its badge; a compared row keeps its column's badge.
+  function groupBadge(table, index) {
+    var rows = table.tHead.rows, at = 0;
+    if (rows.length < 2) return null;
+    for (var i = 0; i < rows[0].cells.length; i++) {
+      at += rows[0].cells[i].colSpan;
+      if (index < at) return rows[0].cells[i].querySelector(".kl-badge");
+    }
+    return null;
+  }
+
+  function rowLabel(text, badge) {
+    var label = document.createElement("th");
+    label.scope = "row";
+    label.appendChild(textCell("span", text)).className = "kl-compare__label";
+    if (badge) {
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(badge.cloneNode(true));
+    }
+    return label;
+  }
+
   function textCell(tag, text) {
     var cell = document.createElement(tag);
     cell.textContent = text;
@@ -66,9 +89,7 @@
     var columns = table.tHead.rows[table.tHead.rows.length - 1].cells.length;
     for (var index = FIRST_COLUMN; index < columns; index++) {
       var line = document.createElement("tr");
-      var label = textCell("th", headerText(table, index));
-      label.scope = "row";
-      line.appendChild(label);
+      line.appendChild(rowLabel(headerText(table, index), groupBadge(table, index)));
       rows.forEach(function (row) {
         var cell = row.cells[index].cloneNode(true);
         cell.removeAttribute("data-sort");
@@ -76,16 +97,18 @@
       });
       body.appendChild(line);
     }
+    // licence and open weights are declared (open weights: from the declared licence and Hub repo);
+    // the suite version is that of the measured run
+    var declared = table.tHead.querySelector(".kl-group--declared .kl-badge");
+    var measured = table.tHead.querySelector(".kl-group--measured .kl-badge");
     var facets = [
-      ["licence", function (row) { return row.dataset.licence || words(section, "not-stated"); }],
-      ["open", function (row) { return words(section, row.dataset.open === "1" ? "yes" : "no"); }],
-      ["suite", function (row) { return row.dataset.suite ? "v" + row.dataset.suite : words(section, "none"); }],
+      ["licence", function (row) { return row.dataset.licence || words(section, "not-stated"); }, declared],
+      ["open", function (row) { return words(section, row.dataset.open === "1" ? "yes" : "no"); }, declared],
+      ["suite", function (row) { return row.dataset.suite ? "v" + row.dataset.suite : words(section, "none"); }, measured],
     ];
     facets.forEach(function (facet) {
       var line = document.createElement("tr");
-      var label = textCell("th", words(section, facet[0]));
-      label.scope = "row";
-      line.appendChild(label);
+      line.appendChild(rowLabel(words(section, facet[0]), facet[2]));
       rows.forEach(function (row) { line.appendChild(textCell("td", facet[1](row))); });
       body.appendChild(line);
     });
