@@ -98,7 +98,11 @@ def test_category_bars_draws_each_bar_and_escapes_labels():
     assert "&lt;script&gt;x&lt;/script&gt;" in svg
     assert "A &amp; B" in svg
     assert "64.2 ± 2.2" in svg
-    assert "no score" in svg
+    assert "점수 없음" in svg and "no score" not in svg  # the page's language only (Korean by default)
+    english = charts.category_bars([charts.Bar("없음", "", None)], title="t", lang="en")
+    assert "no score" in english and "점수 없음" not in english
+    assert 'lang="en"' in english
+    assert 'class="kl-chart__sublabel"' not in english  # no empty second line
     assert "<title>t &lt;b&gt;</title>" in svg
 
 
@@ -340,7 +344,8 @@ def test_loss_log_x_option_draws_a_log_axis(board):
     alpha = entry(board, "alpha-lab/hangul-7b")
     linear = pages.loss_chart(alpha, log_x=False)
     log = pages.loss_chart(alpha, log_x=True)
-    assert "(log)" in log and "(log)" not in linear
+    assert "(로그 눈금)" in log and "(로그 눈금)" not in linear
+    assert "(log scale)" in pages.loss_chart(alpha, log_x=True, lang="en")
     assert pages.loss_chart(entry(board, "gamma/pending-model")) == ""
 
 

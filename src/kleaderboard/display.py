@@ -85,6 +85,10 @@ class Label:
         """Plain text, as comments and the CLI write it: '신고 declared'."""
         return f"{self.ko} {self.en}"
 
+    def say(self, lang: str) -> str:
+        """The words of one language, as a page built in lang shows them ("en", else Korean)."""
+        return self.en if lang == "en" else self.ko
+
 
 DECLARED = Label("신고", "declared")  # the team's (or the maintainers') submission.yaml says so
 MEASURED = Label("측정", "measured")  # the pipeline or the Hub measured it

@@ -42,10 +42,6 @@ class ChartsPage:
     curves: int
 
 
-def _words(label: Label, lang: str) -> str:
-    return label.en if lang == "en" else label.ko
-
-
 def cost_points(entries: tuple[Entry, ...]) -> list[charts.Point]:
     """Models with an overall index and a measured price per 1M output tokens."""
     points = []
@@ -85,22 +81,24 @@ def loss_series(entries: tuple[Entry, ...]) -> list[charts.Series]:
 def charts_page_data(board: Leaderboard, lang: str) -> ChartsPage:
     """The charts in one language."""
     priced, sized, curves = cost_points(board.entries), size_points(board.entries), loss_series(board.entries)
-    index = charts.Axis(_words(INDEX, lang))
+    index = charts.Axis(INDEX.say(lang))
     return ChartsPage(
         cost=charts.scatter_chart(
-            priced, x_axis=charts.Axis(_words(USD, lang)), y_axis=index, title=_words(TITLE_COST, lang)
+            priced, x_axis=charts.Axis(USD.say(lang)), y_axis=index, title=TITLE_COST.say(lang), lang=lang
         ),
         size=charts.scatter_chart(
             sized,
-            x_axis=charts.Axis(_words(ACTIVE, lang), log=True),
+            x_axis=charts.Axis(ACTIVE.say(lang), log=True),
             y_axis=index,
-            title=_words(TITLE_SIZE, lang),
+            title=TITLE_SIZE.say(lang),
+            lang=lang,
         ),
         loss=charts.line_chart(
             curves,
-            x_axis=charts.Axis(_words(TOKENS, lang)),
-            y_axis=charts.Axis(_words(LOSS, lang)),
-            title=_words(TITLE_LOSS, lang),
+            x_axis=charts.Axis(TOKENS.say(lang)),
+            y_axis=charts.Axis(LOSS.say(lang)),
+            title=TITLE_LOSS.say(lang),
+            lang=lang,
         ),
         priced=len(priced),
         sized=len(sized),

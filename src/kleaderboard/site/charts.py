@@ -10,6 +10,11 @@ as a fallback when an SVG is viewed on its own:
 
 Every text that reaches the SVG is escaped here, and characters XML forbids are dropped;
 callers may pass any string. Any finite numbers draw: degenerate ranges are widened.
+
+Each chart is drawn in one language (``lang``, the page's: "ko" or "en"): the caller passes
+its titles and axis labels in that language, and the chart's own words (descriptions,
+tooltips, "no score") come from the labels below. The SVG says its language and names
+fonts that draw Hangul on every common system, so Korean reads without any web font.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import itertools
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +33,18 @@ from kleaderboard import display
 
 WIDTH = 720
 MAX_POINTS = 600  # per series: enough for a smooth curve, small enough for thousands of pages
+# System fonts only (the site loads no web font): Hangul-capable ones on macOS, Windows,
+# Android/ChromeOS and Linux before the generic family. The stylesheet repeats it; this
+# attribute keeps it for an SVG viewed on its own.
+FONT_FAMILY = (
+    "-apple-system, BlinkMacSystemFont, 'Apple SD Gothic Neo', 'Malgun Gothic', "
+    "'Noto Sans KR', 'Noto Sans CJK KR', 'Nanum Gothic', 'Segoe UI', Helvetica, Arial, sans-serif"
+)
+
+NO_SCORE = display.Label("— 점수 없음", "— no score")
+POINTS = display.Label(
+    "{name}: 점 {count}개, {first}에서 {last}까지", "{name}: {count} points, from {first} to {last}"
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +52,7 @@ class Bar:
     """One bar: a category index (None when the model has no index for it)."""
 
     label: str
-    sublabel: str
+    sublabel: str  # a second line under the label, "" for none
     value: float | None
     stderr: float | None = None
 
@@ -178,7 +196,7 @@ def _bar_domain(bars: Sequence[Bar]) -> tuple[float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step
 
 
-def category_bars(bars: Sequence[Bar], *, title: str) -> Markup:
+def category_bars(bars: Sequence[Bar], *, title: str, lang: str = "ko") -> Markup:
     """A horizontal bar chart of indices with ± stderr whiskers; 0 = chance, 100 = perfect."""
     low, high = _bar_domain(bars)
     x0, x1 = _BAR_LABEL_W, WIDTH - _BAR_VALUE_W
@@ -187,16 +205,18 @@ def category_bars(bars: Sequence[Bar], *, title: str) -> Markup:
     def x(value: float) -> float:
         return x0 + (value - low) / (high - low) * (x1 - x0)
 
-    parts = [_svg_open(height, title, _bars_description(bars))]
+    parts = [_svg_open(height, title, _bars_description(bars), lang)]
     parts += _bar_grid(low, high, x, height)
     for row, bar in enumerate(bars):
-        parts += _bar_row(bar, _BAR_TOP + row * _BAR_ROW_H, x)
+        parts += _bar_row(bar, _BAR_TOP + row * _BAR_ROW_H, x, lang)
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def _bars_description(bars: Sequence[Bar]) -> str:
-    return "; ".join(f"{b.label} ({b.sublabel}): {_estimate_text(b)}" for b in bars)
+    return "; ".join(
+        f"{b.label}{f' ({b.sublabel})' if b.sublabel else ''}: {_estimate_text(b)}" for b in bars
+    )
 
 
 def _estimate_text(bar: Bar) -> str:
@@ -219,19 +239,23 @@ def _bar_grid(low: float, high: float, x: Callable[[float], float], height: int)
     return parts
 
 
-def _bar_row(bar: Bar, top: float, x: Callable[[float], float]) -> list[str]:
+def _bar_row(bar: Bar, top: float, x: Callable[[float], float], lang: str) -> list[str]:
     middle = top + _BAR_ROW_H / 2
+    label_y = middle - 2 if bar.sublabel else middle + 5  # one line: centred on the bar
     parts = [
-        f'<text class="kl-chart__label" x="{_BAR_LABEL_W - 10}" y="{middle - 2:.1f}" '
+        f'<text class="kl-chart__label" x="{_BAR_LABEL_W - 10}" y="{label_y:.1f}" '
         f'text-anchor="end" font-size="14">{_text(bar.label)}</text>'
-        f'<text class="kl-chart__sublabel" x="{_BAR_LABEL_W - 10}" y="{middle + 12:.1f}" '
-        f'text-anchor="end" font-size="12">{_text(bar.sublabel)}</text>'
     ]
+    if bar.sublabel:
+        parts.append(
+            f'<text class="kl-chart__sublabel" x="{_BAR_LABEL_W - 10}" y="{middle + 12:.1f}" '
+            f'text-anchor="end" font-size="12">{_text(bar.sublabel)}</text>'
+        )
     value_x = WIDTH - _BAR_VALUE_W + 8
     if bar.value is None:
         parts.append(
             f'<text class="kl-chart__value kl-chart__value--missing" x="{value_x}" '
-            f'y="{middle + 4:.1f}" font-size="12">— 점수 없음 no score</text>'
+            f'y="{middle + 4:.1f}" font-size="12">{_text(NO_SCORE.say(lang))}</text>'
         )
         return parts
     left, right = sorted((x(0), x(bar.value)))
@@ -284,7 +308,9 @@ class _Scale:
         return self.start + share * (self.end - self.start)
 
 
-def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: str) -> Markup:
+def line_chart(
+    series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: str, lang: str = "ko"
+) -> Markup:
     """A line chart of one or more series; with x_axis.log, points with x <= 0 are left out."""
     drawn = [_plottable(s, x_axis.log) for s in series]
     drawn = [s for s in drawn if s.points]
@@ -296,7 +322,7 @@ def line_chart(series: Sequence[Series], *, x_axis: Axis, y_axis: Axis, title: s
     y_ticks = nice_ticks(min(ys), max(ys), 5)
     sx = _Scale(x_ticks[0], x_ticks[-1], _MARGIN_L, WIDTH - _MARGIN_R, x_axis.log)
     sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
-    parts = [_svg_open(_LINE_H, title, _series_description(drawn))]
+    parts = [_svg_open(_LINE_H, title, _series_description(drawn, lang), lang)]
     x_labels = tick_labels(x_ticks, display.count_short)
     y_labels = tick_labels(y_ticks, display.significant)
     parts += _x_axis(list(zip(x_ticks, x_labels, strict=True)), sx, sy, x_axis.label)
@@ -314,10 +340,14 @@ def _plottable(series: Series, log_x: bool) -> Series:
     return Series(series.name, tuple(downsample(points)), series.css_class)
 
 
-def _series_description(series: Sequence[Series]) -> str:
+def _series_description(series: Sequence[Series], lang: str) -> str:
     return "; ".join(
-        f"{s.name}: {len(s.points)} points, from {display.significant(s.points[0][1], 4)} "
-        f"to {display.significant(s.points[-1][1], 4)}"
+        POINTS.say(lang).format(
+            name=s.name,
+            count=display.count(len(s.points)),
+            first=display.significant(s.points[0][1], 4),
+            last=display.significant(s.points[-1][1], 4),
+        )
         for s in series
     )
 
@@ -370,17 +400,23 @@ def _polyline(series: Series, sx: _Scale, sy: _Scale) -> str:
     )
 
 
+def text_width(text: str, size: float = 12) -> float:
+    """About how wide text draws at a font size: Hangul and other wide characters take a
+    full em, others a little over half of one."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.58 for ch in text)
+
+
 def _legend(series: Sequence[Series]) -> list[str]:
     parts = []
-    x = WIDTH - _MARGIN_R - sum(40 + 7 * len(item.name) for item in series)
+    x = WIDTH - _MARGIN_R - sum(40 + text_width(item.name) for item in series)
     for item in series:
         parts.append(
-            f'<line class="{_text(item.css_class)}" x1="{x}" x2="{x + 22}" y1="14" y2="14" '
+            f'<line class="{_text(item.css_class)}" x1="{x:.1f}" x2="{x + 22:.1f}" y1="14" y2="14" '
             f'stroke="#3f51b5" stroke-width="2.5"/>'
-            f'<text class="kl-chart__legend" x="{x + 28}" y="18" font-size="12">'
+            f'<text class="kl-chart__legend" x="{x + 28:.1f}" y="18" font-size="12">'
             f"{_text(item.name)}</text>"
         )
-        x += 40 + 7 * len(item.name)
+        x += 40 + text_width(item.name)
     return parts
 
 
@@ -396,9 +432,9 @@ def _text(value: object) -> Markup:
     return escape(_NOT_XML.sub("", str(value)))
 
 
-def _svg_open(height: float, title: str, description: str) -> str:
+def _svg_open(height: float, title: str, description: str, lang: str) -> str:
     return (
-        f'<svg class="kl-chart" role="img" '
+        f'<svg class="kl-chart" role="img" lang="{_text(lang)}" font-family="{FONT_FAMILY}" '
         f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" preserveAspectRatio="xMinYMin meet">'
         f"<title>{_text(title)}</title><desc>{_text(description)}</desc>"
     )
@@ -426,7 +462,9 @@ def pareto_frontier(points: Sequence[Point]) -> list[Point]:
     return frontier
 
 
-def scatter_chart(points: Sequence[Point], *, x_axis: Axis, y_axis: Axis, title: str) -> Markup:
+def scatter_chart(
+    points: Sequence[Point], *, x_axis: Axis, y_axis: Axis, title: str, lang: str = "ko"
+) -> Markup:
     """A scatter of models with their Pareto frontier drawn and named; empty without points.
 
     With x_axis.log, points with x <= 0 are left out.
@@ -440,10 +478,8 @@ def scatter_chart(points: Sequence[Point], *, x_axis: Axis, y_axis: Axis, title:
     sx = _Scale(x_ticks[0], x_ticks[-1], _MARGIN_L, WIDTH - _MARGIN_R, x_axis.log)
     sy = _Scale(y_ticks[0], y_ticks[-1], _LINE_H - _MARGIN_B, _MARGIN_T, False)
     frontier = pareto_frontier(drawn)
-    description = "; ".join(
-        f"{p.name}: {display.significant(p.x, 4)}, {display.significant(p.y, 4)}" for p in frontier
-    )
-    parts = [_svg_open(_LINE_H, title, description)]
+    description = "; ".join(_point_text(p, x_axis, y_axis) for p in frontier)
+    parts = [_svg_open(_LINE_H, title, description, lang)]
     # a log axis is a count (parameters); a linear one a price or a score
     x_labels = tick_labels(x_ticks, display.count_short if x_axis.log else display.significant)
     y_labels = tick_labels(y_ticks, display.significant)
@@ -460,8 +496,7 @@ def scatter_chart(points: Sequence[Point], *, x_axis: Axis, y_axis: Axis, title:
         css = "kl-chart__dot kl-chart__dot--frontier" if id(point) in on_frontier else "kl-chart__dot"
         parts.append(
             f'<circle class="{css}" cx="{sx(point.x):.1f}" cy="{sy(point.y):.1f}" r="4" fill="#3f51b5">'
-            f"<title>{_text(point.name)}: {_text(display.significant(point.x, 4))}, "
-            f"{_text(display.significant(point.y, 4))}</title></circle>"
+            f"<title>{_text(_point_text(point, x_axis, y_axis))}</title></circle>"
         )
     for point in frontier:
         parts.append(
@@ -470,3 +505,9 @@ def scatter_chart(points: Sequence[Point], *, x_axis: Axis, y_axis: Axis, title:
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _point_text(point: Point, x_axis: Axis, y_axis: Axis) -> str:
+    """A dot's tooltip, in the axes' own words: 'name: x label 0.12, y label 45.3'."""
+    x_text = display.count_short(point.x) if x_axis.log else display.significant(point.x, 4)
+    return f"{point.name}: {x_axis.label} {x_text}, {y_axis.label} {display.significant(point.y, 4)}"

@@ -432,12 +432,21 @@ class ModelPage:
         return hub_url(repo) if repo else None
 
 
-def category_chart(entry: Entry) -> Markup:
-    """The bar chart of a model's category indices; empty when none is measured."""
+CATEGORY_TITLE = display.Label("범주별 지수", "Category indices")
+LOSS_TITLE = display.Label("사전학습 손실", "Pre-training loss")
+TOKENS_SEEN = display.Label("학습 토큰 수", "tokens seen")
+LOG_SCALE = display.Label(" (로그 눈금)", " (log scale)")
+LOSS_WORD = display.Label("손실", "loss")
+LOSS_SERIES = display.Label("학습 손실", "training loss")
+EVAL_LOSS_SERIES = display.Label("평가 손실", "eval loss")
+
+
+def category_chart(entry: Entry, lang: str = LANGUAGES[0]) -> Markup:
+    """The bar chart of a model's category indices in lang; empty when none is measured."""
     bars = [
         charts.Bar(
-            c.category.ko,
-            c.category.en,
+            c.category.en if lang == "en" else c.category.ko,
+            "",
             c.index.value if c.index else None,
             c.index.stderr if c.index else None,
         )
@@ -445,25 +454,25 @@ def category_chart(entry: Entry) -> Markup:
     ]
     if all(bar.value is None for bar in bars):
         return Markup("")  # nothing measured: no empty chart
-    return charts.category_bars(
-        bars, title=f"범주별 지수 · Category indices — {entry.submission.manifest.model.name}"
-    )
+    name = entry.submission.manifest.model.name
+    return charts.category_bars(bars, title=f"{CATEGORY_TITLE.say(lang)} — {name}", lang=lang)
 
 
-def loss_chart(entry: Entry, log_x: bool = False) -> Markup:
-    """The loss curve (and eval loss where logged) against tokens seen; empty without a log."""
+def loss_chart(entry: Entry, log_x: bool = False, lang: str = LANGUAGES[0]) -> Markup:
+    """The loss curve (and eval loss where logged) against tokens seen in lang; empty without a log."""
     log = entry.loss.log
     if log is None:
         return Markup("")
-    series = [charts.Series("loss", tuple((p.tokens_seen, p.loss) for p in log.points))]
+    series = [charts.Series(LOSS_SERIES.say(lang), tuple((p.tokens_seen, p.loss) for p in log.points))]
     evals = tuple((p.tokens_seen, p.eval_loss) for p in log.points if p.eval_loss is not None)
     if evals:
-        series.append(charts.Series("eval_loss", evals, "kl-chart__line kl-chart__line--eval"))
+        series.append(charts.Series(EVAL_LOSS_SERIES.say(lang), evals, "kl-chart__line kl-chart__line--eval"))
     return charts.line_chart(
         series,
-        x_axis=charts.Axis("학습 토큰 수 · tokens seen" + (" (log)" if log_x else ""), log=log_x),
-        y_axis=charts.Axis("손실 · loss"),
-        title=f"사전학습 손실 · Pre-training loss — {entry.submission.manifest.model.name}",
+        x_axis=charts.Axis(TOKENS_SEEN.say(lang) + (LOG_SCALE.say(lang) if log_x else ""), log=log_x),
+        y_axis=charts.Axis(LOSS_WORD.say(lang)),
+        title=f"{LOSS_TITLE.say(lang)} — {entry.submission.manifest.model.name}",
+        lang=lang,
     )
 
 
@@ -519,8 +528,8 @@ def model_page_data(
     return ModelPage(
         entry=entry,
         suite=suite,
-        category_chart=category_chart(entry),
-        loss_chart=loss_chart(entry, log_x),
+        category_chart=category_chart(entry, links.lang),
+        loss_chart=loss_chart(entry, log_x, links.lang),
         loss_problems=problem_lines(entry),
         checks=run_checks(entry),
         run_href=href(run_record_uri(entry, entry.run)) if entry.run else None,
