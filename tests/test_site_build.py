@@ -204,6 +204,11 @@ def test_repository_mkdocs_yml_builds_strict(tmp_path):
     assert (site / "index.html").is_file()
     assert (site / "submit.html").is_file()
     assert (site / "methodology.html").is_file()
+    for page in ("submit", "maintainers"):  # each hand-written page and its English twin link each other
+        korean = (site / f"{page}.html").read_text(encoding="utf-8")
+        english = (site / "en" / f"{page}.html").read_text(encoding="utf-8")
+        assert f'href="en/{page}.html" hreflang="en"' in korean
+        assert f'href="../{page}.html" hreflang="ko"' in english
 
 
 def test_repository_mkdocs_yml_keeps_models_out_of_nav_and_fonts_off():
@@ -222,9 +227,13 @@ def fenced(language: str, path: Path) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
 
 
-def test_submit_page_manifest_example_is_valid_and_complete():
-    (example,) = fenced("yaml", ROOT / "site_src" / "submit.md")
-    manifest = parse_manifest(yaml.safe_load(example), "site_src/submit.md")
+SUBMIT_PAGES = ["submit.md", "en/submit.md"]  # Korean at the root, English under en/
+
+
+@pytest.mark.parametrize("page", SUBMIT_PAGES)
+def test_submit_page_manifest_example_is_valid_and_complete(page):
+    (example,) = fenced("yaml", ROOT / "site_src" / page)
+    manifest = parse_manifest(yaml.safe_load(example), f"site_src/{page}")
     declared = set(manifest.model_fields_set)
     assert declared == set(type(manifest).model_fields)
     model_keys = set(manifest.model.model_fields_set) | {"local_path"}  # shown as a comment
@@ -232,9 +241,8 @@ def test_submit_page_manifest_example_is_valid_and_complete():
     assert "local_path:" in example
 
 
-def test_submit_page_loss_log_example_parses():
-    (example,) = [
-        block for block in fenced("text", ROOT / "site_src" / "submit.md") if block.startswith("step")
-    ]
-    log = parse_loss_log(example, "site_src/submit.md")
+@pytest.mark.parametrize("page", SUBMIT_PAGES)
+def test_submit_page_loss_log_example_parses(page):
+    (example,) = [block for block in fenced("text", ROOT / "site_src" / page) if block.startswith("step")]
+    log = parse_loss_log(example, f"site_src/{page}")
     assert log.first_loss > log.last_loss

@@ -7,6 +7,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 from kleaderboard.evaluation import structural_cost as costmodel
 from kleaderboard.records import ServingCost
 from kleaderboard.scoring.prices import price_table
@@ -189,8 +191,9 @@ def test_methodology_lists_each_tasks_chat_variant():
 # --- the submit page ----------------------------------------------------------------------
 
 
-def test_submit_page_loss_log_section_states_the_limits_the_parser_applies():
-    text = (ROOT / "site_src" / "submit.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["submit.md", "en/submit.md"])
+def test_submit_page_loss_log_section_states_the_limits_the_parser_applies(page):
+    text = (ROOT / "site_src" / page).read_text(encoding="utf-8")
     section = re.search(r"^## loss_log\.csv$(.*?)^## ", text, re.S | re.M)[1]
     assert "nats" in section
     assert f"{losslog.MAX_LOSS:,.0f}" in section  # 1,000

@@ -32,10 +32,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
-from kleaderboard.site import downloads, pages
+from kleaderboard.site import downloads, pages, twins
 from kleaderboard.suites import load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -96,6 +97,10 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
         add_generated_files(files, config, board, options)
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        link_twins(page, files, config)
+        return markdown
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
@@ -197,6 +202,15 @@ def load_board(config: MkDocsConfig, options: LeaderboardConfig) -> Leaderboard:
     for problem in board.problems:
         log.warning("Submission left off the leaderboard: %s", problem)
     return board
+
+
+def link_twins(page: Page, files: Files, config: MkDocsConfig) -> None:
+    """A hand-written page with a twin in the other language gets the language switch's links."""
+    meta = twins.twin_meta(
+        page.file.src_uri, lambda uri: files.get_file_from_path(uri) is not None, config.use_directory_urls
+    )
+    for key, value in meta.items():
+        page.meta.setdefault(key, value)
 
 
 def add_generated_files(
