@@ -35,6 +35,7 @@ from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.scoring.prices import PRICES_FILE, PriceTable, price_table
 from kleaderboard.site import (
     analysis,
+    answers,
     charts,
     claims,
     claims_board,
@@ -756,6 +757,7 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         open_weights_text=facets.OPEN_WEIGHTS_TEXT,
         claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
         downloads=downloads.LEADERBOARD_DOWNLOADS,
+        answers=answers.answers(board),
     )
 
 
