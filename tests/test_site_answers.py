@@ -75,8 +75,12 @@ def test_from_zero_counts_the_declarations_and_their_loss_logs(board):
     logged = [e for e in declared if e.loss.log is not None]
     assert zero.lines[0].words.en.startswith(f"{len(declared)} models declare training from zero")
     assert f"{len(logged)} of them submit a loss log" in zero.lines[0].words.en
-    assert [link.uri for link in zero.links[1:]] == [e.page_path for e in declared]
-    assert all(link.anchor == "originality" for link in zero.links[1:])
+    assert [(link.uri, link.anchor) for link in zero.links] == [
+        ("index.md", "leaderboard"),
+        ("methodology.md", "provenance"),
+    ]
+    names = {e.submission.manifest.model.name for e in board.entries}
+    assert not any(link.words.en in names for link in zero.links)  # one link per model name on the page
 
 
 def test_the_cheapest_answer_names_the_cost_charts_frontier(board):

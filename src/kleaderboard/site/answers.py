@@ -211,14 +211,15 @@ def zero_answer(board: Leaderboard) -> Answer:
             "leaderboard",
         )
     ]
-    links += [
+    # The models themselves are one more link away, from the table: a second link here named
+    # after a model would make two links of the same name on the page.
+    links.append(
         Link(
-            Label(e.submission.manifest.model.name, e.submission.manifest.model.name),
-            e.page_path,
-            "originality",
+            Label("신고 · 측정 · 검증의 뜻", "what declared, measured, checked mean"),
+            "methodology.md",
+            "provenance",
         )
-        for e in zero[:MAX_NAMED]
-    ]
+    )
     return Answer(
         "zero",
         Label(
