@@ -70,6 +70,16 @@ class ProvenanceRecord(_Record):
     model_bytes: int = Field(ge=0)
 
 
+def provenance_text(record: ProvenanceRecord) -> str:
+    """The record as the pipeline writes it, from the validated model."""
+    return json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
+
+
+def provenance_path(record: ProvenanceRecord) -> str:
+    """Where a record lives in the repository."""
+    return f"submissions/{record.submission}/{FOLDER}/{record.record_id}.json"
+
+
 def write_provenance(record: ProvenanceRecord, folder: Path) -> Path:
     """Write a record atomically as folder/<record_id>.json; never overwrite one."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,5 +88,5 @@ def write_provenance(record: ProvenanceRecord, folder: Path) -> Path:
         raise ProvenanceError.single(
             target, "record_id", "a provenance record with this id already exists", "use a new id"
         )
-    write_new_file(target, json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n")
+    write_new_file(target, provenance_text(record))
     return target
