@@ -10,6 +10,7 @@ reference models searched, so that "no match among N references" reads as what i
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
@@ -23,6 +24,7 @@ from kleaderboard.records import write_new_file
 
 PROVENANCE_SCHEMA_VERSION: Final = 1
 FOLDER = "provenance"
+_LAYER = re.compile(r"layers\.(\d+)\.\w+")
 
 
 class _Record(BaseModel):
@@ -39,6 +41,21 @@ class ReferenceResult(_Record):
     @property
     def flagged(self) -> list[Calibrated]:
         return [s for s in self.scores if s.flagged]
+
+    @property
+    def repeated_layers(self) -> dict[int, list[int]]:
+        """Depth up-scaling seen in the weights: reference layer -> the candidate layers it reappears as.
+
+        Only flagged scores of the folded-norm statistic count (the one that follows a layer
+        through permutation and rescaling), and only a reference layer that two or more
+        candidate layers match: a derived model of the same depth matches each layer once.
+        """
+        found: dict[int, set[int]] = {}
+        for s in self.flagged:
+            ours, theirs = _LAYER.fullmatch(s.component), _LAYER.fullmatch(s.matched)
+            if s.statistic == "norm" and ours and theirs:
+                found.setdefault(int(theirs.group(1)), set()).add(int(ours.group(1)))
+        return {base: sorted(layers) for base, layers in sorted(found.items()) if len(layers) > 1}
 
 
 class ProvenanceRecord(_Record):
@@ -68,6 +85,11 @@ class ProvenanceRecord(_Record):
     weights: list[ReferenceResult]
     bytes_fetched: int = Field(ge=0)
     model_bytes: int = Field(ge=0)
+
+    @property
+    def depth_up_scaled_from(self) -> list[str]:
+        """References whose layers reappear more than once in this model (depth up-scaling detected)."""
+        return [r.reference for r in self.weights if r.repeated_layers]
 
 
 def provenance_text(record: ProvenanceRecord) -> str:
