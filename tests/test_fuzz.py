@@ -296,7 +296,7 @@ def test_findings_describe_any_valid_log(points: list[Any], vocab: Any, tokens: 
         }
     )
     findings = loss_log_findings(manifest, log)
-    assert len(findings) == (2 if zero else 1)
+    assert len(findings) == (5 if zero else 4)
     for finding in findings:
         assert finding.sentence_en and finding.sentence_ko and finding.observed
         assert finding.compared == (finding.gap != "—")

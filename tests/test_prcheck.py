@@ -565,3 +565,44 @@ def test_a_records_pull_request_never_changes_an_existing_record(
     assert f"{SUB}/runs/20261123T000000Z-ko-global-v1-v1-abc123.json: status: is modified" in [
         str(p).split(" — ")[0] for p in report.problems
     ]
+
+
+def with_provenance(gh: FakeGitHub, base: Path, **change: Any) -> str:
+    """The records pull request also adds the evaluation's provenance record."""
+    from kleaderboard.github.propose_records import BRANCH_PREFIX
+    from kleaderboard.provenance.record import provenance_path, provenance_text
+    from tests.pr_fixtures import HUB_REPO
+    from tests.test_provenance_intake import _record
+
+    head = records_pull(gh, base)
+    about = {"submission": "hanbit-ai/hanbit-7b", "model_source": HUB_REPO, "model_revision": HUB_COMMIT}
+    sha = hashlib.sha256(manifest_bytes()).hexdigest()
+    record = _record(**{**about, "manifest_sha256": sha, **change})
+    path = provenance_path(record)
+    tree = gh.store.flat[gh.store.commits[head]["tree"]]
+    files = {name: content for name, (content, _mode) in tree.items()} | {
+        path: provenance_text(record).encode()
+    }
+    head = gh.store.commit(files, (gh.refs["heads/main"],))
+    gh.add_pull(9, BOT, head, [{"filename": p} for p in files if "/runs/" in p or p == path])
+    gh.pulls[9]["head"].update(ref=f"{BRANCH_PREFIX}20261201-abc", repo=gh.repository(gh.repo, fork=False))
+    return path
+
+
+def test_a_records_pull_request_with_its_provenance_record_passes_the_check(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    path = with_provenance(gh, base)
+    report = check_records(gh, base, tmp_path)
+    assert report.problems == () and report.state == "success" and report.scope_state == "success"
+    assert report.summary == "records pull request, 1 run record(s), 1 provenance record(s): ok"
+    assert path in report.records
+
+
+def test_a_provenance_record_for_another_manifest_is_refused_in_a_records_pull_request(
+    gh: FakeGitHub, base: Path, tmp_path: Path
+) -> None:
+    path = with_provenance(gh, base, manifest_sha256="1" * 64)
+    report = check_records(gh, base, tmp_path)
+    assert report.state == "failure"
+    assert [(p.file, p.field) for p in report.problems] == [(path, "manifest_sha256")], report.problems

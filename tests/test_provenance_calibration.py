@@ -162,3 +162,18 @@ def test_the_command_writes_a_record_that_flags_the_disguised_copy(
     record = ProvenanceRecord.model_validate_json(path.read_text(encoding="utf-8"))
     assert record.submission == "test/tiny" and record.null_models == SEEDS
     assert len(record.references_searched) == SEEDS
+
+
+def test_depth_up_scaling_is_detected_only_in_the_up_scaled_model(
+    prints: dict[str, Fingerprint], panel: NullPanel
+) -> None:
+    from kleaderboard.provenance.record import ReferenceResult
+
+    def repeated(name: str) -> dict[int, list[int]]:
+        scores = score(prints[name], prints["seed-0"], panel)
+        return ReferenceResult(reference="seed-0", revision=None, scores=scores).repeated_layers
+
+    assert repeated("upscaled") == {0: [0, 2], 1: [1, 3]}
+    assert {name: repeated(name) for name in EXPECTED if name != "upscaled"} == {
+        name: {} for name in EXPECTED if name != "upscaled"
+    }

@@ -199,6 +199,18 @@ def proposed_files(gh: FakeGitHub, proposal: dict[str, Any]) -> dict[str, bytes]
     return {path: content for path, (content, _mode) in gh.store.flat[commit["tree"]].items()}
 
 
+def proposed_provenance(gh: FakeGitHub, proposal: dict[str, Any], record: dict[str, Any]) -> dict[str, bytes]:
+    """The provenance record from the same snapshot, in the same records pull request, as checked."""
+    evidence = {p: c for p, c in proposed_files(gh, proposal).items() if "/provenance/" in p}
+    [(path, text)] = evidence.items()
+    assert path.startswith(f"{TINY_SUB}/provenance/") and path.endswith(".json")
+    provenance = __import__("json").loads(text)
+    assert (provenance["model_source"], provenance["model_revision"]) == (TINY_REPO, TINY_COMMIT)
+    assert provenance["manifest_sha256"] == record["manifest_sha256"]
+    assert provenance["record_id"].replace("-", "\\-") in proposal["body"]
+    return evidence
+
+
 # The steps that read the verified snapshot: the evaluation, and the provenance evidence from the
 # same files, checked like a run record by the report job.
 SNAPSHOT_STEPS = (
@@ -258,6 +270,7 @@ def test_a_submission_goes_from_pull_request_to_a_published_row(
     assert record["status"] == "succeeded"
     assert (record["model"]["source"], record["model"]["revision"]) == (TINY_REPO, TINY_COMMIT)
     assert "model.safetensors" in record["model"]["file_hashes"]
+    records |= proposed_provenance(gh, proposal, record)
 
     # 3. The team's pull request is merged; the bot's records pull request passes its own check
     #    (required checks run on it: the App's token opened it) and is merged.

@@ -236,6 +236,17 @@ def flops(value: int | None) -> str:
     return f"{value:,} FLOPs"
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def total_flops(value: float | None) -> str:
+    """A whole training run's FLOPs, three significant digits: '3.15 × 10²³ FLOPs'."""
+    if value is None:
+        return MISSING
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)} FLOPs"
+
+
 def significant(value: float | None, digits: int = 6) -> str:
     """A plain number to some significant digits, in its shortest form (chart ticks and
     their summaries): '0.5', '20', '2.057' (four digits), '1e-05'."""

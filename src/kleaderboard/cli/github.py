@@ -137,6 +137,13 @@ def _propose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--manifest-sha256", default=None, help="…and about this manifest")
     parser.add_argument("--submissions-dir", default=SUBMISSIONS_DIR, help="the base branch's submissions/")
     parser.add_argument("--only-succeeded", action="store_true", help="leave failed runs out")
+    parser.add_argument(
+        "--provenance",
+        action="append",
+        default=[],
+        help="a provenance record, or a folder of them (its artifact), added to the same pull request "
+        "after the provenance intake; repeat for more",
+    )
 
 
 def run_propose(args: argparse.Namespace) -> int:
@@ -145,7 +152,10 @@ def run_propose(args: argparse.Namespace) -> int:
 
     expect = Expectation(args.submission, args.manifest_sha256, Path(args.submissions_dir))
     proposal = Proposal(args.base, args.title, args.note, args.only_succeeded)
-    created = propose_checked_records(args.repo, [Path(p) for p in args.records], expect, proposal)
+    provenance = [Path(p) for p in args.provenance]
+    created = propose_checked_records(
+        args.repo, [Path(p) for p in args.records], expect, proposal, provenance
+    )
     print(f"opened {created.html_url}" if created else "no run records to propose")
     return 0
 
@@ -184,8 +194,9 @@ COMMANDS = (
     ),
     Command(
         "propose-records",
-        "Open a pull request from a bot branch that adds validated run records.",
-        "kleaderboard propose-records records/ --repo acme/leaderboard --base main",
+        "Open a pull request from a bot branch that adds validated run records "
+        "(and the evaluation's provenance records).",
+        "kleaderboard propose-records records/ --provenance provenance/ --repo acme/leaderboard --base main",
         _propose_arguments,
         run_propose,
     ),

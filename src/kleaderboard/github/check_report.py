@@ -36,7 +36,7 @@ class CheckReport:
     hub: HubReport | None = None
     hub_error: str | None = None
     staged: Path | None = field(default=None, compare=False)
-    records: tuple[str, ...] = ()  # a records pull request: the run records it adds
+    records: tuple[str, ...] = ()  # a records pull request: the run (and provenance) records it adds
 
     @property
     def ok(self) -> bool:
@@ -73,7 +73,10 @@ class CheckReport:
         """One line for the commit status and the log."""
         if self.records:
             verdict = f"{len(self.problems)} problem(s)" if self.problems else "ok"
-            return f"records pull request, {len(self.records)} run record(s): {verdict}"
+            evidence = sum("/provenance/" in path for path in self.records)
+            counts = f"{len(self.records) - evidence} run record(s)"
+            counts += f", {evidence} provenance record(s)" if evidence else ""
+            return f"records pull request, {counts}: {verdict}"
         if self.problems:
             return f"{len(self.problems)} problem(s) in {self.submission or 'the pull request'}"
         if not self.touches_submissions:

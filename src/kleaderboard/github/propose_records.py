@@ -5,7 +5,10 @@ checked records (:mod:`kleaderboard.github.record_intake`) are written, re-seria
 the validated model (never the artifact's bytes), as
 ``submissions/<org>/<model>/runs/<run-id>.json`` in a single commit on a new
 branch ``kleaderboard-bot/runs-…``, and a pull request from it asks a maintainer
-to merge. Records are only added: an existing file is never overwritten.
+to merge. The provenance record of the same evaluation
+(:mod:`kleaderboard.github.provenance_intake`) travels in the same commit as
+``submissions/<org>/<model>/provenance/<record-id>.json``. Records are only added: an
+existing file is never overwritten.
 
 :func:`propose_checked_records` does it in the ``evaluate`` and ``rerun`` workflows
 (the command ``kleaderboard propose-records``).
@@ -16,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kleaderboard.errors import InputError, Problem, RunRecordError
+from kleaderboard.errors import InputError, Problem, ProvenanceError, RunRecordError
 from kleaderboard.github.client import CreatedPullRequest, GitHubClient
 from kleaderboard.github.comments import inert
+from kleaderboard.github.provenance_intake import check_untrusted_provenance
 from kleaderboard.github.record_intake import MAX_RECORD_BYTES, check_untrusted_record
+from kleaderboard.provenance.record import ProvenanceRecord, provenance_path, provenance_text
 from kleaderboard.records import RunRecord
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest
@@ -93,11 +98,14 @@ def _base_manifest(expect: Expectation) -> Manifest | None:
     return sub.manifest if same else None
 
 
+def _json_files(paths: Iterable[Path]) -> list[Path]:
+    return sorted(p for path in paths for p in ([path] if not path.is_dir() else path.rglob("*.json")))
+
+
 def checked_records(paths: Iterable[Path], expect: Expectation) -> list[RunRecord]:
     """Every record under paths (files or folders), each checked; all problems raised at once."""
-    files = sorted(p for path in paths for p in ([path] if not path.is_dir() else path.rglob("*.json")))
     records, problems = [], []
-    for path in files:
+    for path in _json_files(paths):
         try:
             submission, manifest_sha256, manifest = _expected(path, expect)
             records.append(check_untrusted_record(path, submission, manifest_sha256, manifest=manifest))
@@ -108,17 +116,33 @@ def checked_records(paths: Iterable[Path], expect: Expectation) -> list[RunRecor
     return records
 
 
-def branch_name(records: list[RunRecord], now: dt.datetime | None = None) -> str:
-    """kleaderboard-bot/runs-<UTC time>-<hash of the record paths>."""
+def checked_provenance(paths: Iterable[Path], expect: Expectation) -> list[ProvenanceRecord]:
+    """Every provenance record under paths, each through the provenance intake; all problems at once."""
+    records, problems = [], []
+    for path in _json_files(paths):
+        try:
+            submission, manifest_sha256, manifest = _expected(path, expect)
+            records.append(check_untrusted_provenance(path, submission, manifest_sha256, manifest=manifest))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ProvenanceError(problems)
+    return records
+
+
+def branch_name(records: list[RunRecord], now: dt.datetime | None = None, also: Iterable[str] = ()) -> str:
+    """kleaderboard-bot/runs-<UTC time>-<hash of the record paths (and the other paths added)>."""
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
-    digest = hashlib.sha256("\n".join(sorted(map(record_path, records))).encode()).hexdigest()[:10]
+    paths = sorted([*map(record_path, records), *also])
+    digest = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:10]
     return f"{BRANCH_PREFIX}{stamp}-{digest}"
 
 
-def _body(records: list[RunRecord], note: str) -> str:
+def _body(records: list[RunRecord], note: str, provenance: Sequence[ProvenanceRecord] = ()) -> str:
     # Every string from a record came out of an untrusted run: rendered inert, never as Markdown.
     lines = [note, ""] if note else []
-    lines += ["| submission | suite | run | status |", "| --- | --- | --- | --- |"]
+    if records:
+        lines += ["| submission | suite | run | status |", "| --- | --- | --- | --- |"]
     for r in records:
         cells = (
             inert(r.submission),
@@ -127,20 +151,18 @@ def _body(records: list[RunRecord], note: str) -> str:
             inert(r.status),
         )
         lines.append(f"| {' | '.join(cells)} |")
+    if provenance:
+        lines += [""] if records else []
+        lines += ["| submission | provenance record | flagged scores |", "| --- | --- | --- |"]
+    for p in provenance:
+        flagged = sum(len(result.flagged) for result in p.weights)
+        lines.append(f"| {inert(p.submission)} | {inert(p.record_id)} | {flagged} |")
     lines += ["", "Written by the kleaderboard pipeline after checking each record against the schema."]
     return "\n".join(lines) + "\n"
 
 
-def propose_records(
-    client: GitHubClient, base: str, records: list[RunRecord], title: str, note: str = "", root: Path = Path()
-) -> CreatedPullRequest | None:
-    """Commit the records on a new bot branch from base and open a pull request; None when empty.
-
-    root is a checkout of base: a record already there is refused, never overwritten.
-    """
-    if not records:
-        return None
-    existing = sorted(path for path in map(record_path, records) if (root / path).exists())
+def _refuse_existing(paths: Iterable[str], root: Path) -> None:
+    existing = sorted(path for path in paths if (root / path).exists())
     if existing:
         raise InputError(
             [
@@ -148,11 +170,35 @@ def propose_records(
                 for path in existing
             ]
         )
-    files = {record_path(r): record_text(r) for r in records}
-    branch = branch_name(records)
-    message = f"Add {len(records)} run record(s)\n\n" + "\n".join(sorted(files))
+
+
+def propose_records(
+    client: GitHubClient,
+    base: str,
+    records: Sequence[RunRecord | ProvenanceRecord],
+    title: str,
+    note: str = "",
+    root: Path = Path(),
+) -> CreatedPullRequest | None:
+    """Commit the records on a new bot branch from base and open a pull request; None when empty.
+
+    records: run records, and the provenance records of the same evaluations, in one commit.
+    root is a checkout of base: a record already there is refused, never overwritten.
+    """
+    if not records:
+        return None
+    runs = [r for r in records if isinstance(r, RunRecord)]
+    provenance = [r for r in records if isinstance(r, ProvenanceRecord)]
+    files = {record_path(r): record_text(r) for r in runs}
+    files |= {provenance_path(p): provenance_text(p) for p in provenance}
+    _refuse_existing(files, root)
+    branch = branch_name(runs, also=map(provenance_path, provenance))
+    counts = f"{len(runs)} run record(s)" + (
+        f", {len(provenance)} provenance record(s)" if provenance else ""
+    )
+    message = f"Add {counts}\n\n" + "\n".join(sorted(files))
     client.commit_files(base, branch, files, message)
-    return client.open_pull_request(branch, base, title, _body(records, note))
+    return client.open_pull_request(branch, base, title, _body(runs, note, provenance))
 
 
 @dataclass(frozen=True)
@@ -166,15 +212,23 @@ class Proposal:
 
 
 def propose_checked_records(
-    repo: str, paths: Iterable[Path], expect: Expectation, proposal: Proposal
+    repo: str,
+    paths: Iterable[Path],
+    expect: Expectation,
+    proposal: Proposal,
+    provenance_paths: Iterable[Path] = (),
 ) -> CreatedPullRequest | None:
-    """Check the records at paths and open the pull request; None when there is nothing to propose."""
+    """Check the records at paths (and the provenance records at provenance_paths) and open the
+    pull request; None when there is nothing to propose."""
     records = checked_records(paths, expect)
+    provenance = checked_provenance(provenance_paths, expect)
     if proposal.only_succeeded:
         records = [r for r in records if r.status == "succeeded"]
     with GitHubClient.from_env(repo) as client:
         root = expect.submissions_dir.parent
-        return propose_records(client, proposal.base, records, proposal.title, proposal.note, root)
+        return propose_records(
+            client, proposal.base, [*records, *provenance], proposal.title, proposal.note, root
+        )
 
 
 __all__ = [
@@ -182,6 +236,7 @@ __all__ = [
     "Expectation",
     "Proposal",
     "branch_name",
+    "checked_provenance",
     "checked_records",
     "propose_checked_records",
     "propose_records",

@@ -40,7 +40,13 @@ from kleaderboard.errors import HubError, InputError, Problem
 from kleaderboard.github.check_report import NOT_A_SUBMISSION, SCOPE_CONTEXT, CheckReport
 from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
 from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
-from kleaderboard.github.propose_records import BRANCH_PREFIX, Expectation, checked_records
+from kleaderboard.github.propose_records import (
+    BRANCH_PREFIX,
+    Expectation,
+    checked_provenance,
+    checked_records,
+)
+from kleaderboard.provenance.record import FOLDER as PROVENANCE_DIR
 from kleaderboard.submission import untrusted
 from kleaderboard.submission.manifest import Manifest, load_manifest
 from kleaderboard.submission.tree import (
@@ -311,22 +317,23 @@ def check_submission_changes(
     )
 
 
-# --- records pull requests: the bot's, adding run records only ---------------------------------
+# --- records pull requests: the bot's, adding run and provenance records only ------------------
 
 
-def _record_file(path: str) -> bool:
+def _record_file(path: str, folders: tuple[str, ...] = (RUNS_DIR, PROVENANCE_DIR)) -> bool:
     parts = path.split("/")
     return (
         len(parts) == 5
         and parts[0] == SUBMISSIONS_DIR
-        and parts[3] == RUNS_DIR
+        and parts[3] in folders
         and parts[4].endswith(".json")
         and all(SLUG.fullmatch(part) for part in parts[1:3])
     )
 
 
 def _is_records_pull(pr: PullRequest, changes: list[ChangedFile], inputs: CheckInputs, repo: str) -> bool:
-    """The bot's pull request from a kleaderboard-bot/ branch of this repository, touching runs/ only.
+    """The bot's pull request from a kleaderboard-bot/ branch of this repository, touching only
+    runs/ and provenance/.
 
     Only bots listed in OWNERS.yaml qualify, and a ruleset lets nobody else push to those
     branches (site_src/maintainers.md); everything else goes through the submission check,
@@ -351,11 +358,14 @@ def check_records_pull(
         if change.status != "added" or change.mode not in (None, REGULAR_FILE)
     ]
     staged = [_stage_file(client, pr.head_sha, change.path, workdir) for change in changes]
-    submissions = inputs.submissions_dir or Path(SUBMISSIONS_DIR)
-    try:
-        checked_records([p for p in staged if p is not None], Expectation(submissions_dir=submissions))
-    except InputError as exc:
-        problems += [_relative(problem, workdir) for problem in exc.problems]
+    expect = Expectation(submissions_dir=inputs.submissions_dir or Path(SUBMISSIONS_DIR))
+    runs = [p for c, p in zip(changes, staged, strict=True) if p and _record_file(c.path, (RUNS_DIR,))]
+    provenance = [p for p in staged if p is not None and p not in runs]
+    for check, paths in ((checked_records, runs), (checked_provenance, provenance)):
+        try:
+            check(paths, expect)
+        except InputError as exc:
+            problems += [_relative(problem, workdir) for problem in exc.problems]
     problems += [
         Problem(change.path, "", "is not a plain file at the head commit", "re-run the rerun workflow")
         for change, path in zip(changes, staged, strict=True)

@@ -10,6 +10,7 @@ reference models searched, so that "no match among N references" reads as what i
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Final, Literal
 
@@ -23,6 +24,7 @@ from kleaderboard.records import write_new_file
 
 PROVENANCE_SCHEMA_VERSION: Final = 1
 FOLDER = "provenance"
+_LAYER = re.compile(r"layers\.(\d+)\.\w+")
 
 
 class _Record(BaseModel):
@@ -39,6 +41,21 @@ class ReferenceResult(_Record):
     @property
     def flagged(self) -> list[Calibrated]:
         return [s for s in self.scores if s.flagged]
+
+    @property
+    def repeated_layers(self) -> dict[int, list[int]]:
+        """Depth up-scaling seen in the weights: reference layer -> the candidate layers it reappears as.
+
+        Only flagged scores of the folded-norm statistic count (the one that follows a layer
+        through permutation and rescaling), and only a reference layer that two or more
+        candidate layers match: a derived model of the same depth matches each layer once.
+        """
+        found: dict[int, set[int]] = {}
+        for s in self.flagged:
+            ours, theirs = _LAYER.fullmatch(s.component), _LAYER.fullmatch(s.matched)
+            if s.statistic == "norm" and ours and theirs:
+                found.setdefault(int(theirs.group(1)), set()).add(int(ours.group(1)))
+        return {base: sorted(layers) for base, layers in sorted(found.items()) if len(layers) > 1}
 
 
 class ProvenanceRecord(_Record):
@@ -69,6 +86,21 @@ class ProvenanceRecord(_Record):
     bytes_fetched: int = Field(ge=0)
     model_bytes: int = Field(ge=0)
 
+    @property
+    def depth_up_scaled_from(self) -> list[str]:
+        """References whose layers reappear more than once in this model (depth up-scaling detected)."""
+        return [r.reference for r in self.weights if r.repeated_layers]
+
+
+def provenance_text(record: ProvenanceRecord) -> str:
+    """The record as the pipeline writes it, from the validated model."""
+    return json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n"
+
+
+def provenance_path(record: ProvenanceRecord) -> str:
+    """Where a record lives in the repository."""
+    return f"submissions/{record.submission}/{FOLDER}/{record.record_id}.json"
+
 
 def write_provenance(record: ProvenanceRecord, folder: Path) -> Path:
     """Write a record atomically as folder/<record_id>.json; never overwrite one."""
@@ -78,5 +110,5 @@ def write_provenance(record: ProvenanceRecord, folder: Path) -> Path:
         raise ProvenanceError.single(
             target, "record_id", "a provenance record with this id already exists", "use a new id"
         )
-    write_new_file(target, json.dumps(record.model_dump(mode="json"), indent=1, ensure_ascii=False) + "\n")
+    write_new_file(target, provenance_text(record))
     return target

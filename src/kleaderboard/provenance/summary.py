@@ -45,6 +45,9 @@ def summary_lines(record: ProvenanceRecord) -> list[str]:
             for s in result.flagged
         ]
         lines.append(_weights_line(result.reference, flagged))
+        for base, ours in result.repeated_layers.items():
+            layers = ", ".join(map(str, ours))
+            lines.append(f"depth up-scaling: layers {layers} all match layer {base} of {result.reference}")
     if not any(r.flagged for r in record.weights):
         lines.append(LIMIT.format(n=len(record.references_searched)))
     lines.append(

@@ -4,7 +4,8 @@ The page shows evidence with its limits. For each reference model: the flagged c
 with their statistic, z-score and percentile, and one chart of the null distribution with
 this pair's value on it; when nothing is flagged, how many references were searched, with
 the reminder that this is not proof of training from zero. Architecture: each innovation
-declared and/or detected. Tokenizers: the three overlap shares. The raw record is linked.
+declared and/or detected (depth up-scaling from the weights: a reference layer that
+reappears as several of this model's layers). Tokenizers: the three overlap shares. The raw record is linked.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kleaderboard.errors import ProvenanceError
 from kleaderboard.provenance.null_panel import Calibrated, NullDistribution
 from kleaderboard.provenance.record import FOLDER, ProvenanceRecord
 from kleaderboard.submission import untrusted
+from kleaderboard.submission.manifest import InnovationTag
 from kleaderboard.submission.tree import MAX_RECORD_BYTES
 
 STATISTIC_LABELS = {
@@ -55,6 +57,12 @@ WORDS = {
     "none_flagged": Label("귀무 분포를 넘는 구성 요소 없음", "no component above its null distribution"),
     "raw": Label("원본 기록 (JSON)", "raw record (JSON)"),
     "methodology": Label("읽는 법", "How to read this"),
+    "repeated": Label(
+        "깊이 확장(depth up-scaling): 이 모델의 여러 층이 참조 모델의 한 층과 일치",
+        "depth up-scaling: several layers of this model match one layer of the reference",
+    ),
+    "layers": Label("층", "layers"),
+    "base_layer": Label("참조 층", "reference layer"),
 }
 WIDTH, HEIGHT, PAD = 360, 64, 16
 
@@ -83,6 +91,7 @@ class ReferenceView:
     revision: str
     flagged: tuple[ScoreRow, ...]
     chart: Markup  # the null distribution of the strongest score, with this pair's value
+    repeated: tuple[tuple[int, str], ...] = ()  # depth up-scaling: (reference layer, our layers)
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,7 @@ def _reference(record: ProvenanceRecord, result_index: int) -> ReferenceView:
         revision=(result.revision or "")[:12],
         flagged=tuple(_row(s) for s in result.flagged),
         chart=chart,
+        repeated=tuple((base, ", ".join(map(str, ours))) for base, ours in result.repeated_layers.items()),
     )
 
 
@@ -204,6 +214,8 @@ def provenance_view(folder: Path, record_uri_prefix: str) -> ProvenanceView | No
         return None
     path, record = found
     detected = {t.value for t in record.architecture.detected}
+    if record.depth_up_scaled_from:  # seen in the weights, not in config.json
+        detected.add(InnovationTag.depth_up_scaling.value)
     declared = set(record.declared_innovations)
     return ProvenanceView(
         record=record,

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,14 @@ class Overlap:
             f"run {self.run!r} resumes at step {self.resumed_at}: it replaces {self.replaced} row(s) "
             f"(steps {self.first} to {self.last}) of the run before"
         )
+
+
+_RESUMES = re.compile(r"^run .* resumes at step (\d+): it replaces ")
+
+
+def resumed_steps(notes: Iterable[str]) -> tuple[int, ...]:
+    """The steps at which a run resumed, read back from the notes this module wrote (Overlap.note)."""
+    return tuple(int(m.group(1)) for note in notes if (m := _RESUMES.match(note.strip())))
 
 
 @dataclass(frozen=True)
