@@ -110,6 +110,14 @@ def _korean_measured(board: Leaderboard) -> Line:
     )
 
 
+def _setting(claim: claims_board.Claim, lang: str) -> str:
+    """How a claim was measured, in words: 'think_on mode, 5-shot'; what the team left out is said so."""
+    mode = f"{claim.mode} 모드" if lang == "ko" else f"{claim.mode} mode"
+    if claim.mode is None:
+        mode = "모드 밝히지 않음" if lang == "ko" else "mode not stated"
+    return mode if claim.n_shot is None else f"{mode}, {display.number(claim.n_shot)}-shot"
+
+
 def _korean_claimed(board: Leaderboard) -> Line:
     claims = claims_board.claims_board(board)
     korean = korean_benchmarks(board.suite)
@@ -122,10 +130,10 @@ def _korean_claimed(board: Leaderboard) -> Line:
         return Line(
             "declared",
             Label(
-                f"팀이 밝힌 {name} 최고값: {model} {top.text} ({top.setting}; 모델 {len(cells)}개가 밝힘). "
-                "설정이 서로 달라 순위가 아닙니다.",
-                f"Highest {name} a team published: {model} {top.text} ({top.setting}; {len(cells)} models "
-                "publish one). Settings differ, so this is not a ranking.",
+                f"팀이 밝힌 {name} 최고값: {model} {top.text} ({_setting(top, 'ko')}; "
+                f"밝힌 값 {len(cells)}개 중). 설정이 서로 달라 순위가 아닙니다.",
+                f"Highest {name} a team published: {model} {top.text} ({_setting(top, 'en')}; "
+                f"the highest of {len(cells)} published). Settings differ, so this is not a ranking.",
             ),
         )
     return Line(
