@@ -277,6 +277,13 @@ def test_the_language_switch_leads_to_the_same_page_in_the_other_language(page, 
     page.wait_for_url("**/en/models/alpha-lab/hangul-7b.html")
     assert page.locator(".kl-page").get_attribute("lang") == "en"
     assert page.locator("h2", has_text="Benchmark performance").count() == 1
+    # the whole page is English: its html lang, search box, and tabs that stay in English
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator(".md-search__input").get_attribute("placeholder") == "Search"
+    page.locator(".md-tabs__link", has_text="Charts").click()
+    page.wait_for_url("**/en/charts.html")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.goto(base_url + "en/models/alpha-lab/hangul-7b.html")
     page.locator(".md-header .md-select button").hover()
     page.locator(".md-select__link", has_text="한국어").click()
     page.wait_for_url("**/models/alpha-lab/hangul-7b.html")

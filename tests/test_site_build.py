@@ -17,6 +17,8 @@ from kleaderboard.submission.loss_log import parse_loss_log
 from kleaderboard.submission.manifest import parse_manifest
 from kleaderboard.suites import available_suites
 
+from .page_language import language_problems, page_theme
+
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "data" / "site_repo"
 ASSET_TAG = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=\"([^\"]*)\"")
@@ -84,6 +86,22 @@ def test_no_web_fonts_or_cdn(site):
     assert "fonts.googleapis" not in text
     assert "fonts.gstatic" not in text
     assert "unpkg.com" not in text
+
+
+def test_every_page_speaks_its_own_language(site):
+    # html lang, the nav's labels and links, the search box: Korean at the root, English under en/
+    assert language_problems(site) == []
+    english = page_theme(site / "en" / "models" / "alpha-lab" / "hangul-7b.html")
+    assert english.lang == "en"
+    assert english.nav[:4] == [
+        ("Leaderboard", "../../index.html"),
+        ("Teams' claims", "../../claims.html"),
+        ("Charts", "../../charts.html"),
+        ("Methodology", "../../methodology.html"),
+    ]
+    # about.md has no English twin: the English nav leaves it out rather than lead to Korean
+    assert not any("about" in href for _, href in english.nav)
+    assert ("소개", "about.html") in page_theme(site / "index.html").nav
 
 
 def test_model_pages_are_not_in_the_navigation(site):
@@ -175,6 +193,7 @@ def test_workspace_mkdocs_yaml_builds_with_an_empty_docs_folder(tmp_path):
     assert (site / "index.html").is_file()
     assert (site / "models/alpha-lab/hangul-7b.html").is_file()
     assert "데모 리더보드 &lt;demo&gt;" in (site / "index.html").read_text(encoding="utf-8")
+    assert language_problems(site) == []
 
 
 def test_workspace_mkdocs_yaml_is_complete(tmp_path):
@@ -209,6 +228,20 @@ def test_repository_mkdocs_yml_builds_strict(tmp_path):
         english = (site / "en" / f"{page}.html").read_text(encoding="utf-8")
         assert f'href="en/{page}.html" hreflang="en"' in korean
         assert f'href="../{page}.html" hreflang="ko"' in english
+    assert language_problems(site) == []
+    for page, names in (
+        ("index.html", ["어두운 화면으로 바꾸기", "밝은 화면으로 바꾸기"]),
+        ("en/submit.html", ["Switch to dark mode", "Switch to light mode"]),
+    ):
+        assert page_theme(site / page).palette == names
+    assert [label for label, _ in page_theme(site / "en" / "submit.html").nav][:6] == [
+        "Leaderboard",
+        "Teams' claims",
+        "Charts",
+        "Methodology",
+        "How to submit",
+        "Maintainer guide",
+    ]
 
 
 def test_repository_mkdocs_yml_keeps_models_out_of_nav_and_fonts_off():

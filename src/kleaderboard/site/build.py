@@ -86,11 +86,11 @@ def workspace_mkdocs_yaml(site_name: str, suite: str, submissions_dir: str = "su
             "offline",
             {"kleaderboard": {"suite": suite, "submissions_dir": submissions_dir}},
         ],
-        "nav": [
-            {"리더보드 Leaderboard": "index.md"},
-            {"팀이 밝힌 점수 Teams' claims": "claims.md"},
-            {"차트 Charts": "charts.md"},
-            {"평가 방법 Methodology": "methodology.md"},
+        "nav": [  # the Korean nav; English pages get one of their twins (site/twins.py)
+            {"리더보드": "index.md"},
+            {"팀이 밝힌 점수": "claims.md"},
+            {"차트": "charts.md"},
+            {"평가 방법": "methodology.md"},
         ],
         "not_in_nav": NOT_IN_NAV,
         "markdown_extensions": MARKDOWN_EXTENSIONS,

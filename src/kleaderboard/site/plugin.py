@@ -32,7 +32,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
@@ -86,6 +88,10 @@ class LeaderboardConfig(Config):
 class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     """Adds the leaderboard, methodology and model pages to an MkDocs site."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
+
     @event_priority(-50)  # after material's offline plugin has set its polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_assets(config)
@@ -101,6 +107,17 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         link_twins(page, files, config)
         return markdown
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.navs = {lang: twins.language_nav(nav, files, lang) for lang in pages.LANGUAGES[1:]}
+        return nav
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        # a page's header, tabs and footer lead to pages of its own language
+        context["nav"] = self.navs.get(twins.page_language(page.file.src_uri)[0], nav)
+        return context
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
@@ -211,6 +228,8 @@ def link_twins(page: Page, files: Files, config: MkDocsConfig) -> None:
     )
     for key, value in meta.items():
         page.meta.setdefault(key, value)
+    # every page says its language, twin or not: the theme (partials/language.html) speaks it
+    page.meta.setdefault("kl_lang", twins.page_language(page.file.src_uri)[0])
 
 
 def add_generated_files(
