@@ -29,6 +29,7 @@ class PageTheme:
     # ('' for the logo's link home)
     palette: list[str] = field(default_factory=list)  # the light/dark toggles' titles
     search_placeholder: str = ""
+    title: str | None = None  # the browser tab's: "<page> - <site name>"
 
 
 class _ThemeReader(HTMLParser):
@@ -37,8 +38,12 @@ class _ThemeReader(HTMLParser):
         self.theme = PageTheme()
         self._navs: list[bool] = []  # per open <nav>/<div class=md-tabs>: a site navigation?
         self._link: tuple[str, list[str]] | None = None
+        self._title: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._title is not None:  # a title's text is never markup (RCDATA)
+            self._title.append(self.get_starttag_text() or "")
+            return
         values = {name: value or "" for name, value in attrs}
         classes = values.get("class", "").split()
         if tag == "html":
@@ -49,6 +54,8 @@ class _ThemeReader(HTMLParser):
             self.theme.palette.append(values["title"])
         elif tag == "input" and "md-search__input" in classes:
             self.theme.search_placeholder = values.get("placeholder", "")
+        elif tag == "title" and self.theme.title is None:  # the head's, not an SVG chart's
+            self._title = []
         elif tag == "a" and any(self._navs) and not values.get("href", "").startswith("#"):
             self._link = (values.get("href", ""), [])
 
@@ -59,8 +66,13 @@ class _ThemeReader(HTMLParser):
             href, text = self._link
             self.theme.nav.append((" ".join("".join(text).split()), href))
             self._link = None
+        elif tag == "title" and self._title is not None:
+            self.theme.title = "".join(self._title).strip()
+            self._title = None
 
     def handle_data(self, data: str) -> None:
+        if self._title is not None:
+            self._title.append(data)
         if self._link is not None:
             self._link[1].append(data)
 
@@ -71,12 +83,17 @@ def page_theme(path: Path) -> PageTheme:
     return reader.theme
 
 
-def language_problems(site: Path) -> list[str]:
-    """Every place where a built page's theme is not in the page's own language."""
+def language_problems(site: Path, site_names: dict[str, str] | None = None) -> list[str]:
+    """Every place where a built page's theme is not in the page's own language; with
+    site_names ({language: the site's name}), each page's browser tab must end in its own."""
     problems = []
     for path in sorted(site.rglob("*.html")):
         where = path.relative_to(site).as_posix()
-        problems += _page_problems(where, "en" if where.startswith("en/") else "ko", page_theme(path))
+        expected = "en" if where.startswith("en/") else "ko"
+        theme = page_theme(path)
+        problems += _page_problems(where, expected, theme)
+        if site_names and not (theme.title or "").endswith(site_names[expected]):
+            problems.append(f"{where}: browser tab says {theme.title!r}")
     return problems
 
 

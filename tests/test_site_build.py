@@ -90,7 +90,8 @@ def test_no_web_fonts_or_cdn(site):
 
 def test_every_page_speaks_its_own_language(site):
     # html lang, the nav's labels and links, the search box: Korean at the root, English under en/
-    assert language_problems(site) == []
+    names = {"ko": "kleaderboard fixture — 테스트 리더보드", "en": "kleaderboard fixture — test leaderboard"}
+    assert language_problems(site, names) == []
     english = page_theme(site / "en" / "models" / "alpha-lab" / "hangul-7b.html")
     assert english.lang == "en"
     assert english.nav[:4] == [
@@ -184,7 +185,7 @@ def test_a_broken_config_file_raises_site_build_error(tmp_path):
 
 
 def test_workspace_mkdocs_yaml_builds_with_an_empty_docs_folder(tmp_path):
-    text = workspace_mkdocs_yaml("데모 리더보드 <demo>", "demo")
+    text = workspace_mkdocs_yaml("데모 리더보드 <demo>", "demo", site_name_en="Demo board")
     (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
     (tmp_path / "site_src").mkdir()
     shutil.copytree(FIXTURE / "submissions", tmp_path / "submissions")
@@ -193,7 +194,7 @@ def test_workspace_mkdocs_yaml_builds_with_an_empty_docs_folder(tmp_path):
     assert (site / "index.html").is_file()
     assert (site / "models/alpha-lab/hangul-7b.html").is_file()
     assert "데모 리더보드 &lt;demo&gt;" in (site / "index.html").read_text(encoding="utf-8")
-    assert language_problems(site) == []
+    assert language_problems(site, {"ko": "데모 리더보드 <demo>", "en": "Demo board"}) == []
 
 
 def test_workspace_mkdocs_yaml_is_complete(tmp_path):
@@ -203,6 +204,10 @@ def test_workspace_mkdocs_yaml_is_complete(tmp_path):
     assert config["theme"]["language"] == "ko"
     assert config["theme"]["font"] is False
     assert {"kleaderboard": {"suite": "demo", "submissions_dir": "subs"}} in config["plugins"]
+    english = yaml.safe_load(workspace_mkdocs_yaml("x", "demo", site_name_en="y"))
+    assert {
+        "kleaderboard": {"suite": "demo", "submissions_dir": "submissions", "site_name_en": "y"}
+    } in english["plugins"]
     assert config["not_in_nav"].strip() == "/models/"
 
 
@@ -228,7 +233,11 @@ def test_repository_mkdocs_yml_builds_strict(tmp_path):
         english = (site / "en" / f"{page}.html").read_text(encoding="utf-8")
         assert f'href="en/{page}.html" hreflang="en"' in korean
         assert f'href="../{page}.html" hreflang="ko"' in english
-    assert language_problems(site) == []
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "kleaderboard" in p)["kleaderboard"]
+    assert language_problems(site, {"ko": config["site_name"], "en": plugin["site_name_en"]}) == []
+    english_description = f'<meta name="description" content="{plugin["site_description_en"]}">'
+    assert english_description in (site / "en" / "submit.html").read_text(encoding="utf-8")
     for page, names in (
         ("index.html", ["어두운 화면으로 바꾸기", "밝은 화면으로 바꾸기"]),
         ("en/submit.html", ["Switch to dark mode", "Switch to light mode"]),

@@ -193,7 +193,10 @@ def write_site_config(root: Path) -> Path:
     (root / "site_src").mkdir(exist_ok=True)
     config = root / "mkdocs.yml"
     config.write_text(
-        workspace_mkdocs_yaml("kleaderboard demo — 데모 리더보드", DEMO_SUITE), encoding="utf-8"
+        workspace_mkdocs_yaml(
+            "kleaderboard 데모 리더보드", DEMO_SUITE, site_name_en="kleaderboard demo leaderboard"
+        ),
+        encoding="utf-8",
     )
     return config
 

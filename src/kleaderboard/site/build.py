@@ -71,11 +71,17 @@ def _failure_text(config_file: Path, exc: Exception, messages: list[str]) -> str
     return "\n".join(lines)
 
 
-def workspace_mkdocs_yaml(site_name: str, suite: str, submissions_dir: str = "submissions") -> str:
-    """The complete mkdocs.yml of a demo workspace (its docs_dir ``site_src`` may be empty).
+def workspace_mkdocs_yaml(
+    site_name: str, suite: str, submissions_dir: str = "submissions", site_name_en: str | None = None
+) -> str:
+    """The complete mkdocs.yml of a demo workspace (its docs_dir ``site_src`` may be empty);
+    ``site_name`` names the Korean pages, ``site_name_en`` (if given) the English ones.
 
     The folder ``site_src`` must exist; every page comes from the plugin.
     """
+    plugin: dict[str, str] = {"suite": suite, "submissions_dir": submissions_dir}
+    if site_name_en:
+        plugin["site_name_en"] = site_name_en
     config = {
         "site_name": site_name,
         "docs_dir": "site_src",
@@ -84,7 +90,7 @@ def workspace_mkdocs_yaml(site_name: str, suite: str, submissions_dir: str = "su
         "plugins": [
             "search",
             "offline",
-            {"kleaderboard": {"suite": suite, "submissions_dir": submissions_dir}},
+            {"kleaderboard": plugin},
         ],
         "nav": [  # the Korean nav; English pages get one of their twins (site/twins.py)
             {"리더보드": "index.md"},

@@ -20,6 +20,7 @@ its own CSS and JavaScript. Nothing it adds loads anything from another host.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from pathlib import Path
@@ -79,6 +80,13 @@ class LeaderboardConfig(Config):
     """Draw loss curves with a logarithmic token axis. Off by default, because a log axis
     hides the first logged point (0 tokens), whose loss is evidence of a from-zero start."""
 
+    site_name_en = c.Optional(c.Type(str))
+    """The site's name on the English pages (under ``en/``: header and browser tab); without it
+    they show ``site_name``."""
+
+    site_description_en = c.Optional(c.Type(str))
+    """The site's description on the English pages; without it they show ``site_description``."""
+
     search_model_pages = c.Type(bool, default=False)
     """Put every model page into the search index. Off by default: with thousands of
     models the index grows to tens of megabytes that each reader's browser downloads,
@@ -115,8 +123,11 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        # a page's header, tabs and footer lead to pages of its own language
-        context["nav"] = self.navs.get(twins.page_language(page.file.src_uri)[0], nav)
+        # a page's header, tabs and footer lead to pages of its own language, under its name
+        lang = twins.page_language(page.file.src_uri)[0]
+        context["nav"] = self.navs.get(lang, nav)
+        if lang == "en":
+            context["config"] = english_config(config, self.config)
         return context
 
     def on_serve(
@@ -148,6 +159,16 @@ def repository_from_environment(config: MkDocsConfig) -> None:
         )
     config.repo_url = url
     config.repo_name = parts.path.strip("/") or parts.netloc
+
+
+def english_config(config: MkDocsConfig, options: LeaderboardConfig) -> MkDocsConfig:
+    """What the theme reads on an English page: mkdocs.yml with the English name and description."""
+    english = copy.copy(config)  # a shallow copy: one per page, nothing else duplicated
+    if options.site_name_en:
+        english["site_name"] = options.site_name_en
+    if options.site_description_en:
+        english["site_description"] = options.site_description_en
+    return english
 
 
 def add_assets(config: MkDocsConfig) -> None:
