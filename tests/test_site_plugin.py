@@ -65,6 +65,7 @@ def test_options_have_documented_defaults(repo):
     assert options.suite == "ko-global-v1"
     assert options.loss_log_x is False
     assert options.search_model_pages is False
+    assert options.site_name_en == options.site_description_en == ""  # the English pages show site_name
     source = Path(__import__("kleaderboard.site.plugin", fromlist=["x"]).__file__).read_text()
     for name in options:
         assert f"{name} = c.Type(" in source

@@ -80,11 +80,11 @@ class LeaderboardConfig(Config):
     """Draw loss curves with a logarithmic token axis. Off by default, because a log axis
     hides the first logged point (0 tokens), whose loss is evidence of a from-zero start."""
 
-    site_name_en = c.Optional(c.Type(str))
+    site_name_en = c.Type(str, default="")
     """The site's name on the English pages (under ``en/``: header and browser tab); without it
     they show ``site_name``."""
 
-    site_description_en = c.Optional(c.Type(str))
+    site_description_en = c.Type(str, default="")
     """The site's description on the English pages; without it they show ``site_description``."""
 
     search_model_pages = c.Type(bool, default=False)
