@@ -15,7 +15,7 @@ from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.site import charts, pages
 from kleaderboard.submission.manifest import Component, Mode, SelfReportedScore, TrainingCost
-from kleaderboard.suites import load_suite
+from kleaderboard.suites import available_suites, load_suite
 
 from .site_fixture import SUBMISSIONS, entry, to_html
 
@@ -136,15 +136,20 @@ def test_render_pages_lists_every_page(board, rendered):
     assert set(rendered) == expected | {f"en/{uri}" for uri in expected}
 
 
-# Korean that stays on English pages: the fixture's team names, task titles and innovations
-# (data), and the charts' labels.
+# Korean that stays on English pages: the fixture's team names and innovations (data).
 DATA_IN_KOREAN = (
-    *("알파랩", "델타", "감마", "형태소 경계를 고려한 BPE 어휘", "한국 상식", "조사 선택", "덧셈"),
-    *("학습 토큰 수", "사전학습 손실", "손실", "한국어 지식", "수리 추론", "범주별 지수"),
-    *("영어 지식", "한국어 언어"),
+    *("알파랩", "델타", "감마", "형태소 경계를 고려한 BPE 어휘"),
     # the demo tasks' Korean prompt words, quoted as data by the contamination method text
     *("질문:", "문제:", "응답:", "답:"),
 )
+
+
+@pytest.mark.parametrize("suite", available_suites())
+def test_every_task_with_a_korean_title_has_an_english_one(suite):
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for task in load_suite(suite).tasks:
+        if hangul.search(task.title):
+            assert task.title_en and not hangul.search(task.title_en), f"{suite}: {task.task}"
 
 
 def test_each_page_is_one_language_and_links_its_counterpart(rendered):
@@ -153,8 +158,7 @@ def test_each_page_is_one_language_and_links_its_counterpart(rendered):
         ko, en = rendered[uri], rendered[f"en/{uri}"]
         assert 'lang="en"' not in ko  # no English stacked under the Korean
         assert "Where each figure comes from" not in ko and "출처 표시" not in en
-        # the only Korean left on the English page is data (team names, the suite's task titles)
-        # and the charts' labels
+        # the only Korean left on the English page is data (team names, innovations)
         for data in DATA_IN_KOREAN:
             en = en.replace(data, "")
         assert not korean.search(en.split("\n---\n", 1)[1]), uri

@@ -107,6 +107,9 @@ class SuiteTask(_Frozen):
 
     task: str = Field(description="lm-eval task or group name.")
     title: str = Field(description="Short name shown on the site.")
+    title_en: str | None = Field(
+        default=None, description="The short name on the English pages, where `title` has Korean words."
+    )
     task_dir: str = Field(
         description="Where the task YAML lives: 'lm_eval:<folder under lm_eval/tasks>' "
         "or 'package:<folder under kleaderboard/suites/tasks>'. Only these folders are "
