@@ -86,7 +86,7 @@ def page_theme(path: Path) -> PageTheme:
 def language_problems(site: Path, site_names: dict[str, str] | None = None) -> list[str]:
     """Every place where a built page's theme is not in the page's own language; with
     site_names ({language: the site's name}), each page's browser tab must end in its own."""
-    problems = []
+    problems = [] if (site / "index.html").is_file() else [f"{site}: no site built there"]
     for path in sorted(site.rglob("*.html")):
         where = path.relative_to(site).as_posix()
         expected = "en" if where.startswith("en/") else "ko"
