@@ -184,7 +184,9 @@ def _search(page, query: str) -> int:
     box.click()
     box.fill(query)
     box.press("End")  # Material searches on key events
-    page.locator(".md-search-result__meta", has_text="일치하는").wait_for()
+    # Material's result count, in the page's language ("#개의 일치하는 문서", "# matching documents")
+    counted = "matching" if page.locator("html").get_attribute("lang") == "en" else "일치하는"
+    page.locator(".md-search-result__meta", has_text=counted).wait_for()
     return page.locator(".md-search-result__item").count()
 
 
