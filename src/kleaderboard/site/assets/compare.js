@@ -6,7 +6,9 @@
  * overall index on (scores, cost, parameters, from zero, loss log) plus the row's licence,
  * open weights and suite version (its data-* attributes). The cells are copies of the
  * leaderboard's own cells, so every figure is formatted and labelled as there. Nothing is
- * fetched. The section's data-* attributes hold the page language's words.
+ * fetched. The section's data-* attributes hold the page language's words. A table whose rows
+ * sortable.js renders from a payload (one page at a time) lends its rows through table.klRow(id),
+ * and says with a "kl:rows" event when it has drawn a page: its boxes then show the selection.
  */
 (function () {
   "use strict";
@@ -58,6 +60,7 @@
     var clear = section.querySelector(".kl-compare__clear");
     var boxes = table.querySelectorAll("input.kl-pick");
     Array.prototype.forEach.call(boxes, function (box) {
+      box.checked = picked.indexOf(box.value) !== -1; // a reload may restore ticks the list does not know
       box.disabled = !box.checked && picked.length >= MAX;
     });
     clear.hidden = picked.length === 0;
@@ -70,7 +73,7 @@
     if (picked.length < 2) return;
 
     var rows = picked.map(function (id) {
-      return table.querySelector('tbody tr[data-model="' + CSS.escape(id) + '"]');
+      return table.klRow ? table.klRow(id) : table.querySelector('tbody tr[data-model="' + CSS.escape(id) + '"]');
     });
     var top = document.createElement("tr");
     top.appendChild(document.createElement("td"));
@@ -120,21 +123,17 @@
     section.dataset.klReady = "1";
     section.hidden = false;
     var picked = [];
-    Array.prototype.forEach.call(table.querySelectorAll("input.kl-pick"), function (box) {
-      box.checked = false; // a reload may restore ticks the list does not know
-      box.addEventListener("change", function () {
-        var at = picked.indexOf(box.value);
-        if (box.checked && at === -1 && picked.length < MAX) picked.push(box.value);
-        if (!box.checked && at !== -1) picked.splice(at, 1);
-        box.checked = picked.indexOf(box.value) !== -1;
-        render(section, table, picked);
-      });
+    // one listener for every box, those of rows drawn later included
+    table.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches || !box.matches("input.kl-pick")) return;
+      var at = picked.indexOf(box.value);
+      if (box.checked && at === -1 && picked.length < MAX) picked.push(box.value);
+      if (!box.checked && at !== -1) picked.splice(at, 1);
+      render(section, table, picked);
     });
+    table.addEventListener("kl:rows", function () { render(section, table, picked); });
     section.querySelector(".kl-compare__clear").addEventListener("click", function () {
-      picked.forEach(function (id) {
-        var box = table.querySelector('input.kl-pick[value="' + CSS.escape(id) + '"]');
-        if (box) box.checked = false;
-      });
       picked = [];
       render(section, table, picked);
     });
