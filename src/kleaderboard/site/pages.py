@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
@@ -212,6 +213,23 @@ def _printable(value: Any) -> Any:
     return value
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process and shared by every language's environment (same
+    settings; a changed template has a new checksum, so is compiled again)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[str, str], Any] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        bucket.code = self.codes.get((bucket.key, bucket.checksum))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[(bucket.key, bucket.checksum)] = bucket.code
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def template_environment(lang: str = LANGUAGES[0]) -> Environment:
     """The Jinja2 environment of the generated pages in one language (autoescape on, undefined
     is an error); the macros read the global ``lang``."""
@@ -223,6 +241,7 @@ def template_environment(lang: str = LANGUAGES[0]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_printable,
+        bytecode_cache=_COMPILED,
     )
     env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
     env.filters["rows_json"] = row_payload.rows_json
