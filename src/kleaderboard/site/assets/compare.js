@@ -1,7 +1,8 @@
 /* kleaderboard: compare 2–4 leaderboard rows side by side, from the page alone.
  *
- * A <section data-kl-compare="TABLE-ID"> names the table whose rows carry a checkbox
- * (input.kl-pick) in their model cell. Ticking 2–4 of them fills the section's table: one
+ * A <section data-kl-compare="TABLE-ID"> names the table whose rows get a checkbox
+ * (input.kl-pick) in their model cell, put there by this script (without JavaScript there is
+ * no comparing, so the page's HTML and its row payload carry no boxes). Ticking 2–4 of them fills the section's table: one
  * column per model, in the order ticked, one row per column of the leaderboard from the
  * overall index on (scores, cost, parameters, from zero, loss log) plus the row's licence,
  * open weights and suite version (its data-* attributes). The cells are copies of the
@@ -54,7 +55,23 @@
     return cell;
   }
 
+  // A box before the model link (a.kl-model-link) of each row drawn, named after the model.
+  function addBoxes(section, table) {
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var link = row.querySelector("a.kl-model-link");
+      if (!link || row.querySelector("input.kl-pick")) return;
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "kl-pick";
+      box.value = row.getAttribute("data-model");
+      box.setAttribute("aria-label", words(section, "pick") + ": " + link.textContent);
+      link.parentNode.insertBefore(box, link);
+      link.parentNode.insertBefore(document.createTextNode(" "), link);
+    });
+  }
+
   function render(section, table, picked) {
+    addBoxes(section, table);
     var status = section.querySelector(".kl-compare__status");
     var wrap = section.querySelector(".kl-table-wrap");
     var clear = section.querySelector(".kl-compare__clear");
