@@ -39,6 +39,7 @@ import argparse
 import functools
 import gzip
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -187,6 +188,7 @@ def measure(count: int, browser: bool) -> dict[str, float]:
         index = (site / "index.html").read_bytes()
         figures = {
             "models": count,
+            "load": os.getloadavg()[0],  # other work on the machine: every time is an upper bound
             "html_pages": pages,
             "build_s": seconds,
             "plain_build_s": floor_seconds,
