@@ -246,3 +246,23 @@ def test_submit_page_loss_log_example_parses(page):
     (example,) = [block for block in fenced("text", ROOT / "site_src" / page) if block.startswith("step")]
     log = parse_loss_log(example, f"site_src/{page}")
     assert log.first_loss > log.last_loss
+
+
+def test_html_kept_out_of_markdown_builds_the_same_pages(site, tmp_path, monkeypatch):
+    """The speed-up of raw_html changes no page: built with every block left to Markdown's parser,
+    each page is the same but for blank lines (and the placeholders never reach a page)."""
+    from kleaderboard.site import raw_html
+
+    protected = {path.relative_to(site): path.read_text(encoding="utf-8") for path in html_pages(site)}
+    assert not any("klraw" in text for text in protected.values())
+    monkeypatch.setattr(raw_html.Blocks, "protect", lambda self, uri, markdown: markdown)
+    plain = build_site(FIXTURE / "mkdocs.yml", tmp_path / "site")
+
+    def lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.strip()]
+
+    assert {path.relative_to(plain) for path in html_pages(plain)} == set(protected)
+    for path in html_pages(plain):
+        assert lines(path.read_text(encoding="utf-8")) == lines(protected[path.relative_to(plain)]), path
+    index = Path("search") / "search_index.json"
+    assert (plain / index).read_text(encoding="utf-8") == (site / index).read_text(encoding="utf-8")

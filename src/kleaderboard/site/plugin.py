@@ -36,7 +36,7 @@ from mkdocs.structure.pages import Page
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
-from kleaderboard.site import downloads, pages, twins
+from kleaderboard.site import downloads, pages, raw_html, twins
 from kleaderboard.suites import load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -86,6 +86,8 @@ class LeaderboardConfig(Config):
 class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     """Adds the leaderboard, methodology and model pages to an MkDocs site."""
 
+    blocks: raw_html.Blocks  # the generated pages' HTML while Markdown renders the rest
+
     @event_priority(-50)  # after material's offline plugin has set its polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_assets(config)
@@ -96,11 +98,21 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         board = load_board(config, self.config)
         options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
         add_generated_files(files, config, board, options)
+        self.blocks = raw_html.Blocks()
         return files
 
+    # Our pages' HTML skips Markdown's parser (most of a build's time): see raw_html.
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         link_twins(page, files, config)
-        return markdown
+        if page.file.generated_by != "kleaderboard":
+            return markdown
+        return self.blocks.protect(page.file.src_uri, markdown)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html, ids = self.blocks.restore(page.file.src_uri, html)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= ids
+        return html
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
