@@ -30,6 +30,7 @@ class ClaimRow:
     measured: str
     gap: str
     why_unpaired: display.Label | None  # None when paired
+    gap_value: float | None = None  # claimed − measured, 0-100 (paired rows): the sort key
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def claim_row(claim: SelfReportedScore, run: RunRecord | None) -> ClaimRow:
         display.points(got.value, got.stderr),
         display.points_gap(claim.value - got.value, got.stderr),
         None,
+        claim.value - got.value,
     )
 
 
@@ -85,4 +87,11 @@ def claim_rows(claims: list[SelfReportedScore], run: RunRecord | None) -> tuple[
     return tuple(sorted(rows, key=lambda r: r.why_unpaired is not None))
 
 
-__all__ = ["ClaimRow", "claim_row", "claim_rows", "measured_value"]
+def largest_gap(claims: list[SelfReportedScore], run: RunRecord | None) -> ClaimRow | None:
+    """The paired claim furthest from its measurement (the leaderboard's column); None when no
+    claim pairs with the run. Ties keep the manifest's order."""
+    paired = [row for row in claim_rows(claims, run) if row.gap_value is not None]
+    return max(paired, key=lambda row: abs(row.gap_value or 0.0), default=None)
+
+
+__all__ = ["ClaimRow", "claim_row", "claim_rows", "largest_gap", "measured_value"]

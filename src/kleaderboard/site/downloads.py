@@ -7,6 +7,11 @@ be added within a version. ``claims.json`` (:class:`ClaimsFile`) holds the teams
 and the external figures. The CSV files hold the same rows, one per line. Each field says
 whether it is declared (submission.yaml) or measured (a run record); URLs are relative to
 the site root.
+
+A site may score the submissions on several suites (one board each, never ranked across):
+``leaderboard.json``/``.csv`` hold the main (first) suite's board, and every board, the main
+one included, is also at ``leaderboards/<suite>.json``/``.csv`` in the same format, its
+``suite`` and ``suite_version`` saying which board it is.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ CLAIMS_JSON = "claims.json"
 CLAIMS_CSV = "claims.csv"
 EXTERNAL_CSV = "external.csv"
 CLAIMS_SCHEMA = "claims.schema.json"
+SUITE_BOARDS = "leaderboards"  # leaderboards/<suite>.json and .csv: one board per suite
 FORMAT_VERSION: Literal[1] = 1
 
 UrlOf = Callable[[str], str]  # a source file's URL relative to the site root (pages.Links.url)
@@ -94,7 +100,8 @@ class LeaderboardRow(_Data):
 
 
 class LeaderboardFile(_Data):
-    """leaderboard.json: the measured leaderboard, one row per submission, in ranking order."""
+    """leaderboard.json: the measured leaderboard of one suite version, one row per submission,
+    in ranking order (also leaderboards/<suite>.json, one file per suite the site shows)."""
 
     format: Literal["kleaderboard-leaderboard"] = "kleaderboard-leaderboard"
     format_version: Literal[1] = FORMAT_VERSION
@@ -303,11 +310,30 @@ CLAIMS_DOWNLOADS = (
 )
 
 
+def suite_downloads(suite: str) -> tuple[Download, Download]:
+    """The JSON and CSV of one suite's board: leaderboards/<suite>.json and .csv."""
+    return (
+        Download(f"{SUITE_BOARDS}/{suite}.json", f"{SUITE_BOARDS}/{suite}.json"),
+        Download(f"{SUITE_BOARDS}/{suite}.csv", f"{SUITE_BOARDS}/{suite}.csv"),
+    )
+
+
+def _suite_files(board: Leaderboard, main: LeaderboardFile, url: UrlOf) -> dict[str, str]:
+    files = {}
+    for each in board.boards:
+        data = main if each is board else leaderboard_file(each, url)
+        json_file, csv_file = suite_downloads(each.suite.name)
+        files[json_file.uri] = to_json(data)
+        files[csv_file.uri] = leaderboard_csv(data)
+    return files
+
+
 def download_files(board: Leaderboard, url: UrlOf) -> dict[str, str]:
-    """{src_uri: text} of every download."""
+    """{src_uri: text} of every download: the main board at leaderboard.json, each board
+    (the main one too) at leaderboards/<suite>.json, the claims."""
     leaderboard = leaderboard_file(board, url)
     claims = claims_file(board)
-    return {
+    return _suite_files(board, leaderboard, url) | {
         LEADERBOARD_JSON: to_json(leaderboard),
         LEADERBOARD_CSV: leaderboard_csv(leaderboard),
         LEADERBOARD_SCHEMA: schema_json(LeaderboardFile),
