@@ -136,6 +136,11 @@ def test_a_model_page_shows_one_labelled_block_per_suite(two_suites):
     assert f'<a href="{run}" download>' in v1_block
     assert '<th scope="row">Instruction following</th>' in v1_block  # v1's own categories
     assert "Instruction following" not in html[demo_at:v1_at]
+    # The claim demo does not measure pairs with the suite beside it that does, which is named.
+    claims = html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
+    assert '<td>KMMLU</td><td>base</td><td class="kl-num">52.3</td>' in claims
+    measured = "48.1 ± 2.0<br><small><code>ko-global-v1 v1</code></small></td>"
+    assert measured + '<td class="kl-num">+4.2 ± 2.0' in claims
     single = to_html(pages.model_page(entry(two_suites, ALPHA), two_suites.suite, ENGLISH))
     assert "Results on each suite" not in single
 
@@ -151,3 +156,7 @@ def test_downloads_one_file_per_suite_in_the_documented_format(two_suites):
     assert files["leaderboards/ko-global-v1.csv"].splitlines()[0].startswith("id,model,team")
     methodology = pages.methodology_page(two_suites.suite, ENGLISH, suites=pages._suites(two_suites))
     assert "leaderboards/ko-global-v1.csv" in methodology and "leaderboards/demo.json" in methodology
+    assert "<code>demo</code> v1 (main board), <code>ko-global-v1</code> v1." in methodology
+    assert "no figure joins or compares two boards" in methodology
+    single = pages.methodology_page(two_suites.suite, ENGLISH)
+    assert "One board per suite" not in single and "Claimed vs measured" in single

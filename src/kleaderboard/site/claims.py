@@ -31,6 +31,7 @@ class ClaimRow:
     gap: str
     why_unpaired: display.Label | None  # None when paired
     gap_value: float | None = None  # claimed − measured, 0-100 (paired rows): the sort key
+    suite: str = ""  # the measurement's suite and version, 'ko-global-v1 v3' (paired rows)
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,25 @@ def claim_row(claim: SelfReportedScore, run: RunRecord | None) -> ClaimRow:
         display.points_gap(claim.value - got.value, got.stderr),
         None,
         claim.value - got.value,
+        f"{run.suite} v{run.suite_version}",
     )
 
 
 def claim_rows(claims: list[SelfReportedScore], run: RunRecord | None) -> tuple[ClaimRow, ...]:
     """Every claim, the paired ones first (in the manifest's order within each group)."""
     rows = [claim_row(c, run) for c in claims]
+    return tuple(sorted(rows, key=lambda r: r.why_unpaired is not None))
+
+
+def claim_rows_on_suites(
+    claims: list[SelfReportedScore], runs: tuple[RunRecord | None, ...]
+) -> tuple[ClaimRow, ...]:
+    """Every claim against the runs of the suites the site shows (main suite's first): the first
+    run that measures it pairs it; otherwise the main run's reason. Paired rows first."""
+    rows = []
+    for claim in claims:
+        tried = [claim_row(claim, run) for run in runs or (None,)]
+        rows.append(next((row for row in tried if row.why_unpaired is None), tried[0]))
     return tuple(sorted(rows, key=lambda r: r.why_unpaired is not None))
 
 
@@ -94,4 +108,4 @@ def largest_gap(claims: list[SelfReportedScore], run: RunRecord | None) -> Claim
     return max(paired, key=lambda row: abs(row.gap_value or 0.0), default=None)
 
 
-__all__ = ["ClaimRow", "claim_row", "claim_rows", "largest_gap", "measured_value"]
+__all__ = ["ClaimRow", "claim_row", "claim_rows", "claim_rows_on_suites", "largest_gap", "measured_value"]

@@ -539,7 +539,9 @@ def model_page_data(
         run=shown_run(entry),
         components=tuple(component_row(c) for c in manifest.originality.components),
         self_reported=tuple(self_reported_row(score) for score in manifest.self_reported),
-        claims=claims.claim_rows(manifest.self_reported, shown_run(entry)),
+        claims=claims.claim_rows_on_suites(
+            manifest.self_reported, (shown_run(entry), *suite_results.beside_runs(boards, entry.id))
+        ),
         loss=loss_summary(entry.loss.log),
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
@@ -908,6 +910,7 @@ def methodology_page(
         price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
         context_tokens=serving_context(suite),
+        suites=suites or (suite,),
         flag_z=display.significant(contamination.FLAG_Z),
         downloads=downloads.LEADERBOARD_DOWNLOADS + suite_files + downloads.CLAIMS_DOWNLOADS,
         download_fields=downloads.documented_fields(),

@@ -78,4 +78,10 @@ def suite_results(
     return tuple(results)
 
 
-__all__ = ["BoardIndex", "SuiteResult", "board_indexes", "suite_results"]
+def beside_runs(boards: tuple[BoardIndex, ...], entry_id: str) -> tuple[RunRecord, ...]:
+    """The model's succeeded runs on the boards beside the main one (claims pair with these too)."""
+    entries = (board.entries.get(entry_id) for board in boards if not board.main)
+    return tuple(entry.run for entry in entries if entry is not None and entry.run is not None)
+
+
+__all__ = ["BoardIndex", "SuiteResult", "beside_runs", "board_indexes", "suite_results"]
