@@ -153,7 +153,18 @@ def test_downloads_one_file_per_suite_in_the_documented_format(two_suites):
     assert main == demo and main.suite == "demo"
     assert (v1.suite, v1.suite_version, v1.format_version) == ("ko-global-v1", 1, 1)
     assert [row.id for row in v1.rows if row.rank is not None] == [BETA, ALPHA]
-    assert files["leaderboards/ko-global-v1.csv"].splitlines()[0].startswith("id,model,team")
+    header, *lines = files["leaderboards/ko-global-v1.csv"].splitlines()
+    assert header.startswith("id,model,team") and header.endswith(
+        "claim_benchmark,claim_claimed,claim_measured,claim_measured_stderr,claim_gap"
+    )
+    # The claims column as data: on v1 alpha's KMMLU claim, on demo none.
+    alpha = next(row for row in v1.rows if row.id == ALPHA)
+    assert alpha.claim_gap is not None and alpha.claim_gap.benchmark == "KMMLU"
+    assert (alpha.claim_gap.claimed, alpha.claim_gap.measured) == (52.3, pytest.approx(48.1))
+    assert alpha.claim_gap.gap == pytest.approx(4.2) and alpha.claim_gap.measured_stderr == pytest.approx(2.0)
+    assert all(row.claim_gap is None for row in demo.rows)
+    alpha_line = next(line for line in lines if line.startswith(ALPHA))
+    assert alpha_line.split(",")[-5:-3] == ["KMMLU", "52.3"]
     methodology = pages.methodology_page(two_suites.suite, ENGLISH, suites=pages._suites(two_suites))
     assert "leaderboards/ko-global-v1.csv" in methodology and "leaderboards/demo.json" in methodology
     assert "<code>demo</code> v1 (main board), <code>ko-global-v1</code> v1." in methodology

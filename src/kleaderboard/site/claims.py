@@ -21,6 +21,12 @@ from kleaderboard.submission.manifest import SelfReportedScore
 
 
 @dataclass(frozen=True)
+class Measured:
+    value: float  # 0-100
+    stderr: float | None
+
+
+@dataclass(frozen=True)
 class ClaimRow:
     """One claim and, where the suite measures it, the measurement and the gap (all formatted)."""
 
@@ -32,12 +38,8 @@ class ClaimRow:
     why_unpaired: display.Label | None  # None when paired
     gap_value: float | None = None  # claimed − measured, 0-100 (paired rows): the sort key
     suite: str = ""  # the measurement's suite and version, 'ko-global-v1 v3' (paired rows)
-
-
-@dataclass(frozen=True)
-class Measured:
-    value: float  # 0-100
-    stderr: float | None
+    claimed_value: float | None = None  # the figures unformatted (paired rows), for the downloads
+    measurement: Measured | None = None
 
 
 def measured_value(scores: list[TaskScore]) -> Measured:
@@ -80,6 +82,8 @@ def claim_row(claim: SelfReportedScore, run: RunRecord | None) -> ClaimRow:
         None,
         claim.value - got.value,
         f"{run.suite} v{run.suite_version}",
+        claim.value,
+        got,
     )
 
 
