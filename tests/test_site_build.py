@@ -183,25 +183,32 @@ def test_workspace_mkdocs_yaml_is_complete(tmp_path):
     assert config["theme"]["name"] == "material"
     assert config["theme"]["language"] == "ko"
     assert config["theme"]["font"] is False
-    assert {"kleaderboard": {"suite": "demo", "submissions_dir": "subs"}} in config["plugins"]
+    assert {"kleaderboard": {"suites": ["demo"], "submissions_dir": "subs"}} in config["plugins"]
     assert config["not_in_nav"].strip() == "/models/"
 
 
 # --- the repository's own site ----------------------------------------------------------
 
 
-def repository_suite() -> str:
+def repository_suites() -> list[str]:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "kleaderboard" in p)
-    return plugin["kleaderboard"]["suite"]
+    return plugin["kleaderboard"]["suites"]
+
+
+def test_repository_mkdocs_yml_shows_v2_then_v1():
+    assert repository_suites() == ["ko-global-v2", "ko-global-v1"]
 
 
 def test_repository_mkdocs_yml_builds_strict(tmp_path):
-    suite = repository_suite()
-    if suite not in available_suites():
-        pytest.skip(f"suite {suite!r} named in mkdocs.yml is not in kleaderboard/suites/ yet")
+    for suite in repository_suites():
+        if suite not in available_suites():
+            pytest.skip(f"suite {suite!r} named in mkdocs.yml is not in kleaderboard/suites/ yet")
     site = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
     assert (site / "index.html").is_file()
+    index = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert index.index('id="suite-ko-global-v2"') < index.index('id="suite-ko-global-v1"')
+    assert (site / "leaderboards" / "ko-global-v1.json").is_file()
     assert (site / "submit.html").is_file()
     assert (site / "methodology.html").is_file()
     for page in ("submit", "maintainers"):  # each hand-written page and its English twin link each other

@@ -9,7 +9,7 @@ writes the mkdocs.yml of a self-contained demo workspace.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -71,11 +71,15 @@ def _failure_text(config_file: Path, exc: Exception, messages: list[str]) -> str
     return "\n".join(lines)
 
 
-def workspace_mkdocs_yaml(site_name: str, suite: str, submissions_dir: str = "submissions") -> str:
-    """The complete mkdocs.yml of a demo workspace (its docs_dir ``site_src`` may be empty).
+def workspace_mkdocs_yaml(
+    site_name: str, suite: str | Sequence[str], submissions_dir: str = "submissions"
+) -> str:
+    """The complete mkdocs.yml of a demo workspace (its docs_dir ``site_src`` may be empty);
+    suite: one suite's name, or several (one board each, the first the main board).
 
     The folder ``site_src`` must exist; every page comes from the plugin.
     """
+    suites = [suite] if isinstance(suite, str) else list(suite)
     config = {
         "site_name": site_name,
         "docs_dir": "site_src",
@@ -84,7 +88,7 @@ def workspace_mkdocs_yaml(site_name: str, suite: str, submissions_dir: str = "su
         "plugins": [
             "search",
             "offline",
-            {"kleaderboard": {"suite": suite, "submissions_dir": submissions_dir}},
+            {"kleaderboard": {"suites": suites, "submissions_dir": submissions_dir}},
         ],
         "nav": [
             {"리더보드 Leaderboard": "index.md"},
