@@ -76,6 +76,15 @@ def test_demo_model_page_shows_a_claim_beside_its_measurement(demo_workspace: Pa
     assert "±" in html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
 
 
+def test_demo_leaderboard_shows_the_claim_gap_column(demo_workspace: Path) -> None:
+    first = DEMO_MODELS[0]
+    html = (demo_workspace / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Claimed vs measured (largest gap)" in html and "kl-group--checked" in html
+    row = html.split(f'data-model="{first.org}/{first.slug}"', 1)[1].split("</tr>", 1)[0]
+    claim = row.split('class="kl-num kl-claim"', 1)[1].split("</td>", 1)[0]
+    assert "Demo arithmetic" in claim and "claimed 50" in claim and "gap " in claim and "±" in claim
+
+
 def test_demo_pages_show_the_copy_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
     from kleaderboard.demo.provenance_demo import COPYCAT
 

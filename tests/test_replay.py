@@ -175,9 +175,9 @@ def checkout(tmp_path: Path, suite: str) -> Path:
     shutil.copytree(ROOT / ".ci", root / ".ci")
     shutil.copytree(ROOT / "site_src", root / "site_src")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "suite: ko-global-v1" in config
+    assert "suites: [ko-global-v2, ko-global-v1]" in config
     (root / "mkdocs.yml").write_text(
-        config.replace("suite: ko-global-v1", f"suite: {suite}"), encoding="utf-8"
+        config.replace("suites: [ko-global-v2, ko-global-v1]", f"suites: [{suite}]"), encoding="utf-8"
     )
     (root / "submissions").mkdir()
     (root / "submissions" / "OWNERS.yaml").write_text(OWNERS + f'bots: ["{BOT}"]\n', encoding="utf-8")

@@ -203,10 +203,10 @@ def test_workspace_mkdocs_yaml_is_complete(tmp_path):
     assert config["theme"]["name"] == "material"
     assert config["theme"]["language"] == "ko"
     assert config["theme"]["font"] is False
-    assert {"kleaderboard": {"suite": "demo", "submissions_dir": "subs"}} in config["plugins"]
+    assert {"kleaderboard": {"suites": ["demo"], "submissions_dir": "subs"}} in config["plugins"]
     english = yaml.safe_load(workspace_mkdocs_yaml("x", "demo", site_name_en="y"))
     assert {
-        "kleaderboard": {"suite": "demo", "submissions_dir": "submissions", "site_name_en": "y"}
+        "kleaderboard": {"suites": ["demo"], "submissions_dir": "submissions", "site_name_en": "y"}
     } in english["plugins"]
     assert config["not_in_nav"].strip() == "/models/"
 
@@ -214,18 +214,25 @@ def test_workspace_mkdocs_yaml_is_complete(tmp_path):
 # --- the repository's own site ----------------------------------------------------------
 
 
-def repository_suite() -> str:
+def repository_suites() -> list[str]:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "kleaderboard" in p)
-    return plugin["kleaderboard"]["suite"]
+    return plugin["kleaderboard"]["suites"]
+
+
+def test_repository_mkdocs_yml_shows_v2_then_v1():
+    assert repository_suites() == ["ko-global-v2", "ko-global-v1"]
 
 
 def test_repository_mkdocs_yml_builds_strict(tmp_path):
-    suite = repository_suite()
-    if suite not in available_suites():
-        pytest.skip(f"suite {suite!r} named in mkdocs.yml is not in kleaderboard/suites/ yet")
+    for suite in repository_suites():
+        if suite not in available_suites():
+            pytest.skip(f"suite {suite!r} named in mkdocs.yml is not in kleaderboard/suites/ yet")
     site = build_site(ROOT / "mkdocs.yml", tmp_path / "site")
     assert (site / "index.html").is_file()
+    index = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert index.index('id="suite-ko-global-v2"') < index.index('id="suite-ko-global-v1"')
+    assert (site / "leaderboards" / "ko-global-v1.json").is_file()
     assert (site / "submit.html").is_file()
     assert (site / "methodology.html").is_file()
     for page in ("submit", "maintainers"):  # each hand-written page and its English twin link each other
@@ -288,3 +295,23 @@ def test_submit_page_loss_log_example_parses(page):
     (example,) = [block for block in fenced("text", ROOT / "site_src" / page) if block.startswith("step")]
     log = parse_loss_log(example, f"site_src/{page}")
     assert log.first_loss > log.last_loss
+
+
+def test_html_kept_out_of_markdown_builds_the_same_pages(site, tmp_path, monkeypatch):
+    """The speed-up of raw_html changes no page: built with every block left to Markdown's parser,
+    each page is the same but for blank lines (and the placeholders never reach a page)."""
+    from kleaderboard.site import raw_html
+
+    protected = {path.relative_to(site): path.read_text(encoding="utf-8") for path in html_pages(site)}
+    assert not any("klraw" in text for text in protected.values())
+    monkeypatch.setattr(raw_html.Blocks, "protect", lambda self, uri, markdown: markdown)
+    plain = build_site(FIXTURE / "mkdocs.yml", tmp_path / "site")
+
+    def lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.strip()]
+
+    assert {path.relative_to(plain) for path in html_pages(plain)} == set(protected)
+    for path in html_pages(plain):
+        assert lines(path.read_text(encoding="utf-8")) == lines(protected[path.relative_to(plain)]), path
+    index = Path("search") / "search_index.json"
+    assert (plain / index).read_text(encoding="utf-8") == (site / index).read_text(encoding="utf-8")

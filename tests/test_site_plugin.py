@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from kleaderboard.site.plugin import SCRIPT, STYLESHEET, WORKER_SHIM, LeaderboardPlugin
+from kleaderboard.site.plugin import SCRIPT, STYLESHEET, WORKER_SHIM, LeaderboardPlugin, suite_names
 
 FIXTURE = Path(__file__).parent / "data" / "site_repo"
 
@@ -26,6 +27,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def make_config(repo: Path, **options: Any) -> MkDocsConfig:
+    suite = {} if "suites" in options else {"suite": "demo"}
     config = MkDocsConfig(config_file_path=str(repo / "mkdocs.yml"))
     config.load_dict(
         {
@@ -33,7 +35,7 @@ def make_config(repo: Path, **options: Any) -> MkDocsConfig:
             "docs_dir": str(repo / "site_src"),
             "site_dir": str(repo / "site"),
             "theme": {"name": "material", "language": "ko", "font": False},
-            "plugins": ["search", "offline", {"kleaderboard": {"suite": "demo", **options}}],
+            "plugins": ["search", "offline", {"kleaderboard": {**suite, **options}}],
         }
     )
     errors, warnings = config.validate()
@@ -62,14 +64,14 @@ def test_options_have_documented_defaults(repo):
     assert config.validate() == ([], [])
     options = plugin_of(config).config
     assert options.submissions_dir == "submissions"
-    assert options.suite == "ko-global-v1"
+    assert options.suites == [] and options.suite is None
+    assert suite_names(config, options) == (("suite", "ko-global-v1"),)  # the default suite
     assert options.loss_log_x is False
     assert options.search_model_pages is False
     assert options.site_name_en == options.site_description_en == ""  # the English pages show site_name
     source = Path(__import__("kleaderboard.site.plugin", fromlist=["x"]).__file__).read_text()
     for name in options:
-        assert f"{name} = c.Type(" in source
-        assert f"{name} = c.Type(" in source.split('"""Options of the')[1]
+        assert re.search(rf"\n    {name} = c\.\w+\(.*\n    \"\"\"\w", source.split('"""Options of the')[1])
 
 
 # --- on_config --------------------------------------------------------------------------
@@ -157,6 +159,45 @@ def test_unknown_suite_is_a_plugin_error_naming_mkdocs_yml(repo):
         r".*not a known suite",
     ):
         run_on_files(config)
+
+
+def test_suite_and_suites_together_are_a_plugin_error(repo):
+    config = make_config(repo, suites=["demo", "ko-global-v1"], suite="ko-global-v2")
+    with pytest.raises(
+        PluginError,
+        match=r"mkdocs\.yml: plugins\.kleaderboard: both suite and suites are set — keep suites "
+        r"\(e\.g\. suites: \[ko-global-v2, demo, ko-global-v1\]\) and remove suite",
+    ):
+        run_on_files(config)
+
+
+def test_a_suite_listed_twice_is_a_plugin_error(repo):
+    config = make_config(repo, suites=["demo", "ko-global-v1", "demo"])
+    with pytest.raises(
+        PluginError, match=r"plugins\.kleaderboard\.suites: demo is listed twice — list each suite once"
+    ):
+        run_on_files(config)
+
+
+def test_an_unknown_suite_in_the_list_names_its_place(repo):
+    config = make_config(repo, suites=["demo", "no-such-suite"])
+    with pytest.raises(
+        PluginError, match=r"plugins\.kleaderboard\.suites\[1\]: 'no-such-suite' cannot be used"
+    ):
+        run_on_files(config)
+
+
+def test_suites_give_one_board_each_and_one_download_each(repo):
+    files = run_on_files(make_config(repo, suites=["demo", "ko-global-v1"]))
+    page = files.get_file_from_path("en/index.md")
+    assert page is not None
+    text = page.content_string
+    assert 'id="suite-demo"' in text and 'id="suite-ko-global-v1"' in text
+    # the first suite is the main board, on top
+    assert text.index('id="suite-demo"') < text.index('id="suite-ko-global-v1"')
+    assert 'id="leaderboard"' in text and 'id="leaderboard-ko-global-v1"' in text
+    for uri in ("leaderboards/demo.json", "leaderboards/ko-global-v1.csv", "leaderboard.json"):
+        assert files.get_file_from_path(uri) is not None, uri
 
 
 def test_broken_run_record_is_a_plugin_error_naming_the_file(repo):

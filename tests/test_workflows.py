@@ -270,8 +270,8 @@ def test_every_locked_requirement_carries_its_hashes(name: str) -> None:
 
 def test_the_suite_is_named_once_in_mkdocs_yml() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    suite = re.search(r"^      suite: (\S+)$", config, flags=re.MULTILINE)
-    assert suite, "mkdocs.yml: plugins: kleaderboard: suite"
+    suite = re.search(r"^      suites: \[([^,\]]+)", config, flags=re.MULTILINE)  # the first: the main board
+    assert suite, "mkdocs.yml: plugins: kleaderboard: suites"
     published = subprocess.run(
         [str(ROOT / ".ci/published-suite")], capture_output=True, text=True, check=True
     )
@@ -282,7 +282,7 @@ def test_the_suite_is_named_once_in_mkdocs_yml() -> None:
 
 def test_an_empty_rerun_suite_input_means_the_published_suite(tmp_path: Path) -> None:
     step = step_named("rerun", "plan", "Choose the suite")
-    for given, expected in (("", "ko-global-v1"), ("demo", "demo")):
+    for given, expected in (("", "ko-global-v2"), ("demo", "demo")):
         output = tmp_path / f"output-{given}"
         done = run_step(step, {"SUITE": given, "GITHUB_OUTPUT": str(output)}, ROOT)
         assert done.returncode == 0, done.stderr

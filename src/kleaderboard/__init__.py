@@ -24,6 +24,7 @@ from kleaderboard.errors import (
 _LAZY = {
     "Leaderboard": "scoring.leaderboard",
     "build_leaderboard": "scoring.leaderboard",
+    "build_leaderboards": "scoring.leaderboard",
     "LossLog": "submission.loss_log",
     "read_loss_log": "submission.loss_log",
     "Manifest": "submission.manifest",
@@ -82,6 +83,7 @@ __all__ = [
     "SuiteError",
     "available_suites",
     "build_leaderboard",
+    "build_leaderboards",
     "load_all",
     "load_manifest",
     "load_submission",

@@ -97,12 +97,11 @@ def collect(
         references_searched=[e.label for e in entries],
         null_models=len(panel.models),
         null=[d for d in panel.distributions if d.family == candidate.family],
+        # Same shape family: every component; another family: only its encoders (exact matches).
         weights=[
-            ReferenceResult(
-                reference=e.repo, revision=e.commit, scores=score(candidate, e.fingerprint, panel)
-            )
+            ReferenceResult(reference=e.repo, revision=e.commit, scores=scores)
             for e in entries
-            if e.fingerprint.family == candidate.family
+            if (scores := score(candidate, e.fingerprint, panel))
         ],
         bytes_fetched=candidate.bytes_fetched,
         model_bytes=candidate.model_bytes,

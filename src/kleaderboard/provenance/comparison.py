@@ -2,7 +2,9 @@
 
 A candidate's layer is compared with every reference layer of the same kind and the best
 match is kept (a depth up-scaled model repeats its base's layers in new places); the null
-panel is built by this same function, so the maximum over layers is calibrated too.
+panel is built by this same function, so the maximum over layers is calibrated too. A vision
+or audio encoder is compared only with the reference's encoder of the same kind, by exact
+matches, in any shape family.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kleaderboard.provenance import statistics as st
-from kleaderboard.provenance.fingerprint import ComponentPrint, Fingerprint
+from kleaderboard.provenance.fingerprint import ENCODER_KINDS, ComponentPrint, Fingerprint
 
 STATISTICS = ("exact", "norm", "gram", "spectrum")
 
@@ -46,14 +48,32 @@ def comparable(candidate: Fingerprint, reference: Fingerprint) -> bool:
     return candidate.family == reference.family
 
 
+def _encoder_scores(candidate: Fingerprint, reference: Fingerprint) -> list[RawScore]:
+    """A vision or audio encoder against the reference's encoder of the same kind: exact matches only.
+
+    Any shape family: a frozen encoder reused beside another language model is still the same bytes.
+    """
+    scores = []
+    for component in candidate.components:
+        if component.kind not in ENCODER_KINDS:
+            continue
+        for other in reference.components:
+            if other.kind == component.kind:
+                value = _exact(component, other)
+                scores.append(RawScore(component.name, component.kind, "exact", value, other.name))
+    return scores
+
+
 def compare(candidate: Fingerprint, reference: Fingerprint) -> list[RawScore]:
     """Every statistic of every candidate component, each against its best reference match."""
     if not comparable(candidate, reference):
-        return []
+        return _encoder_scores(candidate, reference)
     order, _signs = st.align_hidden(np.asarray(reference.probe), np.asarray(candidate.probe))
     # candidate.profile[order] lines up with reference.profile, unit by unit
     scores: list[RawScore] = []
     for component in candidate.components:
+        if component.kind in ENCODER_KINDS:
+            continue
         best: dict[str, tuple[float, str]] = {}
         for other in reference.components:
             if other.kind != component.kind:
@@ -65,7 +85,7 @@ def compare(candidate: Fingerprint, reference: Fingerprint) -> list[RawScore]:
             RawScore(component.name, component.kind, statistic, value, matched)
             for statistic, (value, matched) in sorted(best.items())
         )
-    return scores
+    return scores + _encoder_scores(candidate, reference)
 
 
 def _aligned(candidate: ComponentPrint, reference: ComponentPrint, order: np.ndarray) -> dict[str, float]:

@@ -7,6 +7,14 @@ folded into gate/up, a router and a few experts), then ``final`` (the last norm 
 the output head). Each component keeps its folded norm profile, functional Gram over the
 probe tokens and spectrum (see :mod:`kleaderboard.provenance.statistics`), plus a sha256 of
 each tensor's sampled rows: an exact copy of a tensor is the strongest signal there is.
+
+A multimodal model's encoders are components of their own, never mixed into the decoder's
+layers: ``vision_encoder`` (``vision_tower.*``, ``visual.*``, ``vision_model.*``, …) and
+``audio_encoder`` (``audio_tower.*``, …, and ``encoder.*`` in a speech model). Their hidden
+units live in another space than the probe tokens', so they keep only the hashes of their
+tensors' sampled rows: a reused frozen encoder is byte-identical, whatever the language model
+around it (:func:`kleaderboard.provenance.comparison.compare` compares encoders across shape
+families).
 """
 
 from __future__ import annotations
@@ -43,7 +51,15 @@ WRITERS = (
 )
 FINAL_NORMS = ("model.norm.weight", "norm.weight", "transformer.ln_f.weight")
 
-ComponentKind = Literal["embeddings", "attention", "mlp", "final"]
+ComponentKind = Literal["embeddings", "attention", "mlp", "final", "vision", "audio"]
+ENCODER_KINDS: Final = ("vision", "audio")
+MAX_ENCODER_TENSORS = 64  # tensors hashed per encoder, spread over its depth: bounds bytes read
+_VISION = re.compile(
+    r"^(?:model\.|thinker\.)?(?:vision_tower|visual|vision_model|vision_encoder|image_encoder|vit)\."
+)
+_AUDIO = re.compile(r"^(?:model\.|thinker\.)?(?:audio_tower|audio_encoder|audio_model|speech_encoder)\.")
+_SPEECH_ENCODER = re.compile(r"^(?:model\.)?encoder\.")
+SPEECH_MODEL_TYPES = ("whisper", "speech", "audio", "wav2vec", "hubert", "seamless")
 
 
 class _Model(BaseModel):
@@ -53,7 +69,10 @@ class _Model(BaseModel):
 class ComponentPrint(_Model):
     """The invariants of one component."""
 
-    name: str = Field(description="'embeddings', 'layers.3.attention', 'layers.3.mlp' or 'final'.")
+    name: str = Field(
+        description="'embeddings', 'layers.3.attention', 'layers.3.mlp', 'final', "
+        "'vision_encoder' or 'audio_encoder'."
+    )
     kind: ComponentKind
     layer: int | None = None
     profile: list[float] = Field(
@@ -116,7 +135,11 @@ def _rows_hash(model: ModelFiles, name: str, rows: list[int]) -> str | None:
 
 
 def _embedding_name(model: ModelFiles) -> str:
-    found = [n for n in model.by_name if n.endswith(EMBEDDING_SUFFIXES)]
+    found = [
+        n
+        for n in model.by_name
+        if n.endswith(EMBEDDING_SUFFIXES) and encoder_kind(n, _model_type(model)) is None
+    ]
     if not found:
         from kleaderboard.errors import ProvenanceError
 
@@ -173,9 +196,45 @@ def _folded(
     )
 
 
+def encoder_kind(name: str, model_type: str = "") -> Literal["vision", "audio"] | None:
+    """Which encoder a tensor belongs to by its name ('vision_tower.…' -> vision); None: the decoder."""
+    if _VISION.match(name):
+        return "vision"
+    if _AUDIO.match(name):
+        return "audio"
+    speech = any(word in model_type.lower() for word in SPEECH_MODEL_TYPES)
+    return "audio" if speech and _SPEECH_ENCODER.match(name) else None
+
+
+def _model_type(model: ModelFiles) -> str:
+    value = model.config.get("model_type")
+    return value if isinstance(value, str) else ""
+
+
+def _encoders(model: ModelFiles) -> list[ComponentPrint]:
+    """One component per encoder: the hashes of its tensors' sampled rows."""
+    found: dict[Literal["vision", "audio"], list[str]] = {}
+    for name in sorted(model.by_name):
+        kind = encoder_kind(name, _model_type(model))
+        if kind is not None and model.info(name).shape:
+            found.setdefault(kind, []).append(name)
+    components = []
+    for encoder, names in sorted(found.items()):
+        chosen = [names[i] for i in spread_rows(len(names), min(len(names), MAX_ENCODER_TENSORS))]
+        hashes = {}
+        for name in chosen:
+            rows = sample_rows(model.info(name).shape[0], MAX_ROWS)
+            if (digest := _rows_hash(model, name, rows)) is not None:
+                hashes[name] = digest
+        components.append(ComponentPrint(name=f"{encoder}_encoder", kind=encoder, gram=[], hashes=hashes))
+    return components
+
+
 def _layer_norms(model: ModelFiles) -> dict[int, dict[str, str]]:
     layers: dict[int, dict[str, str]] = {}
     for name in model.by_name:
+        if encoder_kind(name, _model_type(model)) is not None:
+            continue  # an encoder's layers are not the decoder's
         match = _LAYER.search(name)
         if match:
             layers.setdefault(int(match.group(1)), {})[match.group(2)] = name
@@ -222,6 +281,7 @@ def _fingerprint(model: ModelFiles) -> Fingerprint:
     head = "lm_head.weight" if "lm_head.weight" in model.by_name else embedding
     if final:
         components.append(_folded(model, final, [head], probe, ("final", "final", None)))
+    components += _encoders(model)
     return Fingerprint(
         source=model.source,
         revision=model.revision,

@@ -57,7 +57,9 @@ class Calibrated(_Model):
     """One score placed on its null distribution."""
 
     component: str
-    kind: str = Field(description="embeddings, attention, mlp or final: which null it is placed on.")
+    kind: str = Field(
+        description="embeddings, attention, mlp, final, vision or audio: which null it is placed on."
+    )
     statistic: str
     value: float
     matched: str = Field(description="The reference component it matched best.")

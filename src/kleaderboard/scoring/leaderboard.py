@@ -10,7 +10,8 @@ never guess. Each figure says where it came from:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -110,9 +111,22 @@ class Entry:
 
 @dataclass(frozen=True)
 class Leaderboard:
+    """The submissions ranked on one suite version.
+
+    ``beside`` holds the same submissions scored on further suites (e.g. ko-global-v1 beside
+    ko-global-v2): shown next to this board, each labelled with its suite and version, and
+    never ranked against it or against each other.
+    """
+
     suite: Suite
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...] = field(default=())
+    beside: tuple[Leaderboard, ...] = ()
+
+    @property
+    def boards(self) -> tuple[Leaderboard, ...]:
+        """This board, then the boards beside it, in the site's order."""
+        return (self, *self.beside)
 
 
 def latest_runs(
@@ -206,9 +220,22 @@ def build_entry(sub: Submission, suite: Suite) -> Entry:
 
 def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
     """Load every submission under submissions_dir and rank them on suite."""
+    return build_leaderboards(submissions_dir, [suite])
+
+
+def build_leaderboards(submissions_dir: Path, suites: Sequence[Suite]) -> Leaderboard:
+    """Load every submission once and rank it on each suite: the first suite's board, with
+    the other suites' boards beside it (each ranked on its own)."""
+    if not suites:
+        raise ValueError("build_leaderboards needs at least one suite")
     subs, problems = load_all(submissions_dir)
+    boards = [_ranked(subs, suite, tuple(problems)) for suite in suites]
+    return replace(boards[0], beside=tuple(boards[1:]))
+
+
+def _ranked(subs: Sequence[Submission], suite: Suite, problems: tuple[Problem, ...]) -> Leaderboard:
     entries = [build_entry(sub, suite) for sub in subs]
     ranks = normalise.rank([e.overall.value if e.overall else None for e in entries])
     ranked = [Entry(**{**e.__dict__, "rank": r}) for e, r in zip(entries, ranks, strict=True)]
     ranked.sort(key=lambda e: (e.rank is None, e.rank or 0, e.id))
-    return Leaderboard(suite, tuple(ranked), tuple(problems))
+    return Leaderboard(suite, tuple(ranked), problems)

@@ -9,7 +9,7 @@ writes the mkdocs.yml of a self-contained demo workspace.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,14 +72,19 @@ def _failure_text(config_file: Path, exc: Exception, messages: list[str]) -> str
 
 
 def workspace_mkdocs_yaml(
-    site_name: str, suite: str, submissions_dir: str = "submissions", site_name_en: str | None = None
+    site_name: str,
+    suite: str | Sequence[str],
+    submissions_dir: str = "submissions",
+    site_name_en: str | None = None,
 ) -> str:
     """The complete mkdocs.yml of a demo workspace (its docs_dir ``site_src`` may be empty);
+    suite: one suite's name, or several (one board each, the first the main board);
     ``site_name`` names the Korean pages, ``site_name_en`` (if given) the English ones.
 
     The folder ``site_src`` must exist; every page comes from the plugin.
     """
-    plugin: dict[str, str] = {"suite": suite, "submissions_dir": submissions_dir}
+    suites = [suite] if isinstance(suite, str) else list(suite)
+    plugin: dict[str, object] = {"suites": suites, "submissions_dir": submissions_dir}
     if site_name_en:
         plugin["site_name_en"] = site_name_en
     config = {

@@ -21,6 +21,12 @@ from kleaderboard.submission.manifest import SelfReportedScore
 
 
 @dataclass(frozen=True)
+class Measured:
+    value: float  # 0-100
+    stderr: float | None
+
+
+@dataclass(frozen=True)
 class ClaimRow:
     """One claim and, where the suite measures it, the measurement and the gap (all formatted)."""
 
@@ -30,12 +36,10 @@ class ClaimRow:
     measured: str
     gap: str
     why_unpaired: display.Label | None  # None when paired
-
-
-@dataclass(frozen=True)
-class Measured:
-    value: float  # 0-100
-    stderr: float | None
+    gap_value: float | None = None  # claimed − measured, 0-100 (paired rows): the sort key
+    suite: str = ""  # the measurement's suite and version, 'ko-global-v1 v3' (paired rows)
+    claimed_value: float | None = None  # the figures unformatted (paired rows), for the downloads
+    measurement: Measured | None = None
 
 
 def measured_value(scores: list[TaskScore]) -> Measured:
@@ -76,6 +80,10 @@ def claim_row(claim: SelfReportedScore, run: RunRecord | None) -> ClaimRow:
         display.points(got.value, got.stderr),
         display.points_gap(claim.value - got.value, got.stderr),
         None,
+        claim.value - got.value,
+        f"{run.suite} v{run.suite_version}",
+        claim.value,
+        got,
     )
 
 
@@ -85,4 +93,23 @@ def claim_rows(claims: list[SelfReportedScore], run: RunRecord | None) -> tuple[
     return tuple(sorted(rows, key=lambda r: r.why_unpaired is not None))
 
 
-__all__ = ["ClaimRow", "claim_row", "claim_rows", "measured_value"]
+def claim_rows_on_suites(
+    claims: list[SelfReportedScore], runs: tuple[RunRecord | None, ...]
+) -> tuple[ClaimRow, ...]:
+    """Every claim against the runs of the suites the site shows (main suite's first): the first
+    run that measures it pairs it; otherwise the main run's reason. Paired rows first."""
+    rows = []
+    for claim in claims:
+        tried = [claim_row(claim, run) for run in runs or (None,)]
+        rows.append(next((row for row in tried if row.why_unpaired is None), tried[0]))
+    return tuple(sorted(rows, key=lambda r: r.why_unpaired is not None))
+
+
+def largest_gap(claims: list[SelfReportedScore], run: RunRecord | None) -> ClaimRow | None:
+    """The paired claim furthest from its measurement (the leaderboard's column); None when no
+    claim pairs with the run. Ties keep the manifest's order."""
+    paired = [row for row in claim_rows(claims, run) if row.gap_value is not None]
+    return max(paired, key=lambda row: abs(row.gap_value or 0.0), default=None)
+
+
+__all__ = ["ClaimRow", "claim_row", "claim_rows", "claim_rows_on_suites", "largest_gap", "measured_value"]

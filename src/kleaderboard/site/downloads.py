@@ -7,6 +7,11 @@ be added within a version. ``claims.json`` (:class:`ClaimsFile`) holds the teams
 and the external figures. The CSV files hold the same rows, one per line. Each field says
 whether it is declared (submission.yaml) or measured (a run record); URLs are relative to
 the site root.
+
+A site may score the submissions on several suites (one board each, never ranked across):
+``leaderboard.json``/``.csv`` hold the main (first) suite's board, and every board, the main
+one included, is also at ``leaderboards/<suite>.json``/``.csv`` in the same format, its
+``suite`` and ``suite_version`` saying which board it is.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kleaderboard.scoring import normalise
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
-from kleaderboard.site import claims_board, costs, history, rank_ranges
+from kleaderboard.site import claims, claims_board, costs, history, rank_ranges
 
 LEADERBOARD_JSON = "leaderboard.json"
 LEADERBOARD_CSV = "leaderboard.csv"
@@ -31,6 +36,7 @@ CLAIMS_JSON = "claims.json"
 CLAIMS_CSV = "claims.csv"
 EXTERNAL_CSV = "external.csv"
 CLAIMS_SCHEMA = "claims.schema.json"
+SUITE_BOARDS = "leaderboards"  # leaderboards/<suite>.json and .csv: one board per suite
 FORMAT_VERSION: Literal[1] = 1
 
 UrlOf = Callable[[str], str]  # a source file's URL relative to the site root (pages.Links.url)
@@ -51,6 +57,16 @@ class CategoryName(_Data):
     id: str
     ko: str
     en: str
+
+
+class ClaimGap(_Data):
+    """A model's self-reported score furthest from this suite's measurement of it (checked)."""
+
+    benchmark: str = Field(description="The benchmark as the manifest names it (declared).")
+    claimed: float = Field(description="The team's figure, 0-100 (declared).")
+    measured: float = Field(description="This suite's measurement, 0-100 (measured).")
+    measured_stderr: float | None = Field(description="Its standard error; null: not reported.")
+    gap: float = Field(description="claimed − measured (checked).")
 
 
 class LeaderboardRow(_Data):
@@ -91,10 +107,17 @@ class LeaderboardRow(_Data):
         description="Why the scored run no longer describes the manifest (e.g. revision changed); "
         "empty when it still does.",
     )
+    claim_gap: ClaimGap | None = Field(
+        default=None,
+        description="The self-reported score furthest from this suite's measurement of the same "
+        "benchmark in the same mode (checked); null: no claim this suite measures. In CSV: "
+        "claim_benchmark, claim_claimed, claim_measured, claim_measured_stderr, claim_gap.",
+    )
 
 
 class LeaderboardFile(_Data):
-    """leaderboard.json: the measured leaderboard, one row per submission, in ranking order."""
+    """leaderboard.json: the measured leaderboard of one suite version, one row per submission,
+    in ranking order (also leaderboards/<suite>.json, one file per suite the site shows)."""
 
     format: Literal["kleaderboard-leaderboard"] = "kleaderboard-leaderboard"
     format_version: Literal[1] = FORMAT_VERSION
@@ -174,6 +197,21 @@ def leaderboard_row(entry: Entry, url: UrlOf, ranks: tuple[int, int] | None = No
         run_record=url(f"{entry.page_path.removesuffix('.md')}/runs/{run.run_id}.json") if run else None,
         suite_version=run.suite_version if run else None,
         stale=[reason.en for reason in history.entry_stale_reasons(entry)],
+        claim_gap=claim_gap(entry),
+    )
+
+
+def claim_gap(entry: Entry) -> ClaimGap | None:
+    """The leaderboard column's claim as data (site/claims.py picks it), from the board's run."""
+    row = claims.largest_gap(entry.submission.manifest.self_reported, entry.run)
+    if row is None or row.measurement is None or row.claimed_value is None or row.gap_value is None:
+        return None
+    return ClaimGap(
+        benchmark=row.benchmark,
+        claimed=row.claimed_value,
+        measured=row.measurement.value,
+        measured_stderr=row.measurement.stderr,
+        gap=row.gap_value,
     )
 
 
@@ -233,21 +271,24 @@ def _leaderboard_header(category_ids: list[str]) -> list[str]:
     # The estimates flattened into value and stderr columns, where the row has them.
     header: list[str] = []
     for name in LeaderboardRow.model_fields:
-        if name in ("overall", "categories"):
+        if name in ("overall", "categories", "claim_gap"):
             continue
         header.append(name)
         if name == "rank":
             header += ["overall", "overall_stderr"]
             header += [column for cid in category_ids for column in (cid, f"{cid}_stderr")]
-    return header
+    return header + [f"claim_{name}" if name != "gap" else "claim_gap" for name in ClaimGap.model_fields]
 
 
 def _flat(row: LeaderboardRow) -> dict[str, object]:
-    flat: dict[str, object] = row.model_dump(exclude={"overall", "categories"})
+    flat: dict[str, object] = row.model_dump(exclude={"overall", "categories", "claim_gap"})
     figures = {"overall": row.overall} | row.categories
     for name, figure in figures.items():
         flat[name] = figure.value if figure else None
         flat[f"{name}_stderr"] = figure.stderr if figure else None
+    gap = row.claim_gap.model_dump() if row.claim_gap else dict.fromkeys(ClaimGap.model_fields)
+    for name, value in gap.items():
+        flat[f"claim_{name}" if name != "gap" else "claim_gap"] = value
     return flat
 
 
@@ -303,11 +344,30 @@ CLAIMS_DOWNLOADS = (
 )
 
 
+def suite_downloads(suite: str) -> tuple[Download, Download]:
+    """The JSON and CSV of one suite's board: leaderboards/<suite>.json and .csv."""
+    return (
+        Download(f"{SUITE_BOARDS}/{suite}.json", f"{SUITE_BOARDS}/{suite}.json"),
+        Download(f"{SUITE_BOARDS}/{suite}.csv", f"{SUITE_BOARDS}/{suite}.csv"),
+    )
+
+
+def _suite_files(board: Leaderboard, main: LeaderboardFile, url: UrlOf) -> dict[str, str]:
+    files = {}
+    for each in board.boards:
+        data = main if each is board else leaderboard_file(each, url)
+        json_file, csv_file = suite_downloads(each.suite.name)
+        files[json_file.uri] = to_json(data)
+        files[csv_file.uri] = leaderboard_csv(data)
+    return files
+
+
 def download_files(board: Leaderboard, url: UrlOf) -> dict[str, str]:
-    """{src_uri: text} of every download."""
+    """{src_uri: text} of every download: the main board at leaderboard.json, each board
+    (the main one too) at leaderboards/<suite>.json, the claims."""
     leaderboard = leaderboard_file(board, url)
     claims = claims_file(board)
-    return {
+    return _suite_files(board, leaderboard, url) | {
         LEADERBOARD_JSON: to_json(leaderboard),
         LEADERBOARD_CSV: leaderboard_csv(leaderboard),
         LEADERBOARD_SCHEMA: schema_json(LeaderboardFile),

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import unicodedata
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
@@ -45,6 +46,8 @@ from kleaderboard.site import (
     facets,
     history,
     rank_ranges,
+    row_payload,
+    suite_results,
     timeline,
 )
 from kleaderboard.site.lineage import LineageSection, lineage_section
@@ -196,23 +199,37 @@ def http_url(value: object) -> str | None:
     return text if text.lower().startswith(("http://", "https://")) else None
 
 
-_DROPPED = frozenset("\u2028\u2029\ufffe\uffff")
+# Control characters (Unicode category Cc), surrogates (Cs), and the line and
+# paragraph separators and non-characters Markdown or YAML trip over; tab and newline stay.
+_DROPPED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff]")
 
 
 def _printable(value: Any) -> Any:
     """Drop control characters from text before it is escaped.
 
-    Markdown uses some as internal markers, and YAML front matter refuses others.
+    Markdown uses some as internal markers, and YAML front matter refuses others. (One regular
+    expression: a character-by-character filter was a tenth of a build's time.)
     """
     if isinstance(value, str) and not isinstance(value, Markup):
-        return "".join(ch for ch in value if _keep(ch))
+        return _DROPPED.sub("", value)
     return value
 
 
-def _keep(ch: str) -> bool:
-    if ch in "\n\t":
-        return True
-    return ch not in _DROPPED and unicodedata.category(ch) not in ("Cc", "Cs")
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process and shared by every language's environment (same
+    settings; a changed template has a new checksum, so is compiled again)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[tuple[str, str], Any] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        bucket.code = self.codes.get((bucket.key, bucket.checksum))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[(bucket.key, bucket.checksum)] = bucket.code
+
+
+_COMPILED = _CompiledTemplates()
 
 
 def template_environment(lang: str = LANGUAGES[0]) -> Environment:
@@ -226,8 +243,10 @@ def template_environment(lang: str = LANGUAGES[0]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_printable,
+        bytecode_cache=_COMPILED,
     )
     env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
+    env.filters["rows_json"] = row_payload.rows_json
     env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE, lang=lang)
     return env
 
@@ -405,6 +424,7 @@ class ModelPage:
     provenance: ProvenanceView | None = None  # the newest provenance record, if the pipeline wrote one
     contamination: contamination.ContaminationView | None = None
     history: tuple[history.HistoryRow, ...] = ()  # every run, newest first
+    suite_results: tuple[suite_results.SuiteResult, ...] = ()  # one block per suite shown, when several
 
     @property
     def hardware(self) -> str:
@@ -521,6 +541,7 @@ def model_page_data(
     links: Links,
     log_x: bool = False,
     panel: contamination.NullPanel | None = None,
+    boards: tuple[suite_results.BoardIndex, ...] = (),
 ) -> ModelPage:
     """Collect what the model page shows, with links relative to the page."""
     href = links.from_page(entry.page_path)
@@ -546,7 +567,9 @@ def model_page_data(
         run=shown_run(entry),
         components=tuple(component_row(c) for c in manifest.originality.components),
         self_reported=tuple(self_reported_row(score) for score in manifest.self_reported),
-        claims=claims.claim_rows(manifest.self_reported, shown_run(entry)),
+        claims=claims.claim_rows_on_suites(
+            manifest.self_reported, (shown_run(entry), *suite_results.beside_runs(boards, entry.id))
+        ),
         loss=loss_summary(entry.loss.log),
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
@@ -554,6 +577,7 @@ def model_page_data(
         provenance=provenance_view(entry.submission.folder, _model_folder(entry)),
         contamination=contamination.contamination_view(entry, panel or contamination.NullPanel((), {})),
         history=history.history_rows(entry, _run_hrefs(entry, href)),
+        suite_results=suite_results.suite_results(boards, entry.id, _run_hrefs(entry, href)),
     )
 
 
@@ -628,6 +652,13 @@ class Row:
     loss_log: LossLogState
     stale: tuple[Label, ...] = ()  # why the scored run no longer describes the manifest
     rank_range: str = ""  # '2–5' where 95 % intervals overlap; '' where the rank is sure
+    claim: claims.ClaimRow | None = None  # the self-reported score furthest from this suite's measurement
+
+    @property
+    def claim_sort(self) -> str:
+        """The claims column's sort key: the gap's size (a claim far either way sorts first)."""
+        gap = self.claim.gap_value if self.claim else None
+        return display.sort_number(None if gap is None else abs(gap))
 
     @property
     def rank_sort(self) -> str:
@@ -728,19 +759,85 @@ def leaderboard_row(entry: Entry) -> Row:
         from_zero=display.yes_no(entry.submission.manifest.originality.weights_initialised_from_zero),
         loss_log=loss_log_state(entry),
         stale=history.entry_stale_reasons(entry),
+        claim=claims.largest_gap(entry.submission.manifest.self_reported, run),
+    )
+
+
+MAIN_TABLE_ID = "leaderboard"  # the filters and the compare view work on the main board
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """One suite version's board on the leaderboard page: its rows and which columns it shows.
+
+    The page shows the main board, then one board per further suite, each headed with its
+    suite name and version; a model is never ranked across two boards.
+    """
+
+    board: Leaderboard
+    rows: tuple[Row, ...]
+    main: bool  # the first suite's board: the filters and the compare view apply to it
+    headed: bool  # several boards: each gets a heading with its suite and version
+
+    @property
+    def suite(self) -> Suite:
+        return self.board.suite
+
+    @property
+    def table_id(self) -> str:
+        """The table's id: 'leaderboard' for the main board, 'leaderboard-<suite>' beside it."""
+        return MAIN_TABLE_ID if self.main else f"{MAIN_TABLE_ID}-{self.suite.name}"
+
+    @property
+    def heading_id(self) -> str:
+        """The anchor of the board's heading: 'suite-<name>'."""
+        return f"suite-{self.suite.name}"
+
+    @property
+    def evaluated(self) -> int:
+        return sum(1 for e in self.board.entries if e.overall is not None)
+
+    @property
+    def claims_column(self) -> bool:
+        """True when some model's claim pairs with this suite's measurement (the column shows)."""
+        return any(row.claim is not None for row in self.rows)
+
+    @property
+    def downloads(self) -> tuple[downloads.Download, ...]:
+        """This board's own JSON and CSV (leaderboards/<suite>.json, .csv)."""
+        return downloads.suite_downloads(self.suite.name)
+
+    @property
+    def measured_columns(self) -> int:
+        """How many columns the 'measured' group header spans."""
+        return 3 + len(self.suite.categories)
+
+
+def board_rows(board: Leaderboard) -> tuple[Row, ...]:
+    """The rows of one board, each with its rank range on that board."""
+    ranges = rank_ranges.rank_ranges(board.entries)
+    return tuple(
+        dataclasses.replace(leaderboard_row(entry), rank_range=rank_ranges.range_text(ranges.get(entry.id)))
+        for entry in board.entries
+    )
+
+
+def board_views(board: Leaderboard) -> tuple[BoardView, ...]:
+    """The main board's view, then one per board beside it."""
+    headed = len(board.boards) > 1
+    return tuple(
+        BoardView(each, board_rows(each), main=each is board, headed=headed) for each in board.boards
     )
 
 
 def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None = None) -> str:
-    """The leaderboard (index.md): one sortable row per submission."""
+    """The leaderboard (index.md): one sortable row per submission, one board per suite."""
     env = env or template_environment(links.lang)
-    ranges = rank_ranges.rank_ranges(board.entries)
-    rows = [
-        dataclasses.replace(leaderboard_row(entry), rank_range=rank_ranges.range_text(ranges.get(entry.id)))
-        for entry in board.entries
-    ]
+    views = board_views(board)
+    rows = list(views[0].rows)
     return env.get_template("leaderboard.md.j2").render(
         board=board,
+        views=views,
         suite=board.suite,
         entries=board.entries,
         rows=rows,
@@ -758,6 +855,7 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
         claims_count=sum(1 for e in board.entries if e.submission.manifest.self_reported),
         downloads=downloads.LEADERBOARD_DOWNLOADS,
         answers=answers.answers(board),
+        first_rows=row_payload.FIRST_ROWS,
     )
 
 
@@ -791,6 +889,7 @@ class Options:
     log_x: bool = False
     searchable_models: bool = False
     null_panel: contamination.NullPanel | None = None  # clean models' contamination figures
+    boards: tuple[suite_results.BoardIndex, ...] = ()  # every suite's board, when the site shows several
 
 
 def model_page(
@@ -798,7 +897,7 @@ def model_page(
 ) -> str:
     """One model's page: scores, originality, cost, loss log and run record."""
     env = env or template_environment(links.lang)
-    data = model_page_data(entry, suite, links, options.log_x, options.null_panel)
+    data = model_page_data(entry, suite, links, options.log_x, options.null_panel, options.boards)
     href = links.from_page(entry.page_path)
     return env.get_template("model.md.j2").render(
         page=data,
@@ -823,11 +922,17 @@ def serving_context(suite: Suite) -> int | None:
 
 
 def methodology_page(
-    suite: Suite, links: Links, env: Environment | None = None, prices: PriceTable | None = None
+    suite: Suite,
+    links: Links,
+    env: Environment | None = None,
+    prices: PriceTable | None = None,
+    suites: tuple[Suite, ...] = (),
 ) -> str:
-    """How scores and costs are computed, the suite's tasks, and what a run record holds."""
+    """How scores and costs are computed, the suite's tasks, and what a run record holds;
+    suites: every suite the site shows (their boards' downloads), the main one first."""
     env = env or template_environment(links.lang)
     prices = prices or price_table()
+    suite_files = tuple(item for each in suites or (suite,) for item in downloads.suite_downloads(each.name))
     return env.get_template("methodology.md.j2").render(
         suite=suite,
         prices=prices,
@@ -835,8 +940,9 @@ def methodology_page(
         price_href=http_url(prices.source),
         run_record_fields=RUN_RECORD_FIELDS,
         context_tokens=serving_context(suite),
+        suites=suites or (suite,),
         flag_z=display.significant(contamination.FLAG_Z),
-        downloads=downloads.LEADERBOARD_DOWNLOADS + downloads.CLAIMS_DOWNLOADS,
+        downloads=downloads.LEADERBOARD_DOWNLOADS + suite_files + downloads.CLAIMS_DOWNLOADS,
         download_fields=downloads.documented_fields(),
         href=links.from_page(METHODOLOGY_URI),
         home_uri=INDEX_URI,
@@ -857,14 +963,20 @@ def render_language(board: Leaderboard, links: Links, options: Options = Options
     env = template_environment(links.lang)
     pages = {
         INDEX_URI: leaderboard_page(board, links, env),
-        METHODOLOGY_URI: methodology_page(board.suite, links, env),
+        METHODOLOGY_URI: methodology_page(board.suite, links, env, suites=_suites(board)),
         claims_board.CLAIMS_URI: claims_page(board, links, env),
         analysis.CHARTS_URI: charts_page(board, links, env),
     }
-    options = replace(options, null_panel=contamination.null_panel(board))
+    options = replace(
+        options, null_panel=contamination.null_panel(board), boards=suite_results.board_indexes(board)
+    )
     for entry in board.entries:
         pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
     return {localised(uri, links.lang): _with_alternates(uri, text, links) for uri, text in pages.items()}
+
+
+def _suites(board: Leaderboard) -> tuple[Suite, ...]:
+    return tuple(each.suite for each in board.boards)
 
 
 def _with_alternates(uri: str, markdown: str, links: Links) -> str:

@@ -6,16 +6,18 @@ In mkdocs.yml::
       - search
       - offline            # optional: a site that also works from file://
       - kleaderboard:
-          suite: ko-global-v1
+          suites: [ko-global-v2, ko-global-v1]
           submissions_dir: submissions
 
 With ``repo_url`` set in mkdocs.yml, every page links the repository in its header (Material's
 link, without the script that would ask GitHub's API for star counts).
 
-On each build it loads every submission and run record, scores them on the suite
-and adds the generated pages (``index.md``, ``methodology.md``, one page per model
-under ``models/``, kept out of the navigation), the evidence files next to them and
-its own CSS and JavaScript. Nothing it adds loads anything from another host.
+On each build it loads every submission and run record, scores them on each suite
+(the first is the main board; the others are shown beside it, each labelled with its
+suite and version, never ranked across) and adds the generated pages (``index.md``,
+``methodology.md``, one page per model under ``models/``, kept out of the navigation),
+the evidence files next to them and its own CSS and JavaScript. Nothing it adds loads
+anything from another host.
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from kleaderboard.errors import InputError
-from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboard
-from kleaderboard.site import downloads, pages, twins
-from kleaderboard.suites import load_suite
+from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
+from kleaderboard.site import downloads, pages, raw_html, twins
+from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
@@ -71,10 +73,16 @@ class LeaderboardConfig(Config):
     """Folder of ``<org>/<model>/submission.yaml`` (plus loss logs and ``runs/``), relative
     to the folder of mkdocs.yml. A missing folder gives an empty leaderboard."""
 
-    suite = c.Type(str, default="ko-global-v1")
-    """The benchmark suite whose scores the site shows: the name of a suite shipped in
-    ``kleaderboard/suites/`` (e.g. ``ko-global-v1``, ``demo``). Only runs made on this
-    suite and its current version count."""
+    suites = c.ListOfItems(c.Type(str), default=[])
+    """The benchmark suites whose scores the site shows, each the name of a suite shipped in
+    ``kleaderboard/suites/`` (e.g. ``[ko-global-v2, ko-global-v1]``). The first is the main
+    board (its methodology page, its downloads at ``leaderboard.json``); each other one gets
+    its own board beside it. Only runs made on a suite's current version count on its board,
+    and no model is ranked across two boards."""
+
+    suite = c.Optional(c.Type(str))
+    """One suite, the same as ``suites: [name]`` (the older spelling; set one of the two).
+    With neither, ``ko-global-v1``."""
 
     loss_log_x = c.Type(bool, default=False)
     """Draw loss curves with a logarithmic token axis. Off by default, because a log axis
@@ -96,6 +104,8 @@ class LeaderboardConfig(Config):
 class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     """Adds the leaderboard, methodology and model pages to an MkDocs site."""
 
+    blocks: raw_html.Blocks  # the generated pages' HTML while Markdown renders the rest
+
     def __init__(self) -> None:
         super().__init__()
         self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
@@ -110,11 +120,21 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         board = load_board(config, self.config)
         options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
         add_generated_files(files, config, board, options)
+        self.blocks = raw_html.Blocks()
         return files
 
+    # Our pages' HTML skips Markdown's parser (most of a build's time): see raw_html.
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         link_twins(page, files, config)
-        return markdown
+        if page.file.generated_by != "kleaderboard":
+            return markdown
+        return self.blocks.protect(page.file.src_uri, markdown)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html, ids = self.blocks.restore(page.file.src_uri, html)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= ids
+        return html
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.navs = {lang: twins.language_nav(nav, files, lang) for lang in pages.LANGUAGES[1:]}
@@ -220,21 +240,49 @@ def submissions_path(config: MkDocsConfig, options: LeaderboardConfig) -> Path:
     return base / options.submissions_dir
 
 
-def load_board(config: MkDocsConfig, options: LeaderboardConfig) -> Leaderboard:
-    """Load the suite and every submission; turn failures into PluginError naming the file."""
-    try:
-        suite = load_suite(options.suite)
-    except InputError as exc:
-        problems = "\n".join(f"  {problem}" for problem in exc.problems)
+DEFAULT_SUITE = "ko-global-v1"
+
+
+def suite_names(config: MkDocsConfig, options: LeaderboardConfig) -> tuple[tuple[str, str], ...]:
+    """(option path, suite name) of each suite to show, main board first, from ``suites`` or
+    the older ``suite``; PluginError when both are set or a name repeats."""
+    where = f"{config.config_file_path}: plugins.kleaderboard"
+    if options.suites and options.suite is not None:
         raise PluginError(
-            f"{config.config_file_path}: plugins.kleaderboard.suite: "
-            f"{options.suite!r} cannot be used:\n{problems}"
-        ) from exc
+            f"{where}: both suite and suites are set — keep suites "
+            f"(e.g. suites: [{', '.join([options.suite, *options.suites])}]) and remove suite"
+        )
+    if not options.suites:
+        return (("suite", options.suite or DEFAULT_SUITE),)
+    repeated = sorted({name for name in options.suites if options.suites.count(name) > 1})
+    if repeated:
+        raise PluginError(f"{where}.suites: {', '.join(repeated)} is listed twice — list each suite once")
+    return tuple((f"suites[{i}]", name) for i, name in enumerate(options.suites))
+
+
+def load_suites(config: MkDocsConfig, options: LeaderboardConfig) -> list[Suite]:
+    """The suites to show, loaded; a suite that cannot be used is a PluginError naming the option."""
+    suites = []
+    for field, name in suite_names(config, options):
+        try:
+            suites.append(load_suite(name))
+        except InputError as exc:
+            problems = "\n".join(f"  {problem}" for problem in exc.problems)
+            raise PluginError(
+                f"{config.config_file_path}: plugins.kleaderboard.{field}: "
+                f"{name!r} cannot be used:\n{problems}"
+            ) from exc
+    return suites
+
+
+def load_board(config: MkDocsConfig, options: LeaderboardConfig) -> Leaderboard:
+    """Load the suites and every submission; turn failures into PluginError naming the file."""
+    suites = load_suites(config, options)
     folder = submissions_path(config, options)
     if not folder.is_dir():
         log.info("No submissions folder at %s: the leaderboard is empty", folder)
     try:
-        board = build_leaderboard(folder, suite)
+        board = build_leaderboards(folder, suites)
     except InputError as exc:
         raise PluginError(f"kleaderboard cannot build the leaderboard:\n{exc}") from exc
     for problem in board.problems:

@@ -1,12 +1,15 @@
 /* kleaderboard: compare 2–4 leaderboard rows side by side, from the page alone.
  *
- * A <section data-kl-compare="TABLE-ID"> names the table whose rows carry a checkbox
- * (input.kl-pick) in their model cell. Ticking 2–4 of them fills the section's table: one
+ * A <section data-kl-compare="TABLE-ID"> names the table whose rows get a checkbox
+ * (input.kl-pick) in their model cell, put there by this script (without JavaScript there is
+ * no comparing, so the page's HTML and its row payload carry no boxes). Ticking 2–4 of them fills the section's table: one
  * column per model, in the order ticked, one row per column of the leaderboard from the
  * overall index on (scores, cost, parameters, from zero, loss log) plus the row's licence,
  * open weights and suite version (its data-* attributes). The cells are copies of the
  * leaderboard's own cells, so every figure is formatted and labelled as there. Nothing is
- * fetched. The section's data-* attributes hold the page language's words.
+ * fetched. The section's data-* attributes hold the page language's words. A table whose rows
+ * sortable.js renders from a payload (one page at a time) lends its rows through table.klRow(id),
+ * and says with a "kl:rows" event when it has drawn a page: its boxes then show the selection.
  */
 (function () {
   "use strict";
@@ -52,12 +55,29 @@
     return cell;
   }
 
+  // A box before the model link (a.kl-model-link) of each row drawn, named after the model.
+  function addBoxes(section, table) {
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var link = row.querySelector("a.kl-model-link");
+      if (!link || row.querySelector("input.kl-pick")) return;
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "kl-pick";
+      box.value = row.getAttribute("data-model");
+      box.setAttribute("aria-label", words(section, "pick") + ": " + link.textContent);
+      link.parentNode.insertBefore(box, link);
+      link.parentNode.insertBefore(document.createTextNode(" "), link);
+    });
+  }
+
   function render(section, table, picked) {
+    addBoxes(section, table);
     var status = section.querySelector(".kl-compare__status");
     var wrap = section.querySelector(".kl-table-wrap");
     var clear = section.querySelector(".kl-compare__clear");
     var boxes = table.querySelectorAll("input.kl-pick");
     Array.prototype.forEach.call(boxes, function (box) {
+      box.checked = picked.indexOf(box.value) !== -1; // a reload may restore ticks the list does not know
       box.disabled = !box.checked && picked.length >= MAX;
     });
     clear.hidden = picked.length === 0;
@@ -70,7 +90,7 @@
     if (picked.length < 2) return;
 
     var rows = picked.map(function (id) {
-      return table.querySelector('tbody tr[data-model="' + CSS.escape(id) + '"]');
+      return table.klRow ? table.klRow(id) : table.querySelector('tbody tr[data-model="' + CSS.escape(id) + '"]');
     });
     var top = document.createElement("tr");
     top.appendChild(document.createElement("td"));
@@ -120,21 +140,17 @@
     section.dataset.klReady = "1";
     section.hidden = false;
     var picked = [];
-    Array.prototype.forEach.call(table.querySelectorAll("input.kl-pick"), function (box) {
-      box.checked = false; // a reload may restore ticks the list does not know
-      box.addEventListener("change", function () {
-        var at = picked.indexOf(box.value);
-        if (box.checked && at === -1 && picked.length < MAX) picked.push(box.value);
-        if (!box.checked && at !== -1) picked.splice(at, 1);
-        box.checked = picked.indexOf(box.value) !== -1;
-        render(section, table, picked);
-      });
+    // one listener for every box, those of rows drawn later included
+    table.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches || !box.matches("input.kl-pick")) return;
+      var at = picked.indexOf(box.value);
+      if (box.checked && at === -1 && picked.length < MAX) picked.push(box.value);
+      if (!box.checked && at !== -1) picked.splice(at, 1);
+      render(section, table, picked);
     });
+    table.addEventListener("kl:rows", function () { render(section, table, picked); });
     section.querySelector(".kl-compare__clear").addEventListener("click", function () {
-      picked.forEach(function (id) {
-        var box = table.querySelector('input.kl-pick[value="' + CSS.escape(id) + '"]');
-        if (box) box.checked = false;
-      });
       picked = [];
       render(section, table, picked);
     });
