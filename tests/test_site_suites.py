@@ -92,10 +92,13 @@ def test_the_leaderboard_page_has_one_board_per_suite_version_each_headed(two_su
     assert "runs alone and cannot be compared with another suite" in beside
     assert 'href="methodology.html#suite"' in beside  # what changed between the suites
     assert 'href="../leaderboards/ko-global-v1.json" download' in beside  # en/ is one folder down
-    # Each board's rows in its own order; compare boxes only on the main board (the compare view's).
+    # Each board's rows in its own order, each board's payload its own; the compare view (whose
+    # boxes compare.js puts in the rows it draws) reads the main board only.
     assert beside.index(f'data-model="{BETA}"') < beside.index(f'data-model="{ALPHA}"')
     assert main.index(f'data-model="{ALPHA}"') < main.index(f'data-model="{BETA}"')
-    assert 'class="kl-pick"' in main and 'class="kl-pick"' not in beside
+    assert 'id="leaderboard-rows"' in main and 'id="leaderboard-ko-global-v1-rows"' in beside
+    assert 'data-kl-rows="leaderboard-ko-global-v1-rows"' in beside
+    assert 'data-kl-compare="leaderboard"' in html and "data-kl-compare=\"leaderboard-" not in html
     korean = to_html(pages.leaderboard_page(two_suites, pages.Links(False)))
     assert "실행만으로 매기며, 다른 모음의 표와 비교할 수 없습니다" in korean
 
