@@ -112,7 +112,7 @@ def test_a_sort_orders_every_row_not_only_the_page(page, base_url):
     scored = [float(v) for v in values if v]
     assert len(values) == MODELS and len(scored) > 50
     assert scored == sorted(scored, reverse=True)
-    assert values[len(scored):] == [""] * (MODELS - len(scored))  # no score: last
+    assert values[len(scored) :] == [""] * (MODELS - len(scored))  # no score: last
 
 
 def test_a_filter_finds_rows_beyond_the_first_page(page, base_url):

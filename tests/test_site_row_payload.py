@@ -43,7 +43,7 @@ def _payload(markdown: str) -> list[list[str]]:
 def test_the_page_holds_the_first_rows_and_the_payload_every_row(board, monkeypatch):
     monkeypatch.setattr(row_payload, "FIRST_ROWS", 2)
     markdown = pages.leaderboard_page(board, pages.Links(use_directory_urls=False))
-    body = markdown[markdown.index('<table class="kl-table kl-table--leaderboard"'):]
+    body = markdown[markdown.index('<table class="kl-table kl-table--leaderboard"') :]
     html_rows = re.findall(r'<tr data-model="([^"]+)"', body[: body.index("</table>")])
     payload = _payload(markdown)
     ids = [re.search(r'data-model="([^"]+)"', row[0]).group(1) for row in payload]

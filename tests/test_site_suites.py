@@ -98,7 +98,7 @@ def test_the_leaderboard_page_has_one_board_per_suite_version_each_headed(two_su
     assert main.index(f'data-model="{ALPHA}"') < main.index(f'data-model="{BETA}"')
     assert 'id="leaderboard-rows"' in main and 'id="leaderboard-ko-global-v1-rows"' in beside
     assert 'data-kl-rows="leaderboard-ko-global-v1-rows"' in beside
-    assert 'data-kl-compare="leaderboard"' in html and "data-kl-compare=\"leaderboard-" not in html
+    assert 'data-kl-compare="leaderboard"' in html and 'data-kl-compare="leaderboard-' not in html
     korean = to_html(pages.leaderboard_page(two_suites, pages.Links(False)))
     assert "실행만으로 매기며, 다른 모음의 표와 비교할 수 없습니다" in korean
 

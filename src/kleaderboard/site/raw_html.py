@@ -65,4 +65,3 @@ class Blocks:
         restored = placeholder.sub(lambda match: blocks[int(match.group(1))], html)
         ids = {found for block in blocks for found in _ID.findall(block)}
         return restored, ids
-
