@@ -207,7 +207,7 @@ def _membership(entry: Entry, block: Contamination, panel: NullPanel) -> tuple[M
     rows = []
     for signal in block.membership:
         null = panel.others(signal.task, signal.statistic, entry.id)
-        position = stats.z_against(signal.auc, null)
+        position = stats.z_against(signal.auc, null, stats.auc_null_se(signal.n_items, signal.n_controls))
         verdict = NO_PANEL if position.z is None else UNUSUAL if position.unusual else ORDINARY
         rows.append(
             MembershipRow(
