@@ -58,15 +58,17 @@ def test_membership_flags_the_leaked_model_and_no_clean_one(
 ) -> None:
     # Published items against private items in the same frame: the clean models' null is
     # the panel the site uses (one-sided z, leave-one-out for a model in the panel).
-    from kleaderboard.contamination import z_against
+    from kleaderboard.contamination import auc_null_se, z_against
 
     clean = {slug: _auc(records[slug], statistic) for slug in ("clean-a", "clean-b", "clean-c")}
     leaked = _auc(records["leaked"], statistic)
     print(f"{statistic}: leaked AUC {leaked:.3f}, clean AUCs {sorted(clean.values())}")
     assert leaked > max(clean.values())
-    assert z_against(leaked, list(clean.values())).unusual
+    signal = next(s for s in records["leaked"].contamination.membership if s.statistic == statistic)
+    floor = auc_null_se(signal.n_items, signal.n_controls)  # as the model page reads it
+    assert z_against(leaked, list(clean.values()), floor).unusual
     for slug, value in clean.items():
-        assert not z_against(value, [v for s, v in clean.items() if s != slug]).unusual, slug
+        assert not z_against(value, [v for s, v in clean.items() if s != slug], floor).unusual, slug
 
 
 def test_the_record_keeps_figures_counts_and_a_hash_never_private_items(

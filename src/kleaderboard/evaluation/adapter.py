@@ -616,11 +616,9 @@ def _private_leaf(task_obj: Any, items: list[dict[str, Any]]) -> None:
 
 
 def _leaf_objects(loaded: dict[str, Any]) -> Iterator[Any]:
-    for value in loaded.values():
-        if isinstance(value, dict):
-            yield from _leaf_objects(value)
-        else:
-            yield value
+    """The leaf Task objects of a loaded task dict ({"tasks", "groups", "group_map"}); a
+    group's Group objects and child lists are not leaves (a group task failed on them)."""
+    yield from loaded["tasks"].values()
 
 
 def multiple_choice_leaves(tm: TaskManager, task: SuiteTask) -> list[str]:
@@ -718,11 +716,7 @@ def run_private(
 
 
 def _named_leaves(loaded: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for key, value in loaded.items():
-        if isinstance(value, dict):
-            yield from _named_leaves(value)
-        else:
-            yield str(getattr(key, "group_name", key)), value
+    yield from ((str(name), task_obj) for name, task_obj in loaded["tasks"].items())
 
 
 def token_statistics(lm: LM, texts: list[str], batch: int = 16) -> list[tuple[list[float], list[float]]]:
