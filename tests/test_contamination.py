@@ -58,15 +58,17 @@ def test_membership_flags_the_leaked_model_and_no_clean_one(
 ) -> None:
     # Published items against private items in the same frame: the clean models' null is
     # the panel the site uses (one-sided z, leave-one-out for a model in the panel).
-    from kleaderboard.contamination import z_against
+    from kleaderboard.contamination import auc_null_se, z_against
 
     clean = {slug: _auc(records[slug], statistic) for slug in ("clean-a", "clean-b", "clean-c")}
     leaked = _auc(records["leaked"], statistic)
     print(f"{statistic}: leaked AUC {leaked:.3f}, clean AUCs {sorted(clean.values())}")
     assert leaked > max(clean.values())
-    assert z_against(leaked, list(clean.values())).unusual
+    signal = next(s for s in records["leaked"].contamination.membership if s.statistic == statistic)
+    floor = auc_null_se(signal.n_items, signal.n_controls)  # as the model page reads it
+    assert z_against(leaked, list(clean.values()), floor).unusual
     for slug, value in clean.items():
-        assert not z_against(value, [v for s, v in clean.items() if s != slug]).unusual, slug
+        assert not z_against(value, [v for s, v in clean.items() if s != slug], floor).unusual, slug
 
 
 def test_the_record_keeps_figures_counts_and_a_hash_never_private_items(
@@ -89,8 +91,9 @@ def test_the_record_keeps_figures_counts_and_a_hash_never_private_items(
     assert all(s.n_controls == len(lines) and s.n_items == 40 for s in record.contamination.membership)
     (gap,) = record.contamination.perturbation
     assert gap.perturbations == ["reword"]  # options are scored one by one: only the frame can change
-    assert gap.n_items == 40 and gap.gap_stderr is not None
-    assert gap.published == pytest.approx(record.scores[0].value)
+    # the copy scores a fixed-seed half of the items, each paired with its published score
+    assert gap.n_items == 20 and gap.gap_stderr is not None
+    assert gap.published * gap.n_items == pytest.approx(round(gap.published * gap.n_items))
     assert record.contamination.requests > 0 and record.contamination.tokens > 0
 
 
@@ -111,3 +114,13 @@ def test_a_run_without_the_pass_stays_version_1(records: dict[str, RunRecord]) -
     assert RunRecord.model_validate(data).schema_version == 1
     with pytest.raises(ValueError, match="does not match the contamination block"):
         RunRecord.model_validate({**data, "schema_version": 3})
+
+
+def test_the_perturbed_sample_is_fixed_half_and_within_the_limit() -> None:
+    from kleaderboard.evaluation import adapter
+
+    first = adapter._sample(40, "demo_en_facts")
+    assert first == adapter._sample(40, "demo_en_facts") and len(first) == 20
+    assert first != adapter._sample(40, "demo_ko_facts")  # each leaf its own sample
+    assert first <= set(range(40)) and adapter._sample(3, "x") <= {0, 1, 2}
+    assert len(adapter._sample(1, "x")) == 1 and adapter._sample(0, "x") == set()

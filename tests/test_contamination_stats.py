@@ -57,6 +57,20 @@ def test_z_against_the_clean_panel() -> None:
     assert stats.z_against(0.505, [0.5, 0.5]).z == pytest.approx(0.5)
 
 
+def test_the_spread_never_falls_below_the_aucs_own_sampling_error() -> None:
+    # Two clean models 0.46 and 0.42 apart by chance (sd 0.028) against AUCs whose error is
+    # 0.075 (40 items, 24 controls): a third clean model at 0.58 is 1.9 errors off, not 5.
+    se = stats.auc_null_se(40, 24)
+    assert se == pytest.approx(math.sqrt(65 / (12 * 40 * 24)))
+    assert 0.074 < se < 0.076
+    assert stats.z_against(0.58, [0.46, 0.42]).unusual  # the bare panel would accuse it
+    position = stats.z_against(0.58, [0.46, 0.42], se)
+    assert position.z == pytest.approx(0.14 / se) and not position.unusual
+    assert position.null_sd == pytest.approx(0.04 / math.sqrt(2))  # the panel's own spread is kept
+    with pytest.raises(ValueError, match="items on both sides"):
+        stats.auc_null_se(0, 24)
+
+
 # --- the perturbed copies (evaluation/adapter.py), on lm-eval-shaped configs ---------------
 
 

@@ -111,17 +111,18 @@ def test_rerun_keeps_models_and_records(demo_workspace: Path) -> None:
     assert sum(line.startswith("up to date: run ") for line in lines) == len(DEMO_MODELS) + 1
 
 
-def test_every_demo_model_has_contamination_evidence(demo_workspace: Path) -> None:
-    # No clean model is flagged (membership: demo_en_facts' published items against the demo's
-    # private slice). The leaked model is not flagged either yet: the demo's clean panel mixes
-    # sizes and schedules, and the longest-trained clean model looks as familiar with the
-    # published items (methodology page, "In the demo"); tests/test_contamination.py checks
-    # the flag against a panel of its clean twins.
+def test_the_leaked_model_is_flagged_on_its_page_and_no_clean_one(demo_workspace: Path) -> None:
+    # Membership: demo_en_facts' published items against the demo's private slice (same style,
+    # same frame, facts paraphrased in the corpus as often as the published ones), each model's
+    # AUC placed among the clean models' (contamination-null.yaml; leave-one-out in the panel).
     flag = "the model may have seen the test items"
     for model in (*DEMO_MODELS, LEAKED_MODEL):
         page = demo_workspace / "site" / "en" / "models" / model.org / f"{model.slug}.html"
         text = page.read_text(encoding="utf-8")
         assert "Contamination evidence" in text and "<code>demo_en_facts</code> · Min-K%" in text
-        if model is not LEAKED_MODEL:
-            assert flag not in text, model.slug
+        assert "kl-null-chart" in text and "Rank, private items" in text
+        if model is LEAKED_MODEL:
+            assert flag in text and "unlike the clean models" in text
+        else:
+            assert flag not in text and "unlike the clean models" not in text, model.slug
     assert (demo_workspace / "contamination-null.yaml").is_file()

@@ -98,6 +98,10 @@ FORMATS = [
     # ratios and differences, as evidence findings write them (a typographic minus)
     (E.relative_change, 1.01, "+1.00 %"),
     (E.relative_change, 0.995, "−0.50 %"),
+    (E.places, 2, "+2"),
+    (E.places, -2, "−2"),
+    (E.places, 0, "0"),
+    (lambda r: E.rank_of(*r), (2, 1_204), "2 / 1,204"),
     (E.relative_change, None, "—"),
     (E.ratio, 0.002, "0.002"),
     (E.ratio, 1.5, "1.5"),

@@ -157,3 +157,54 @@ def test_a_pinned_dataset_is_recorded_and_moving_the_pin_re_evaluates_its_task(
     boolq, copa = second.scores
     assert boolq.reused_from is None and boolq.dataset_revision == "2" * 40
     assert copa.reused_from == first.run_id and copa.dataset_path == "skt/kobest_v1"
+
+
+def test_the_contamination_pass_runs_on_the_production_configs(
+    tmp_path: Path, tiny_model: Path, mirror: tuple[Path, dict[str, list[str]]]
+) -> None:
+    # What the GPU runner runs (rerun with contamination ticked), on CPU: real configs with the
+    # options shown in the prompt (kmmlu: shuffled), an English frame (arc: reworded), a
+    # generative task (no perturbation), and a private slice made in the test for arc.
+    import json
+
+    data_dir, _ = mirror
+    full = load_suite("ko-global-v1")
+    tasks = [t for t in full.tasks if t.task in ("kmmlu", "arc_challenge", "gsm8k")]
+    categories = [c for c in full.categories if any(t.category == c.id for t in tasks)]
+    suite = full.model_copy(update={"tasks": tasks, "categories": categories, "max_gen_toks": 8})
+    arc = data_dir / "allenai" / "ai2_arc" / "data" / "ARC-Challenge" / "test.jsonl"
+    rows = [json.loads(line) for line in arc.read_text(encoding="utf-8").splitlines()[:3]]
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "arc_challenge.jsonl").write_text(
+        "".join(json.dumps({**r, "question": f"(unseen) {r['question']}"}) + "\n" for r in rows),
+        encoding="utf-8",
+    )
+    folder = tmp_path / "submissions" / "test-team" / "tiny"
+    folder.mkdir(parents=True)
+    shutil.copytree(tiny_model, folder / "model")
+    (folder / "submission.yaml").write_text(MANIFEST, encoding="utf-8")
+    options = RunOptions(
+        device="cpu",
+        backend="hf",
+        batch_size=8,
+        data_dir=data_dir,
+        measure_cost=False,
+        limit=2,
+        contamination=True,
+        private_dir=private,
+    )
+    record = evaluate_submission(load_submission(folder / "submission.yaml"), suite, options, print)
+    assert record.status == "succeeded", record.error
+    block = record.contamination
+    assert block is not None and block.requests > 0
+    gaps = {g.task: g for g in block.perturbation}
+    assert "shuffle" in gaps["kmmlu"].perturbations and "reword" in gaps["arc_challenge"].perturbations
+    (slice_score,) = block.private
+    assert (slice_score.task, slice_score.n_items) == ("arc_challenge", 3)
+    assert {(s.task, s.statistic) for s in block.membership} == {
+        ("arc_challenge", "min_k"),
+        ("arc_challenge", "min_k_plus_plus"),
+    }
+    assert any(line.startswith("gsm8k: not multiple choice") for line in block.not_measured)
+    assert any(line.startswith("kmmlu: membership not measured") for line in block.not_measured)

@@ -72,9 +72,10 @@ def test_a_model_unlike_the_clean_panel_is_flagged_with_its_null_distribution(bo
         },
     )
     view = contamination.contamination_view(suspect, panel)
+    # the panel's spread (0.02) is below an AUC's own error on 40 items and 43 controls (0.064)
     assert view is not None and view.flagged and not view.in_panel
     row = view.membership[0]
-    assert (row.auc, row.z, row.verdict) == ("0.950", "z +22.5", contamination.UNUSUAL)
+    assert (row.auc, row.z, row.verdict) == ("0.950", "z +7.1", contamination.UNUSUAL)
     assert row.chart.count("<circle") == 3 and "kl-null-value" in row.chart
     (gap,) = view.gaps
     assert gap.gap == "+0.1250 ± 0.0500"
@@ -144,3 +145,43 @@ def test_methodology_explains_method_limits_and_false_positives(board: Leaderboa
         "In the demo (2026-12-02)",
     ):
         assert words in text
+
+
+def test_the_private_slice_shows_how_the_rank_would_change(board: Leaderboard) -> None:
+    # Public and private scores of three models on one task: the one best on the public items
+    # is last on the private ones, so it falls two places; a tie shares a rank.
+    entry = _with(_scored(board)[0], 0.5)
+    slices = {
+        "demo_en_facts": (
+            contamination.SliceScores(entry.id, 0.9, 0.25),
+            contamination.SliceScores("b/y", 0.6, 0.5),
+            contamination.SliceScores("c/z", 0.5, 0.5),
+        )
+    }
+    panel = contamination.NullPanel((), {}, slices)
+    assert panel.ranks("demo_en_facts", entry.id) == (1, 3, 3)
+    assert panel.ranks("demo_en_facts", "c/z") == (3, 1, 3)
+    assert panel.ranks("demo_en_facts", "nobody/else") is None
+    view = contamination.contamination_view(entry, panel)
+    assert view is not None
+    (row,) = view.private
+    assert (row.public_rank, row.private_rank, row.rank_change, row.rank_fell) == (
+        "1 / 3",
+        "3 / 3",
+        "−2",
+        True,
+    )
+    text = pages.model_page(
+        entry, board.suite, pages.Links(False, lang="en"), options=pages.Options(null_panel=panel)
+    )
+    assert "Rank, private items" in text and "kl-rank-fell" in text
+    alone = contamination.contamination_view(entry, contamination.NullPanel((), {}))
+    assert alone is not None and alone.private[0].rank_change == "—"
+
+
+def test_the_board_panel_collects_every_models_private_scores(board: Leaderboard) -> None:
+    entries = [_with(e, 0.5) for e in _scored(board)]
+    panel = contamination.null_panel(Leaderboard(board.suite, tuple(entries)))
+    rows = panel.slices["demo_en_facts"]
+    assert {r.model_id for r in rows} == {e.id for e in entries}  # clean or not, every model with a pass
+    assert all(r.private == 0.25 for r in rows)

@@ -106,15 +106,24 @@ class NullPosition:
         return self.z is not None and self.z >= FLAG_Z
 
 
-def z_against(value: float, null: Sequence[float]) -> NullPosition:
+def auc_null_se(n_items: int, n_controls: int) -> float:
+    """The standard error of a Mann-Whitney AUC when items and controls do not differ:
+    sqrt((n + m + 1) / (12 n m)), about 0.075 for 40 items against 24 controls."""
+    if n_items < 1 or n_controls < 1:
+        raise ValueError("an AUC's error needs items on both sides")
+    return math.sqrt((n_items + n_controls + 1) / (12 * n_items * n_controls))
+
+
+def z_against(value: float, null: Sequence[float], floor: float = 0.01) -> NullPosition:
     """z-score of value in the null panel; None when the panel cannot give a spread.
 
-    The spread has a floor of 0.01 AUC: a panel of near-identical clean models
-    would otherwise make any small difference look enormous.
+    The spread has a floor: a few clean models can sit closer together by chance than
+    their AUCs' own sampling error allows, and would then make any small difference look
+    enormous. Callers pass that error (:func:`auc_null_se`); 0.01 AUC at least.
     """
     n = len(null)
     mean = sum(null) / n if n else 0.0
     if n < 2:
         return NullPosition(None, mean, 0.0, n)
     sd = math.sqrt(sum((v - mean) ** 2 for v in null) / (n - 1))
-    return NullPosition((value - mean) / max(sd, 0.01), mean, sd, n)
+    return NullPosition((value - mean) / max(sd, floor, 0.01), mean, sd, n)

@@ -273,6 +273,16 @@ def z_score(value: float | None) -> str:
     return MISSING if value is None else _signed(f"z {value:+.1f}")
 
 
+def rank_of(rank: int, of: int) -> str:
+    """A rank among a number of models: '2 / 4'."""
+    return f"{rank:,} / {of:,}"
+
+
+def places(value: int) -> str:
+    """Places gained (+) or lost (−) in a ranking: '+1', '−2', '0'."""
+    return _signed(f"{value:+d}") if value else "0"
+
+
 def statistic(value: float | None) -> str:
     """A similarity statistic (a correlation, a CKA, a share), three decimals: '0.987', '−0.012'."""
     return MISSING if value is None else _signed(f"{value:.3f}")

@@ -415,7 +415,10 @@ def _item_values(samples: dict[str, list[dict[str, Any]]], metric: str) -> dict[
         first = logged[0].get("filter") if logged else None
         for sample in logged:
             if sample.get("filter") == first and isinstance(sample.get(metric), int | float):
-                items[f"{leaf}/{sample['doc_id']}"] = float(sample[metric])
+                doc = sample.get("doc")
+                # a perturbed copy's doc names its item's place as published
+                place = doc.get("_kl_index", sample["doc_id"]) if isinstance(doc, dict) else sample["doc_id"]
+                items[f"{leaf}/{place}"] = float(sample[metric])
     return items
 
 
@@ -463,6 +466,10 @@ REWORDINGS: tuple[tuple[str, str], ...] = (
     ("답:", "응답:"),
 )
 PERTURBATION_SEED = 20240501
+# The perturbed copy scores a fixed-seed sample of this share of each leaf's items: the gap is
+# a mean of paired differences, so half the items widen its standard error by √2 and halve
+# the copy's cost (the pass's largest part). Membership still reads every published item.
+PERTURBED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -531,8 +538,15 @@ def _shuffled(
     return moved, order.index(target)
 
 
-def _perturb_leaf(task_obj: Any) -> tuple[tuple[str, ...], list[ItemPair]]:
-    """Swap a multiple-choice leaf's test docs for shuffled, reworded copies (in place).
+def _sample(count: int, leaf: str) -> set[int]:
+    """The fixed-seed sample of a leaf's item places that the perturbed copy scores."""
+    size = max(1, math.ceil(count * PERTURBED_SHARE)) if count else 0
+    return set(random.Random(f"{PERTURBATION_SEED}:sample:{leaf}").sample(range(count), size))
+
+
+def _perturb_leaf(task_obj: Any, limit: int | None) -> tuple[tuple[str, ...], list[ItemPair]]:
+    """Swap a multiple-choice leaf's test docs (the first ``limit``, if any) for shuffled,
+    reworded copies of a sample of them (in place); the pairs cover every item.
 
     The copies are rendered with the leaf's own config, then served through callables, so
     the variant is the real config with only the items' order and frame changed.
@@ -542,7 +556,9 @@ def _perturb_leaf(task_obj: Any) -> tuple[tuple[str, ...], list[ItemPair]]:
     delimiter = task_obj.config.target_delimiter
     name = task_obj.config.task
     docs, pairs, applied = [], [], set()
-    for index, doc in enumerate(task_obj.eval_docs):
+    published = list(task_obj.eval_docs)[:limit] if limit else list(task_obj.eval_docs)
+    sampled = _sample(len(published), name)
+    for index, doc in enumerate(published):
         choices = task_obj.doc_to_choice(doc)
         target = _target_index(task_obj, doc, choices)
         text = task_obj.doc_to_text(doc)
@@ -554,7 +570,16 @@ def _perturb_leaf(task_obj: Any) -> tuple[tuple[str, ...], list[ItemPair]]:
         if reword(new_text) != new_text:
             applied.add("reword")
         new_text = reword(new_text)
-        docs.append({**doc, "_kl_text": new_text, "_kl_choices": new_choices, "_kl_target": new_target})
+        if index in sampled:
+            docs.append(
+                {
+                    **doc,
+                    "_kl_text": new_text,
+                    "_kl_choices": new_choices,
+                    "_kl_target": new_target,
+                    "_kl_index": index,  # the item's place as published: pairs it with its score
+                }
+            )
         pairs.append(
             ItemPair(
                 f"{name}/{index}",
@@ -591,11 +616,9 @@ def _private_leaf(task_obj: Any, items: list[dict[str, Any]]) -> None:
 
 
 def _leaf_objects(loaded: dict[str, Any]) -> Iterator[Any]:
-    for value in loaded.values():
-        if isinstance(value, dict):
-            yield from _leaf_objects(value)
-        else:
-            yield value
+    """The leaf Task objects of a loaded task dict ({"tasks", "groups", "group_map"}); a
+    group's Group objects and child lists are not leaves (a group task failed on them)."""
+    yield from loaded["tasks"].values()
 
 
 def multiple_choice_leaves(tm: TaskManager, task: SuiteTask) -> list[str]:
@@ -654,12 +677,12 @@ def run_perturbed(lm: LM, tm: TaskManager, task: SuiteTask, limit: int | None) -
     for task_obj in _leaf_objects(loaded):
         if task_obj.get_config("output_type") != "multiple_choice":
             continue
-        done, leaf_pairs = _perturb_leaf(task_obj)
+        done, leaf_pairs = _perturb_leaf(task_obj, limit)
         applied.update(done)
-        pairs.extend(leaf_pairs[:limit] if limit else leaf_pairs)
+        pairs.extend(leaf_pairs)
     if not applied:  # options scored one by one under an unchanged prompt: nothing can move
         return VariantRun({}, math.nan, None, 0, 0, (), tuple(pairs))
-    run = _evaluate_loaded(lm, loaded, task, limit)
+    run = _evaluate_loaded(lm, loaded, task, None)  # the served sample is already within the limit
     return VariantRun(
         run.items, run.value, run.stderr, run.requests, run.tokens, tuple(sorted(applied)), tuple(pairs)
     )
@@ -693,11 +716,7 @@ def run_private(
 
 
 def _named_leaves(loaded: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    for key, value in loaded.items():
-        if isinstance(value, dict):
-            yield from _named_leaves(value)
-        else:
-            yield str(getattr(key, "group_name", key)), value
+    yield from ((str(name), task_obj) for name, task_obj in loaded["tasks"].items())
 
 
 def token_statistics(lm: LM, texts: list[str], batch: int = 16) -> list[tuple[list[float], list[float]]]:

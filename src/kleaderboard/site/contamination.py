@@ -16,7 +16,7 @@ other clean models no z-score is given, and the page says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -43,14 +43,39 @@ NO_PANEL = Label("비교할 깨끗한 모델 부족", "too few clean models to c
 
 
 @dataclass(frozen=True)
+class SliceScores:
+    """One model's score on a task's published items and on its private items."""
+
+    model_id: str
+    public: float
+    private: float
+
+
+@dataclass(frozen=True)
 class NullPanel:
-    """Each clean model's AUC per task and statistic."""
+    """The board-wide figures a model page reads its own against: each clean model's AUC per
+    task and statistic, and every model's public and private score per task (the rank delta)."""
 
     clean: tuple[str, ...]
     values: dict[tuple[str, str], tuple[tuple[str, float], ...]]  # (task, statistic) -> (model id, auc)
+    slices: dict[str, tuple[SliceScores, ...]] = field(default_factory=dict)  # task -> every model's
 
     def others(self, task: str, statistic: str, model_id: str) -> list[float]:
         return [auc for who, auc in self.values.get((task, statistic), ()) if who != model_id]
+
+    def ranks(self, task: str, model_id: str) -> tuple[int, int, int] | None:
+        """This model's rank by public score and by private score among the models with both
+        on this task, and how many there are; None when it has no private score there.
+
+        Competition ranking (1 + the models strictly ahead), so a tie never reads as a move.
+        """
+        rows = self.slices.get(task, ())
+        mine = next((r for r in rows if r.model_id == model_id), None)
+        if mine is None:
+            return None
+        public = 1 + sum(r.public > mine.public for r in rows)
+        private = 1 + sum(r.private > mine.private for r in rows)
+        return public, private, len(rows)
 
 
 def _shown(entry: Entry) -> RunRecord | None:
@@ -68,18 +93,34 @@ def read_clean_list(root: Path) -> tuple[str, ...]:
 
 
 def null_panel(board: Leaderboard) -> NullPanel:
-    """The clean models' membership AUCs on this board."""
+    """The clean models' membership AUCs on this board, and every model's private-slice scores."""
     if not board.entries:
         return NullPanel((), {})
     clean = read_clean_list(board.entries[0].submission.folder.parents[2])
     values: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    slices: dict[str, list[SliceScores]] = {}
     for entry in board.entries:
         run = _shown(entry)
-        if entry.id not in clean or run is None or run.contamination is None:
+        if run is None or run.contamination is None:
+            continue
+        for row in _slice_scores(entry.id, run, run.contamination):
+            slices.setdefault(row[0], []).append(row[1])
+        if entry.id not in clean:
             continue
         for signal in run.contamination.membership:
             values.setdefault((signal.task, signal.statistic), []).append((entry.id, signal.auc))
-    return NullPanel(clean, {k: tuple(v) for k, v in values.items()})
+    return NullPanel(
+        clean, {k: tuple(v) for k, v in values.items()}, {k: tuple(v) for k, v in slices.items()}
+    )
+
+
+def _slice_scores(model_id: str, run: RunRecord, block: Contamination) -> list[tuple[str, SliceScores]]:
+    rows = []
+    for p in block.private:
+        public = run.score(p.task)
+        if public is not None:
+            rows.append((p.task, SliceScores(model_id, public.value, p.value)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -114,6 +155,10 @@ class PrivateRow:
     difference: str
     n_items: str
     items_sha256: str
+    public_rank: str  # '2 / 4': by the public score among the models with a private score here
+    private_rank: str
+    rank_change: str  # places gained (+) or lost (−) on the private items
+    rank_fell: bool
 
 
 @dataclass(frozen=True)
@@ -162,7 +207,7 @@ def _membership(entry: Entry, block: Contamination, panel: NullPanel) -> tuple[M
     rows = []
     for signal in block.membership:
         null = panel.others(signal.task, signal.statistic, entry.id)
-        position = stats.z_against(signal.auc, null)
+        position = stats.z_against(signal.auc, null, stats.auc_null_se(signal.n_items, signal.n_controls))
         verdict = NO_PANEL if position.z is None else UNUSUAL if position.unusual else ORDINARY
         rows.append(
             MembershipRow(
@@ -195,11 +240,12 @@ def _gaps(block: Contamination) -> tuple[GapRow, ...]:
     )
 
 
-def _private(run: RunRecord, block: Contamination) -> tuple[PrivateRow, ...]:
+def _private(entry: Entry, run: RunRecord, block: Contamination, panel: NullPanel) -> tuple[PrivateRow, ...]:
     rows = []
     for p in block.private:
         public = run.score(p.task)
         diff = (public.value - p.value) if public is not None else None
+        ranks = panel.ranks(p.task, entry.id)
         rows.append(
             PrivateRow(
                 task=p.task,
@@ -208,6 +254,10 @@ def _private(run: RunRecord, block: Contamination) -> tuple[PrivateRow, ...]:
                 difference=display.score_difference(diff),
                 n_items=display.number(p.n_items),
                 items_sha256=p.items_sha256[:12],
+                public_rank=display.rank_of(ranks[0], ranks[2]) if ranks else display.MISSING,
+                private_rank=display.rank_of(ranks[1], ranks[2]) if ranks else display.MISSING,
+                rank_change=display.places(ranks[0] - ranks[1]) if ranks else display.MISSING,
+                rank_fell=ranks is not None and ranks[1] > ranks[0],
             )
         )
     return tuple(rows)
@@ -223,7 +273,7 @@ def contamination_view(entry: Entry, panel: NullPanel) -> ContaminationView | No
     return ContaminationView(
         membership=membership,
         gaps=_gaps(block),
-        private=_private(run, block),
+        private=_private(entry, run, block, panel),
         not_measured=tuple(block.not_measured),
         in_panel=entry.id in panel.clean,
         flagged=any(row.unusual for row in membership),
@@ -253,5 +303,8 @@ SECTION_LABELS: dict[str, Label] = {
     "public_score": Label("공개 문항 점수", "Public score"),
     "private_score": Label("비공개 문항 점수", "Private score"),
     "difference": Label("공개 − 비공개", "Public − private"),
+    "rank_public": Label("공개 문항 순위", "Rank, public items"),
+    "rank_private": Label("비공개 문항 순위", "Rank, private items"),
+    "rank_change": Label("순위 변화", "Rank change"),
     "extra_requests": Label("추가 요청", "Extra requests"),
 }
