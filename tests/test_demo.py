@@ -76,13 +76,35 @@ def test_demo_model_page_shows_a_claim_beside_its_measurement(demo_workspace: Pa
     assert "±" in html.split("Claimed vs measured", 1)[1].split("</table>", 1)[0]
 
 
-def test_demo_pages_show_the_copy_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
-    from kleaderboard.demo.provenance_demo import COPYCAT
+def _flagged_on_page(html: str) -> dict[str, set[str]]:
+    """Reference -> the components its flagged table lists, read from a built model page."""
+    found: dict[str, set[str]] = {}
+    for block in html.split('<div class="kl-provenance-ref">')[1:]:
+        reference = block.split("<code>", 1)[1].split("</code>", 1)[0]
+        table = block.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in block else ""
+        found[reference] = {row.split("</code>", 1)[0] for row in table.split("<tr><td><code>")[1:]}
+    return found
 
-    org, slug, _ = COPYCAT
+
+def test_demo_pages_show_each_derived_model_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
+    from kleaderboard.demo.provenance_demo import DERIVED_DEMOS, REFERENCE_REPO
+
+    for language, models in (("en", demo_workspace / "site" / "en" / "models"),
+                             ("ko", demo_workspace / "site" / "models")):  # fmt: skip
+        for demo in DERIVED_DEMOS:
+            html = (models / demo.org / f"{demo.slug}.html").read_text(encoding="utf-8")
+            flagged = _flagged_on_page(html)
+            base = REFERENCE_REPO.format(seed=demo.base_seed)
+            assert set(demo.flagged) <= flagged[base], (language, demo.slug, flagged)
+            assert not flagged[base] & set(demo.not_flagged), (language, demo.slug)
+            assert not any(found for ref, found in flagged.items() if ref != base), (language, demo.slug)
+        for model in DEMO_MODELS:
+            html = (models / model.org / f"{model.slug}.html").read_text(encoding="utf-8")
+            assert not any(_flagged_on_page(html).values()), (language, model.slug)
     english = demo_workspace / "site" / "en" / "models"
-    copycat = (english / org / f"{slug}.html").read_text(encoding="utf-8")
-    assert "flagged: above every independent pair" in copycat
+    (stack,) = [d for d in DERIVED_DEMOS if d.how == "upscaled"]
+    html = (english / stack.org / f"{stack.slug}.html").read_text(encoding="utf-8")
+    assert "<tr><td><code>depth-up-scaling</code></td><td>✓</td><td>✓</td></tr>" in html
     smallest = DEMO_MODELS[-1]
     own = (english / smallest.org / f"{smallest.slug}.html").read_text(encoding="utf-8")
     assert "no component above its null distribution" in own and "flagged: above every" not in own
