@@ -12,6 +12,7 @@ pytest.importorskip("lm_eval", reason="needs the eval extra")
 pytestmark = pytest.mark.slow
 
 from kleaderboard.checks.validate import validate_paths  # noqa: E402
+from kleaderboard.demo.provenance_demo import DERIVED_DEMOS  # noqa: E402
 from kleaderboard.demo.workspace import DEMO_MODELS, LEAKED_MODEL, run_demo  # noqa: E402
 from kleaderboard.submission.loss_log import read_loss_log  # noqa: E402
 
@@ -26,7 +27,7 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_writes_valid_submissions_with_real_loss_logs(demo_workspace: Path) -> None:
     report = validate_paths([demo_workspace / "submissions"])
     assert report.ok, report.problems
-    assert report.checked == len(DEMO_MODELS) + 2  # the provenance demo's disguised copy, the leaked model
+    assert report.checked == len(DEMO_MODELS) + 1 + len(DERIVED_DEMOS)  # the leaked model, the derived ones
     for model in DEMO_MODELS:
         log = read_loss_log(demo_workspace / "submissions" / model.org / model.slug / "loss_log.csv")
         vocab = json.loads(
@@ -87,7 +88,7 @@ def _flagged_on_page(html: str) -> dict[str, set[str]]:
 
 
 def test_demo_pages_show_each_derived_model_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
-    from kleaderboard.demo.provenance_demo import DERIVED_DEMOS, REFERENCE_REPO
+    from kleaderboard.demo.provenance_demo import REFERENCE_REPO
 
     for language, models in (("en", demo_workspace / "site" / "en" / "models"),
                              ("ko", demo_workspace / "site" / "models")):  # fmt: skip
