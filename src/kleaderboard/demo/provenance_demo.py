@@ -17,6 +17,8 @@ more submissions are derived from them, each declared as a real case would be:
 Their pages show them flagged on those components, while the demo's own models, trained
 independently, are not. None is evaluated (their pages say "awaiting evaluation"). Every
 demo submission gets a provenance record, written by the same command the pipeline runs.
+Deriving the fine-tune, the up-scaled and the grafted model (26 training steps in all) and
+their records took 3.3 s on the shared 2-core machine (2026-12-02, load about 5).
 """
 
 from __future__ import annotations
