@@ -12,6 +12,7 @@ pytest.importorskip("lm_eval", reason="needs the eval extra")
 pytestmark = pytest.mark.slow
 
 from kleaderboard.checks.validate import validate_paths  # noqa: E402
+from kleaderboard.demo.provenance_demo import DERIVED_DEMOS  # noqa: E402
 from kleaderboard.demo.workspace import DEMO_MODELS, LEAKED_MODEL, run_demo  # noqa: E402
 from kleaderboard.submission.loss_log import read_loss_log  # noqa: E402
 
@@ -26,7 +27,7 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_demo_writes_valid_submissions_with_real_loss_logs(demo_workspace: Path) -> None:
     report = validate_paths([demo_workspace / "submissions"])
     assert report.ok, report.problems
-    assert report.checked == len(DEMO_MODELS) + 2  # the provenance demo's disguised copy, the leaked model
+    assert report.checked == len(DEMO_MODELS) + 1 + len(DERIVED_DEMOS)  # the leaked model, the derived ones
     for model in DEMO_MODELS:
         log = read_loss_log(demo_workspace / "submissions" / model.org / model.slug / "loss_log.csv")
         vocab = json.loads(
@@ -85,13 +86,35 @@ def test_demo_leaderboard_shows_the_claim_gap_column(demo_workspace: Path) -> No
     assert "Demo arithmetic" in claim and "claimed 50" in claim and "gap " in claim and "±" in claim
 
 
-def test_demo_pages_show_the_copy_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
-    from kleaderboard.demo.provenance_demo import COPYCAT
+def _flagged_on_page(html: str) -> dict[str, set[str]]:
+    """Reference -> the components its flagged table lists, read from a built model page."""
+    found: dict[str, set[str]] = {}
+    for block in html.split('<div class="kl-provenance-ref">')[1:]:
+        reference = block.split("<code>", 1)[1].split("</code>", 1)[0]
+        table = block.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in block else ""
+        found[reference] = {row.split("</code>", 1)[0] for row in table.split("<tr><td><code>")[1:]}
+    return found
 
-    org, slug, _ = COPYCAT
+
+def test_demo_pages_show_each_derived_model_flagged_and_the_own_models_not(demo_workspace: Path) -> None:
+    from kleaderboard.demo.provenance_demo import REFERENCE_REPO
+
+    for language, models in (("en", demo_workspace / "site" / "en" / "models"),
+                             ("ko", demo_workspace / "site" / "models")):  # fmt: skip
+        for demo in DERIVED_DEMOS:
+            html = (models / demo.org / f"{demo.slug}.html").read_text(encoding="utf-8")
+            flagged = _flagged_on_page(html)
+            base = REFERENCE_REPO.format(seed=demo.base_seed)
+            assert set(demo.flagged) <= flagged[base], (language, demo.slug, flagged)
+            assert not flagged[base] & set(demo.not_flagged), (language, demo.slug)
+            assert not any(found for ref, found in flagged.items() if ref != base), (language, demo.slug)
+        for model in DEMO_MODELS:
+            html = (models / model.org / f"{model.slug}.html").read_text(encoding="utf-8")
+            assert not any(_flagged_on_page(html).values()), (language, model.slug)
     english = demo_workspace / "site" / "en" / "models"
-    copycat = (english / org / f"{slug}.html").read_text(encoding="utf-8")
-    assert "flagged: above every independent pair" in copycat
+    (stack,) = [d for d in DERIVED_DEMOS if d.how == "upscaled"]
+    html = (english / stack.org / f"{stack.slug}.html").read_text(encoding="utf-8")
+    assert "<tr><td><code>depth-up-scaling</code></td><td>✓</td><td>✓</td></tr>" in html
     smallest = DEMO_MODELS[-1]
     own = (english / smallest.org / f"{smallest.slug}.html").read_text(encoding="utf-8")
     assert "no component above its null distribution" in own and "flagged: above every" not in own

@@ -1,4 +1,4 @@
-"""The demo's provenance step: the disguised copy is flagged, the demo's own independent model is not."""
+"""The demo's provenance step: each derived model is flagged on its component, the independent one is not."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from kleaderboard.demo.provenance_demo import COPYCAT, run_provenance_demo
+from kleaderboard.demo.provenance_demo import (
+    COPYCAT,
+    DERIVED_DEMOS,
+    REFERENCE_REPO,
+    run_provenance_demo,
+)
 from kleaderboard.demo.workspace import DEMO_MODELS, prepare_model
 from kleaderboard.site.pages import template_environment
 from kleaderboard.site.provenance_view import provenance_view
@@ -39,6 +44,29 @@ def test_the_copycat_is_flagged_and_the_independent_model_is_not(workspace: Path
     independent = _view(workspace, smallest.org, smallest.slug)
     assert independent.searched == 3 and independent.references  # same shape family: compared
     assert not independent.any_flagged
+
+
+@pytest.mark.parametrize("demo", DERIVED_DEMOS, ids=lambda d: d.how)
+def test_each_derived_model_is_flagged_on_its_component_against_its_base_only(workspace: Path, demo) -> None:
+    view = _view(workspace, demo.org, demo.slug)
+    base = REFERENCE_REPO.format(seed=demo.base_seed)
+    flagged = {ref.reference: {row.component for row in ref.flagged} for ref in view.references}
+    assert set(demo.flagged) <= flagged[base]
+    assert not flagged[base] & set(demo.not_flagged)
+    assert not any(components for ref, components in flagged.items() if ref != base)
+
+
+def test_the_declared_depth_up_scaling_is_detected_beside_its_declaration(workspace: Path) -> None:
+    (stack,) = [d for d in DERIVED_DEMOS if d.how == "upscaled"]
+    view = _view(workspace, stack.org, stack.slug)
+    rows = {row.tag: (row.declared, row.detected) for row in view.innovations}
+    assert rows == {"depth-up-scaling": (True, True)}
+    (base,) = [ref for ref in view.references if ref.repeated]
+    assert base.reference == REFERENCE_REPO.format(seed=stack.base_seed)
+    assert base.repeated == ((0, "0, 1"),)  # the base's one layer became layers 0 and 1
+    for demo in DERIVED_DEMOS:  # the others declare no innovation and none is detected
+        if demo is not stack:
+            assert not _view(workspace, demo.org, demo.slug).innovations
 
 
 def test_the_section_renders_evidence_with_its_limits(workspace: Path) -> None:

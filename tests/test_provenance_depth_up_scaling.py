@@ -1,4 +1,4 @@
-"""Depth up-scaling detected from the weights: a reference layer that reappears as several layers."""
+"""Depth up-scaling detected from the weights (a reference layer seen as several layers); the null chart."""
 
 from __future__ import annotations
 
@@ -60,3 +60,19 @@ def test_without_repeated_layers_nothing_is_detected(tmp_path: Path) -> None:
     write_provenance(_record(), tmp_path / "provenance")
     view = provenance_view(tmp_path, "models/acme/acme-7b")
     assert view is not None and "depth-up-scaling" not in {row.tag for row in view.innovations}
+
+
+def test_the_null_chart_speaks_the_page_language() -> None:
+    from kleaderboard.provenance.null_panel import NullDistribution
+    from kleaderboard.site.provenance_view import null_chart
+
+    null = NullDistribution(family="f", kind="mlp", statistic="norm", values=[-0.1, 0.05, 0.2])
+    score = norm("layers.0.mlp", "layers.0.mlp")
+    korean, english = null_chart(null, score, "ko"), null_chart(null, score, "en")
+    assert 'lang="ko"' in korean and "<title>접은 정규화 프로필의 중심화 상관: layers.0.mlp</title>" in korean
+    assert "귀무 값 3개" in korean and "null values" not in korean and "correlation" not in korean
+    assert (
+        'lang="en"' in english
+        and "<title>centred correlation of folded norm profiles: layers.0.mlp" in english
+    )
+    assert "3 null values from" in english and "this pair" in english

@@ -47,7 +47,9 @@ class KnownModels:
     derived: dict[str, Path]
 
 
-def _load_from(base: Path) -> Callable[[LlamaForCausalLM], None]:
+def load_from(base: Path) -> Callable[[LlamaForCausalLM], None]:
+    """A start for train_model: the base's weights (continued pre-training, a fine-tune)."""
+
     def start(model: LlamaForCausalLM) -> None:
         from transformers import LlamaForCausalLM
 
@@ -56,7 +58,9 @@ def _load_from(base: Path) -> Callable[[LlamaForCausalLM], None]:
     return start
 
 
-def _stacked_from(base: Path, order: list[int]) -> Callable[[LlamaForCausalLM], None]:
+def stacked_from(base: Path, order: list[int]) -> Callable[[LlamaForCausalLM], None]:
+    """A start for train_model: layer i is the base's layer order[i] (depth up-scaling)."""
+
     def start(model: LlamaForCausalLM) -> None:
         from transformers import LlamaForCausalLM
 
@@ -74,7 +78,9 @@ def _stacked_from(base: Path, order: list[int]) -> Callable[[LlamaForCausalLM], 
     return start
 
 
-def _borrow_mlp(base: Path) -> Callable[[LlamaForCausalLM], None]:
+def borrow_mlp(base: Path) -> Callable[[LlamaForCausalLM], None]:
+    """A start for train_model: layer 0's MLP (and the norm before it) copied from the base, frozen."""
+
     def start(model: LlamaForCausalLM) -> None:
         from transformers import LlamaForCausalLM
 
@@ -166,16 +172,16 @@ def train_known_models(root: Path, seeds: int = 4, progress: Callable[[str], Non
         panel[f"seed-{seed}"] = folder
     base = panel["seed-0"]
     recipes: dict[str, tuple[TrainSpec, Callable[[LlamaForCausalLM], None]]] = {
-        "continued": (replace(PANEL_SPEC, seed=101, steps=40, warmup_steps=4), _load_from(base)),
+        "continued": (replace(PANEL_SPEC, seed=101, steps=40, warmup_steps=4), load_from(base)),
         "finetune": (
             replace(PANEL_SPEC, seed=102, steps=15, learning_rate=3e-4, warmup_steps=2),
-            _load_from(base),
+            load_from(base),
         ),
         "upscaled": (
             replace(PANEL_SPEC, seed=103, layers=4, steps=15, learning_rate=1e-3, warmup_steps=2),
-            _stacked_from(base, [0, 1, 0, 1]),
+            stacked_from(base, [0, 1, 0, 1]),
         ),
-        "borrowed": (replace(PANEL_SPEC, seed=104), _borrow_mlp(base)),
+        "borrowed": (replace(PANEL_SPEC, seed=104), borrow_mlp(base)),
     }
     derived = {}
     for name, (spec, start) in recipes.items():

@@ -222,7 +222,7 @@ def run_demo(workspace: Path, progress: Progress = print) -> Path:
     for path in manifests:
         options = RunOptions(device="cpu", contamination=True, private_dir=private_dir())
         evaluate_submission(load_submission(path), suite, options, progress)
-    progress("      provenance: a reference registry, a disguised copy, a record per model")
+    progress("      provenance: a reference registry, four derived models, a record per model")
     run_provenance_demo(workspace, manifests, progress)
     progress("[3/3] building the site")
     site = build_site(write_site_config(workspace), workspace / "site")

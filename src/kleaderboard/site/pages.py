@@ -574,7 +574,7 @@ def model_page_data(
         training_gpus=training_gpus(manifest.cost.training),
         training_period=training_period(manifest.cost.training),
         lineage=lineage_section(entry.submission),
-        provenance=provenance_view(entry.submission.folder, _model_folder(entry)),
+        provenance=provenance_view(entry.submission.folder, _model_folder(entry), links.lang),
         contamination=contamination.contamination_view(entry, panel or contamination.NullPanel((), {})),
         history=history.history_rows(entry, _run_hrefs(entry, href)),
         suite_results=suite_results.suite_results(boards, entry.id, _run_hrefs(entry, href)),

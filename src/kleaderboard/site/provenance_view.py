@@ -65,6 +65,11 @@ WORDS = {
     "base_layer": Label("참조 층", "reference layer"),
 }
 WIDTH, HEIGHT, PAD = 360, 64, 16
+# The null chart's description, in the page's language: {n} values, {low}..{high}, this pair's {value}.
+NULL_DESCRIPTION = Label(
+    "귀무 값 {n}개, {low}부터 {high}까지; 이 쌍 {value}",
+    "{n} null values from {low} to {high}; this pair {value}",
+)
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,8 @@ def _row(score: Calibrated) -> ScoreRow:
     )
 
 
-def null_chart(null: NullDistribution | None, score: Calibrated) -> Markup:
-    """A strip of the null values over -1..1 (ticks) and this pair's value (a marked line)."""
+def null_chart(null: NullDistribution | None, score: Calibrated, lang: str = "ko") -> Markup:
+    """A strip of the null values over -1..1 (ticks) and this pair's value (a marked line), in lang."""
     if null is None or not null.values:
         return Markup("")
 
@@ -153,13 +158,16 @@ def null_chart(null: NullDistribution | None, score: Calibrated) -> Markup:
         return PAD + (max(-1.0, min(1.0, value)) + 1) / 2 * (WIDTH - 2 * PAD)
 
     label = STATISTIC_LABELS[score.statistic]
-    title = f"{label.en}: {score.component}"
-    description = (
-        f"{len(null.values)} null values from {display.statistic(min(null.values))} to "
-        f"{display.statistic(max(null.values))}; this pair {display.statistic(score.value)}"
+    title = f"{label.say(lang)}: {score.component}"
+    description = NULL_DESCRIPTION.say(lang).format(
+        n=len(null.values),
+        low=display.statistic(min(null.values)),
+        high=display.statistic(max(null.values)),
+        value=display.statistic(score.value),
     )
     parts = [
-        f'<svg class="kl-chart kl-null-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="kl-chart kl-null-chart" lang="{escape(lang)}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>",
         f'<line class="kl-chart__axis" x1="{PAD}" x2="{WIDTH - PAD}" y1="40" y2="40" stroke="currentColor"/>',
@@ -190,14 +198,14 @@ def _strongest(scores: list[Calibrated]) -> Calibrated | None:
     return max(drawable, key=lambda s: s.z or 0.0, default=None)
 
 
-def _reference(record: ProvenanceRecord, result_index: int) -> ReferenceView:
+def _reference(record: ProvenanceRecord, result_index: int, lang: str) -> ReferenceView:
     result = record.weights[result_index]
     strongest = _strongest(result.scores)
     chart = Markup("")
     if strongest is not None:
         key = (strongest.kind, strongest.statistic)
         null = next((d for d in record.null if (d.kind, d.statistic) == key), None)
-        chart = null_chart(null, strongest)
+        chart = null_chart(null, strongest, lang)
     return ReferenceView(
         reference=result.reference,
         revision=(result.revision or "")[:12],
@@ -207,8 +215,9 @@ def _reference(record: ProvenanceRecord, result_index: int) -> ReferenceView:
     )
 
 
-def provenance_view(folder: Path, record_uri_prefix: str) -> ProvenanceView | None:
-    """The section's view model from the submission folder's newest record; None without one."""
+def provenance_view(folder: Path, record_uri_prefix: str, lang: str = "ko") -> ProvenanceView | None:
+    """The section's view model from the submission folder's newest record, for a page in lang
+    (the chart's words); None without one."""
     found = latest_record(folder)
     if found is None:
         return None
@@ -223,6 +232,6 @@ def provenance_view(folder: Path, record_uri_prefix: str) -> ProvenanceView | No
         innovations=tuple(
             InnovationRow(tag, tag in declared, tag in detected) for tag in sorted(declared | detected)
         ),
-        references=tuple(_reference(record, i) for i in range(len(record.weights))),
+        references=tuple(_reference(record, i, lang) for i in range(len(record.weights))),
         searched=len(record.references_searched),
     )
