@@ -152,7 +152,11 @@ def test_the_command_writes_a_record_that_flags_the_disguised_copy(
     (submission / "submission.yaml").write_text(TINY_LOCAL_MANIFEST, encoding="utf-8")
     assert main(["provenance", str(submission), "--registry", str(registry)]) == 0
     out = capsys.readouterr().out
-    assert "weights vs demo/seed-0: flagged layers.0.attention norm 1.000" in out
+    # Each flagged component of the disguised copy, with its statistic: the embeddings' Gram
+    # matrix and the folded norms survive the permutation, sign flips and rescaling.
+    (flagged,) = [line for line in out.splitlines() if line.startswith("weights vs demo/seed-0: flagged ")]
+    assert "embeddings gram 1.000" in flagged and "layers.0.attention norm 1.000" in flagged
+    assert "layers.1.mlp norm 1.000" in flagged
     assert "weights vs demo/seed-1: no component above its null panel" in out
     assert (
         "tokenizer vs demo/seed-1: vocabulary Jaccard 100.0 %, identical ids 100.0 %, shared merges 100.0 %"
