@@ -7,6 +7,7 @@ error. Playwright never downloads a browser here: it drives /usr/bin/chromium.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -52,16 +53,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(FIXTURE / "mkdocs.yml", tmp_path_factory.mktemp("browser") / "site")
 
 
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def serve_site(site: Path) -> Iterator[str]:
+    """A built site served on 127.0.0.1 for one test module; yields its root URL."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve_site(site) as url:
+        yield url
 
 
 @pytest.fixture

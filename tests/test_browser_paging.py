@@ -10,16 +10,14 @@ from __future__ import annotations
 import functools
 import importlib.util
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from kleaderboard.site import build_site
 
-from .test_browser import ARGS, CHROMIUM, _only_local, _QuietHandler, _record_foreign, pytestmark  # noqa: F401
+from .test_browser import ARGS, CHROMIUM, _only_local, _record_foreign, pytestmark, serve_site  # noqa: F401
 
 MODELS = 120
 SCRIPT = Path(__file__).parents[1] / "benchmarks" / "site_scale.py"
@@ -39,13 +37,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site_scale = _site_scale()
     site_scale.write_submissions(root, MODELS)
     site = build_site(site_scale.write_config(root, None), root / "site")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/en/index.html"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_site(site) as url:
+        yield f"{url}en/index.html"
 
 
 @pytest.fixture

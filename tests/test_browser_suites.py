@@ -6,18 +6,15 @@ compare view on the main board only, the claims column sortable, no accessibilit
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from kleaderboard.site import build_site
 
-from .test_browser import FIXTURE, _QuietHandler, page, pytestmark  # noqa: F401  (fixtures, marks)
+from .test_browser import FIXTURE, page, pytestmark, serve_site  # noqa: F401  (fixtures, marks)
 from .test_site_suites import ALPHA, ALPHA_KMMLU, BETA, V1_SCORES, v1_run
 
 V1_TABLE = "#leaderboard-ko-global-v1"
@@ -38,14 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_site(site) as url:
+        yield url
 
 
 def _rows(page, table: str) -> list[str]:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from kleaderboard.errors import InputError, Problem, ProvenanceError, RunRecordError
 from kleaderboard.github.client import CreatedPullRequest, GitHubClient
@@ -102,32 +103,37 @@ def _json_files(paths: Iterable[Path]) -> list[Path]:
     return sorted(p for path in paths for p in ([path] if not path.is_dir() else path.rglob("*.json")))
 
 
-def checked_records(paths: Iterable[Path], expect: Expectation) -> list[RunRecord]:
-    """Every record under paths (files or folders), each checked; all problems raised at once."""
-    records, problems = [], []
+T = TypeVar("T")
+
+
+def _checked(
+    paths: Iterable[Path],
+    expect: Expectation,
+    check: Callable[..., T],
+    error: Callable[[list[Problem]], InputError],
+) -> list[T]:
+    """Every JSON file under paths through one intake check; every problem raised at once."""
+    records: list[T] = []
+    problems: list[Problem] = []
     for path in _json_files(paths):
         try:
             submission, manifest_sha256, manifest = _expected(path, expect)
-            records.append(check_untrusted_record(path, submission, manifest_sha256, manifest=manifest))
+            records.append(check(path, submission, manifest_sha256, manifest=manifest))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise RunRecordError(problems)
+        raise error(problems)
     return records
+
+
+def checked_records(paths: Iterable[Path], expect: Expectation) -> list[RunRecord]:
+    """Every record under paths (files or folders), each checked; all problems raised at once."""
+    return _checked(paths, expect, check_untrusted_record, RunRecordError)
 
 
 def checked_provenance(paths: Iterable[Path], expect: Expectation) -> list[ProvenanceRecord]:
     """Every provenance record under paths, each through the provenance intake; all problems at once."""
-    records, problems = [], []
-    for path in _json_files(paths):
-        try:
-            submission, manifest_sha256, manifest = _expected(path, expect)
-            records.append(check_untrusted_provenance(path, submission, manifest_sha256, manifest=manifest))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ProvenanceError(problems)
-    return records
+    return _checked(paths, expect, check_untrusted_provenance, ProvenanceError)
 
 
 def branch_name(records: list[RunRecord], now: dt.datetime | None = None, also: Iterable[str] = ()) -> str:
