@@ -834,13 +834,12 @@ def leaderboard_page(board: Leaderboard, links: Links, env: Environment | None =
     """The leaderboard (index.md): one sortable row per submission, one board per suite."""
     env = env or template_environment(links.lang)
     views = board_views(board)
-    rows = list(views[0].rows)
+    rows = views[0].rows  # the main board's rows: the filters' choices come from them
     return env.get_template("leaderboard.md.j2").render(
         board=board,
         views=views,
         suite=board.suite,
         entries=board.entries,
-        rows=rows,
         maintainers=any(row.maintainers for row in rows),
         evaluated=sum(1 for e in board.entries if e.overall is not None),
         href=links.from_page(INDEX_URI),
