@@ -50,6 +50,18 @@ def plugin_of(config: MkDocsConfig) -> LeaderboardPlugin:
     return plugin
 
 
+def text_of(config: MkDocsConfig, files: Files, uri: str) -> str:
+    """A generated page's whole text: the leaderboard and the model pages hold their front
+    matter only until on_env builds them (site/page_builds.py)."""
+    file = files.get_file_from_path(uri)
+    assert file is not None, uri
+    lazy = plugin_of(config).lazy.get(uri)
+    if lazy is not None:
+        assert file.content_string == lazy.front
+        return lazy.text()
+    return file.content_string
+
+
 def run_on_files(config: MkDocsConfig, files: Files | None = None) -> Files:
     config = config.plugins.on_config(config)
     return config.plugins.on_files(files or Files([]), config=config)
@@ -68,6 +80,7 @@ def test_options_have_documented_defaults(repo):
     assert suite_names(config, options) == (("suite", "ko-global-v1"),)  # the default suite
     assert options.loss_log_x is False
     assert options.search_model_pages is False
+    assert options.workers == 0  # one process per CPU, for a site big enough
     assert options.site_name_en == options.site_description_en == ""  # the English pages show site_name
     source = Path(__import__("kleaderboard.site.plugin", fromlist=["x"]).__file__).read_text()
     for name in options:
@@ -133,10 +146,11 @@ def test_model_pages_stay_out_of_the_nav(repo):
 
 
 def test_generated_pages_are_in_memory_and_evidence_is_the_original_file(repo):
-    files = run_on_files(make_config(repo))
+    config = make_config(repo)
+    files = run_on_files(config)
     page = files.get_file_from_path("index.md")
     assert page is not None and page.generated_by == "kleaderboard"
-    assert "hangul-7b" in page.content_string
+    assert "hangul-7b" in text_of(config, files, "index.md")
     record = files.get_file_from_path("models/alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json")
     original = repo / "submissions/alpha-lab/hangul-7b/runs/20250601T100000Z-a1b2c3.json"
     assert record is not None and record.content_bytes == original.read_bytes()
@@ -147,8 +161,7 @@ def test_directory_urls_change_the_links(repo):
     config.plugins.on_config(config)
     config.use_directory_urls = True  # as if the offline plugin were not there
     files = plugin_of(config).on_files(Files([]), config=config)
-    page = files.get_file_from_path("index.md")
-    assert page is not None and 'href="models/alpha-lab/hangul-7b/"' in page.content_string
+    assert 'href="models/alpha-lab/hangul-7b/"' in text_of(config, files, "index.md")
 
 
 def test_unknown_suite_is_a_plugin_error_naming_mkdocs_yml(repo):
@@ -188,10 +201,9 @@ def test_an_unknown_suite_in_the_list_names_its_place(repo):
 
 
 def test_suites_give_one_board_each_and_one_download_each(repo):
-    files = run_on_files(make_config(repo, suites=["demo", "ko-global-v1"]))
-    page = files.get_file_from_path("en/index.md")
-    assert page is not None
-    text = page.content_string
+    config = make_config(repo, suites=["demo", "ko-global-v1"])
+    files = run_on_files(config)
+    text = text_of(config, files, "en/index.md")
     assert 'id="suite-demo"' in text and 'id="suite-ko-global-v1"' in text
     # the first suite is the main board, on top
     assert text.index('id="suite-demo"') < text.index('id="suite-ko-global-v1"')
@@ -219,9 +231,9 @@ def test_broken_manifest_is_a_warning_and_the_rest_still_builds(repo, caplog):
 
 
 def test_missing_submissions_folder_gives_an_empty_leaderboard(repo):
-    files = run_on_files(make_config(repo, submissions_dir="nowhere"))
-    page = files.get_file_from_path("index.md")
-    assert page is not None and "아직 제출된 모델이 없습니다" in page.content_string
+    config = make_config(repo, submissions_dir="nowhere")
+    files = run_on_files(config)
+    assert "아직 제출된 모델이 없습니다" in text_of(config, files, "index.md")
 
 
 def test_submissions_dir_is_relative_to_mkdocs_yml(repo, monkeypatch, tmp_path):

@@ -14,6 +14,7 @@ lists the evidence files (run records, loss logs) copied next to the model pages
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -21,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
@@ -49,6 +49,7 @@ from kleaderboard.site import (
     row_payload,
     suite_results,
     timeline,
+    words,
 )
 from kleaderboard.site.lineage import LineageSection, lineage_section
 from kleaderboard.site.provenance_view import ProvenanceView, latest_record, provenance_view
@@ -159,7 +160,7 @@ class Links:
 
     def url(self, src_uri: str) -> str:
         """The site URL of a source file (a page or any other file), as given."""
-        return File(src_uri, src_dir=None, dest_dir="", use_directory_urls=self.use_directory_urls).url
+        return _site_url(src_uri, self.use_directory_urls)
 
     def href(self, target: str, source: str) -> str:
         """The href that leads from the page source to the file target, both in this language."""
@@ -169,6 +170,11 @@ class Links:
     def from_page(self, source: str) -> Callable[[str], str]:
         """href() with the source fixed, for templates."""
         return lambda target: self.href(target, source)
+
+
+@functools.lru_cache(maxsize=65536)  # a model page asks for a dozen, and each page twice
+def _site_url(src_uri: str, use_directory_urls: bool) -> str:
+    return File(src_uri, src_dir=None, dest_dir="", use_directory_urls=use_directory_urls).url
 
 
 def hub_url(repo: str) -> str:
@@ -248,6 +254,7 @@ def template_environment(lang: str = LANGUAGES[0]) -> Environment:
     env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
     env.filters["rows_json"] = row_payload.rows_json
     env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE, lang=lang)
+    env.globals["kl_words"] = words.Words(lang, LABELS)
     return env
 
 
@@ -951,27 +958,87 @@ def methodology_page(
 def render_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
     """Every generated page in every language: {src_uri: markdown}; Korean at the root,
     English under en/, each page linking its counterpart."""
-    pages = {}
+    return {
+        uri: page.text() if isinstance(page, LazyPage) else page
+        for uri, page in plan_pages(board, links, options).items()
+    }
+
+
+@dataclass(frozen=True)
+class LazyPage:
+    """A generated page whose body is rendered only when it is built.
+
+    The model pages are most of a site (two per model) and most of its build time; MkDocs
+    reads their front matter (title, search, language) while it gathers pages, and the
+    plugin renders each whole page when it builds it, several at once (site/page_builds.py).
+    """
+
+    front: str  # the page's front matter, as ``---\n...\n---\n``: the whole page, less its body
+    text: Callable[[], str]  # the whole page, this front matter first
+
+
+def plan_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str | LazyPage]:
+    """Every generated page in every language, the model pages as :class:`LazyPage`."""
+    pages: dict[str, str | LazyPage] = {}
     for lang in LANGUAGES:
-        pages.update(render_language(board, dataclasses.replace(links, lang=lang), options))
+        pages.update(plan_language(board, dataclasses.replace(links, lang=lang), options))
     return pages
 
 
 def render_language(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
     """Every generated page in links.lang: {src_uri: markdown}."""
+    return {
+        uri: page.text() if isinstance(page, LazyPage) else page
+        for uri, page in plan_language(board, links, options).items()
+    }
+
+
+def plan_language(
+    board: Leaderboard, links: Links, options: Options = Options()
+) -> dict[str, str | LazyPage]:
+    """Every generated page in links.lang, the model pages as :class:`LazyPage`."""
     env = template_environment(links.lang)
-    pages = {
-        INDEX_URI: leaderboard_page(board, links, env),
+    pages: dict[str, str | LazyPage] = {}
+    # the leaderboard first: its table grows with the models, so it is built beside them
+    pages[localised(INDEX_URI, links.lang)] = _lazy(
+        INDEX_URI,
+        links,
+        env.get_template("_leaderboard_front.md.j2").render(),
+        leaderboard_page,
+        board,
+        links,
+        env,
+    )
+    small = {
         METHODOLOGY_URI: methodology_page(board.suite, links, env, suites=_suites(board)),
         claims_board.CLAIMS_URI: claims_page(board, links, env),
         analysis.CHARTS_URI: charts_page(board, links, env),
     }
+    pages.update(
+        {localised(uri, links.lang): _with_alternates(uri, text, links) for uri, text in small.items()}
+    )
     options = replace(
         options, null_panel=contamination.null_panel(board), boards=suite_results.board_indexes(board)
     )
+    front = env.get_template("_model_front.md.j2")
     for entry in board.entries:
-        pages[entry.page_path] = model_page(entry, board.suite, links, env, options)
-    return {localised(uri, links.lang): _with_alternates(uri, text, links) for uri, text in pages.items()}
+        page_front = front.render(manifest=entry.submission.manifest, searchable=options.searchable_models)
+        pages[localised(entry.page_path, links.lang)] = _lazy(
+            entry.page_path, links, page_front, model_page, entry, board.suite, links, env, options
+        )
+    return pages
+
+
+def _lazy(uri: str, links: Links, front: str, render: Callable[..., str], *args: object) -> LazyPage:
+    """The page at uri that ``render(*args)`` makes, its front matter given now (with its
+    language and alternates, as :func:`_with_alternates` adds them)."""
+    with_alternates = _with_alternates(uri, front, links)
+    return LazyPage(with_alternates, functools.partial(_lazy_text, with_alternates, render, *args))
+
+
+def _lazy_text(front: str, render: Callable[..., str], *args: object) -> str:
+    """The whole page: the planned front matter, then the body render makes."""
+    return front + render(*args).removeprefix("---\n").split("\n---\n", 1)[1]
 
 
 def _suites(board: Leaderboard) -> tuple[Suite, ...]:
@@ -987,5 +1054,6 @@ def _with_alternates(uri: str, markdown: str, links: Links) -> str:
     front, body = markdown.removeprefix("---\n").split("\n---\n", 1)
     if links.lang != LANGUAGES[0] and "\nsearch:" not in f"\n{front}":
         meta["search"] = {"exclude": True}
-    extra = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    # JSON is YAML, and a tenth of the cost of yaml.safe_dump here (run once per page)
+    extra = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
     return f"---\n{front}\n{extra}---\n{body}"

@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,7 +42,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
-from kleaderboard.site import downloads, pages, raw_html, twins
+from kleaderboard.site import downloads, page_builds, pages, raw_html, twins
 from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -95,6 +96,11 @@ class LeaderboardConfig(Config):
     site_description_en = c.Type(str, default="")
     """The site's description on the English pages; without it they show ``site_description``."""
 
+    workers = c.Type(int, default=0)
+    """How many processes build the model pages at once: 0 (the default) one per CPU, up to
+    8, with at least 64 pages each; 1 builds them in MkDocs' own process. ``mkdocs serve``
+    and a process running other threads always use 1 (see site/page_builds.py)."""
+
     search_model_pages = c.Type(bool, default=False)
     """Put every model page into the search index. Off by default: with thousands of
     models the index grows to tens of megabytes that each reader's browser downloads,
@@ -105,10 +111,17 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     """Adds the leaderboard, methodology and model pages to an MkDocs site."""
 
     blocks: raw_html.Blocks  # the generated pages' HTML while Markdown renders the rest
+    nav: Navigation
 
     def __init__(self) -> None:
         super().__init__()
         self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
+        self.serving = False
+        self.lazy: dict[str, pages.LazyPage] = {}  # the model pages, built in on_env
+        self.skip_filter: page_builds.SkipFilter | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     @event_priority(-50)  # after material's offline plugin has set its polyfills
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -119,7 +132,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         board = load_board(config, self.config)
         options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
-        add_generated_files(files, config, board, options)
+        self.lazy = add_generated_files(files, config, board, options)
         self.blocks = raw_html.Blocks()
         return files
 
@@ -137,8 +150,32 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         return html
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
         self.navs = {lang: twins.language_nav(nav, files, lang) for lang in pages.LANGUAGES[1:]}
         return nav
+
+    # The model pages are built here, several at once; MkDocs' loop then skips them.
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        lazy = self.lazy
+        model_pages = [page for uri in lazy if (page := _page(files, uri)) is not None]
+        inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+        site = page_builds.Site(config, files, self.nav, env, files.documentation_pages(inclusion=inclusion))
+        workers = 1 if self.serving else page_builds.worker_count(self.config.workers, len(model_pages))
+        self.skip_filter = page_builds.SkipFilter(set(lazy))
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skip_filter)
+        page_builds.build_ahead(model_pages, lambda page: lazy[page.file.src_uri].text(), site, workers)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._drop_skip_filter()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._drop_skip_filter()
+
+    def _drop_skip_filter(self) -> None:
+        if self.skip_filter is not None:
+            logging.getLogger("mkdocs.commands.build").removeFilter(self.skip_filter)
+            self.skip_filter = None
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -303,14 +340,19 @@ def link_twins(page: Page, files: Files, config: MkDocsConfig) -> None:
 
 def add_generated_files(
     files: Files, config: MkDocsConfig, board: Leaderboard, options: pages.Options
-) -> None:
-    """Add the generated pages, the evidence files and the assets to files."""
+) -> dict[str, pages.LazyPage]:
+    """Add the generated pages, the evidence files and the assets to files; return the pages
+    added with their front matter only, to be built whole later (the model pages)."""
     links = pages.Links(config.use_directory_urls)
-    for uri, markdown in pages.render_pages(board, links, options).items():
+    lazy = {}
+    for uri, page in pages.plan_pages(board, links, options).items():
         _refuse_clash(files, uri, config)
         in_nav = not uri.startswith(("models/", *(f"{lang}/" for lang in pages.LANGUAGES)))
         inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+        if isinstance(page, pages.LazyPage):
+            lazy[uri] = page
+            page = page.front
+        files.append(File.generated(config, uri, content=page, inclusion=inclusion))
     for item in pages.site_files(board):
         _refuse_clash(files, item.src_uri, config)
         if item.path is not None:
@@ -322,6 +364,12 @@ def add_generated_files(
         files.append(File.generated(config, uri, content=text))
     for uri, path in ASSET_FILES.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
+    return lazy
+
+
+def _page(files: Files, uri: str) -> Page | None:
+    file = files.get_file_from_path(uri)
+    return file.page if file is not None else None
 
 
 def _refuse_clash(files: Files, uri: str, config: MkDocsConfig) -> None:

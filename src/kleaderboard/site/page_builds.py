@@ -1,0 +1,281 @@
+"""The model pages built ahead of MkDocs' own page loop, in several processes at once.
+
+A site's model pages (two per model, one per language) are nearly all of its pages and of its
+build time: each is rendered from our templates, passed through Markdown and MkDocs' theme,
+and written. MkDocs builds pages one after another in one process. So the plugin registers
+each model page with its front matter only (:class:`~kleaderboard.site.pages.LazyPage`), and
+in ``on_env`` (every page gathered, the theme ready) :func:`build_ahead` builds them whole,
+with MkDocs' own two steps for a page (``_populate_page`` then ``_build_page``, so a page
+comes out byte for byte as MkDocs would make it), split across forked worker processes.
+MkDocs' loop then passes over each built page with an empty template, which it skips
+without writing (:data:`SKIP_TEMPLATE`).
+
+What MkDocs needs back from a worker comes back through a pipe: the warnings and errors it
+logged (so ``--strict`` still fails on them), each page's anchors and links to anchors (for
+MkDocs' anchor check after the build), and, for a page in the search index, its HTML and
+table of contents. Workers are forked only from a process with a single thread (``mkdocs
+build``): forking a process whose other threads may hold a lock (``mkdocs serve``, a test
+server) can hang the child, so there the pages are built in the process itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import multiprocessing
+import os
+import re
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+import jinja2
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+log = logging.getLogger("mkdocs.plugins.kleaderboard")
+
+# An empty theme template (theme/kl-built.html): MkDocs writes nothing for a page that renders
+# to nothing, so a page built ahead keeps the file its worker wrote.
+SKIP_TEMPLATE = "kl-built.html"
+# Fewer pages than this a process are built in the process itself: forking costs more.
+PAGES_PER_WORKER = 64
+MAX_WORKERS = 8
+
+
+def worker_count(requested: int, pages: int) -> int:
+    """How many processes build ``pages`` pages: ``requested``, or with 0 one per CPU this
+    process may use (at most MAX_WORKERS), never more than one per PAGES_PER_WORKER pages."""
+    if requested > 0:
+        return requested
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS, pages // PAGES_PER_WORKER))
+
+
+@dataclass
+class Built:
+    """What the parent process needs of one page a worker built."""
+
+    src_uri: str
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]]  # {target src_uri: {anchor: link as written}}
+    content: str | None = None  # the page's HTML and table of contents, when search indexes it
+    toc: TableOfContents | None = None
+
+
+@dataclass
+class Outcome:
+    """A worker's report: its pages, the log records MkDocs would have counted, or its failure."""
+
+    built: list[Built] = field(default_factory=list)
+    records: list[logging.LogRecord] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """What building one page needs of the build in progress."""
+
+    config: MkDocsConfig
+    files: Files
+    nav: Navigation
+    env: jinja2.Environment
+    doc_files: Sequence[File]
+    # What Markdown makes of a page once the plugin has taken its HTML out (raw_html.py): its
+    # headings around placeholders. Model pages share a handful of these skeletons, so each is
+    # converted once (this build's: they depend on its Markdown settings); Markdown's setup and
+    # parse were a quarter of a model page's build.
+    skeletons: dict[str, tuple[str, TableOfContents, set[str] | None, dict[str, str]]] = field(
+        default_factory=dict
+    )
+
+
+def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, workers: int) -> None:
+    """Build ``pages`` whole (``text(page)`` is each one's full source), in ``workers``
+    processes where the process may fork; then leave them for MkDocs' loop to skip.
+    A page that fails to build raises PluginError naming it, as MkDocs would have."""
+    workers = min(workers, len(pages))
+    if workers > 1 and threading.active_count() > 1:
+        log.info("kleaderboard: building %d model pages in this process (it runs other threads)", len(pages))
+        workers = 1
+    if workers <= 1:
+        outcome = _build_slice(pages, text, site, capture=False)
+        outcomes = [outcome]
+    else:
+        log.info("kleaderboard: building %d model pages in %d processes", len(pages), workers)
+        outcomes = _build_in_workers(pages, text, site, workers)
+    pages_by_uri = {page.file.src_uri: page for page in pages}
+    for outcome in outcomes:
+        for record in outcome.records:
+            logging.getLogger(record.name).handle(record)
+        if outcome.error is not None:
+            raise PluginError(outcome.error)
+        for built in outcome.built:
+            _take_back(pages_by_uri[built.src_uri], built, site.files)
+    for page in pages:
+        page.meta["template"] = SKIP_TEMPLATE
+
+
+def _build_in_workers(
+    pages: Sequence[Page], text: Callable[[Page], str], site: Site, workers: int
+) -> list[Outcome]:
+    context = multiprocessing.get_context("fork")
+    slices = [pages[index::workers] for index in range(workers)]
+    children = []
+    for part in slices[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_worker, args=(part, text, site, sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver))
+    try:
+        outcomes = [_build_slice(slices[0], text, site, capture=False)]
+    except BaseException:
+        for child, _ in children:
+            child.terminate()
+        raise
+    for child, receiver in children:
+        try:
+            outcomes.append(receiver.recv())
+        except EOFError:
+            outcomes.append(
+                Outcome(error=f"a process building model pages stopped (exit code {child.exitcode})")
+            )
+        child.join()
+    return outcomes
+
+
+def _worker(pages: Sequence[Page], text: Callable[[Page], str], site: Site, sender: Connection) -> None:
+    sender.send(_build_slice(pages, text, site, capture=True))
+    sender.close()
+
+
+class _Capture(logging.Handler):
+    """Keeps a worker's log records (their arguments already formatted) for the parent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.records.append(record)
+
+
+def _build_slice(pages: Iterable[Page], text: Callable[[Page], str], site: Site, capture: bool) -> Outcome:
+    """Build each page; in a worker (capture) its MkDocs log records go back to the parent,
+    which prints and counts them once."""
+    handler = _Capture()
+    if capture:
+        mkdocs_log = logging.getLogger("mkdocs")
+        mkdocs_log.handlers = [handler]
+        mkdocs_log.propagate = False
+    outcome = Outcome(records=handler.records)
+    page = None
+    try:
+        for page in pages:
+            outcome.built.append(build_one(page, text(page), site))
+    except Exception as exc:  # reported by the parent as a PluginError naming the page
+        where = page.file.src_uri if page is not None else "?"
+        detail = exc.message if isinstance(exc, PluginError) else f"{type(exc).__name__}: {exc}"
+        log.debug("kleaderboard: building %s failed:\n%s", where, traceback.format_exc())
+        outcome.error = f"Error building page '{where}': {detail}"
+    return outcome
+
+
+def build_one(page: Page, source: str, site: Site) -> Built:
+    """Populate and build one page as MkDocs' own loop does, from ``source``."""
+    front = page.file.content_string
+    page.file.content_string = source
+    search = page.meta.get("search")
+    try:
+        populate(page, site)
+        searched = not (page.meta.get("search") or {}).get("exclude")
+        # The search plugin indexes the page as MkDocs' loop passes over it (the parent's
+        # loop, with the page's HTML as populated here), not now, and not twice.
+        content, toc = page.content, page.toc
+        page.meta["search"] = {**(search or {}), "exclude": True}
+        mkdocs_build._build_page(page, site.config, site.doc_files, site.nav, site.env)
+    finally:
+        page.file.content_string = front  # keep only the front matter in memory
+        if search is None:
+            page.meta.pop("search", None)
+        else:
+            page.meta["search"] = search
+    built = Built(
+        src_uri=page.file.src_uri,
+        anchors=page.present_anchor_ids,
+        links_to_anchors={target.src_uri: links for target, links in (page.links_to_anchors or {}).items()},
+        content=content if searched else None,
+        toc=toc if searched else None,
+    )
+    if not searched:
+        page.markdown = page.content = ""  # written, and out of search: nothing reads them again
+    return built
+
+
+# A skeleton with a link or inline HTML could depend on the page's place: always converted.
+_PAGE_DEPENDENT = re.compile(r"[\[<]|\]\(|://")
+
+
+def populate(page: Page, site: Site) -> None:
+    """MkDocs' _populate_page (the same plugin events, in order), converting each distinct
+    skeleton with Markdown once."""
+    config, files = site.config, site.files
+    config._current_page = page
+    try:
+        page = config.plugins.on_pre_page(page, config=config, files=files)
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        known = site.skeletons.get(page.markdown)
+        if known is not None and "title" in page.meta:
+            page.content, toc, anchors, own_links = known
+            page.toc = copy.deepcopy(toc)
+            page.present_anchor_ids = set(anchors) if anchors is not None else None
+            page.links_to_anchors = {page.file: dict(own_links)} if own_links else {}
+        else:
+            page.render(config, files)
+            links = page.links_to_anchors or {}
+            # the headings' permalinks (#id) are the only links such a skeleton may hold
+            if not _PAGE_DEPENDENT.search(page.markdown) and set(links) <= {page.file}:
+                own = links.get(page.file, {})
+                site.skeletons[page.markdown] = (page.content or "", page.toc, page.present_anchor_ids, own)
+        assert page.content is not None
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    except Exception as e:
+        log.error(f"Error reading page '{page.file.src_uri}': {e}")
+        raise
+    finally:
+        config._current_page = None
+
+
+def _take_back(page: Page, built: Built, files: Files) -> None:
+    """What MkDocs reads of a page after its loop (anchor check, search) onto the parent's page."""
+    page.present_anchor_ids = built.anchors
+    page.links_to_anchors = {}
+    for uri, links in built.links_to_anchors.items():
+        target = files.get_file_from_path(uri)
+        if target is not None:
+            page.links_to_anchors[target] = links
+    if built.content is not None:
+        page.content = built.content
+        page.toc = built.toc if built.toc is not None else TableOfContents([])
+
+
+class SkipFilter(logging.Filter):
+    """Hides MkDocs' note that it wrote nothing for a page built ahead (its file is written)."""
+
+    def __init__(self, uris: set[str]) -> None:
+        super().__init__()
+        self.notes = {f"Page skipped: '{uri}'. Generated empty output." for uri in uris}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.notes
