@@ -41,7 +41,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
-from kleaderboard.site import downloads, pages, raw_html, twins
+from kleaderboard.site import downloads, pages, raw_html, search_languages, twins
 from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -105,6 +105,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     """Adds the leaderboard, methodology and model pages to an MkDocs site."""
 
     blocks: raw_html.Blocks  # the generated pages' HTML while Markdown renders the rest
+    search: search_languages.LanguageIndexes  # this build's index of each other language
 
     def __init__(self) -> None:
         super().__init__()
@@ -114,6 +115,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_assets(config)
         repository_from_environment(config)
+        self.search = search_languages.LanguageIndexes(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -140,6 +142,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         self.navs = {lang: twins.language_nav(nav, files, lang) for lang in pages.LANGUAGES[1:]}
         return nav
 
+    @event_priority(50)  # before material/search indexes the page: search_languages
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -148,7 +151,11 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         context["nav"] = self.navs.get(lang, nav)
         if lang == "en":
             context["config"] = english_config(config, self.config)
+        self.search.add(page, context)  # search in the page's language
         return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.search.write(config)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object
