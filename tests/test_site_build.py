@@ -163,6 +163,24 @@ def test_each_page_s_search_script_finds_its_language_s_index(site, page, lang):
     assert ((site / page).parent / SCOPE.search(text)[1]).resolve() == site.resolve()
 
 
+def test_the_error_page_speaks_both_languages_and_leads_to_each_home(site):
+    """404.html is one page for every missing address, Korean or English: both say what happened
+    (the English marked lang="en") and lead home, by links from the site root that exist."""
+    text = (site / "404.html").read_text(encoding="utf-8")
+    sections = dict(re.findall(r'<section lang="(\w+)">(.*?)</section>', text, re.S))
+    assert set(sections) == {"ko", "en"}
+    assert "페이지를 찾을 수 없습니다" in sections["ko"] and "Page not found" in sections["en"]
+    assert not re.search(r"[\uac00-\ud7a3]", sections["en"]) and "Page not found" not in sections["ko"]
+    homes = {
+        lang: re.search(r'<a href="([^"]+)" hreflang="(\w+)"', body).groups()
+        for lang, body in sections.items()
+    }
+    assert homes == {"ko": ("/index.html", "ko"), "en": ("/en/index.html", "en")}
+    for href, _ in homes.values():
+        assert (site / href.lstrip("/")).is_file(), href
+    assert "<script>" not in text.split('<div class="md-content"', 1)[1].split("</article>")[0]
+
+
 def test_leaderboard_and_model_pages_escape_hostile_text(site):
     for page in (site / "index.html", site / "models/beta-ai/beta-moe.html"):
         text = page.read_text(encoding="utf-8")
