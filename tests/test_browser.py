@@ -209,12 +209,31 @@ def test_search_works_and_leaves_out_model_pages(page, base_url):
     assert _search(page, "평가") >= 1
 
 
+def _result_links(page) -> list[str]:
+    return page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+
+
+def test_search_on_an_english_page_finds_english_pages(page, base_url):
+    page.goto(base_url + "en/charts.html")
+    assert _search(page, "normalised") >= 1
+    links = _result_links(page)
+    assert links and all(href.startswith(base_url + "en/") for href in links), links
+    assert base_url + "en/methodology.html#scoring" in links
+    page.locator(".md-search-result__link").first.click()
+    assert page.url.startswith(base_url + "en/") and page.locator("html").get_attribute("lang") == "en"
+    # a Korean word of the Korean pages only is not found from here
+    page.goto(base_url + "en/charts.html")
+    assert _search(page, "평가") == 0
+
+
 def test_site_works_from_the_file_system(page, site):
     page.goto(site.joinpath("en", "index.html").as_uri())
     page.get_by_role("link", name="Gamma-1B").click()
     assert page.url.endswith("/models/gamma/pending-model.html")
     assert "awaiting evaluation (revision pending)" in page.locator("article").inner_text()
-    assert _search(page, "평가") >= 1  # the search worker runs through the local shim
+    # the search worker runs through the local shim, on the English index inlined for file://
+    assert _search(page, "recomputed") >= 1
+    assert all("/en/" in href for href in _result_links(page))
 
 
 # Every run of Hangul syllables in the leaderboard's cells, with the line boxes it spans.

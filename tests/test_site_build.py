@@ -118,6 +118,69 @@ def test_search_index_leaves_out_model_pages(site):
     assert not any(loc.startswith("models/") for loc in locations)
 
 
+def _search_index(folder: Path) -> dict:
+    return json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_each_language_is_searched_in_an_index_of_its_own(site):
+    korean, english = _search_index(site), _search_index(site / "en")
+    assert english["config"]["lang"] == ["en"] and "stopWordFilter" in english["config"]["pipeline"]
+    # the English index holds the English pages, located from en/, each an English page there
+    titles = {doc["title"] for doc in english["docs"]}
+    assert {"Leaderboard", "Methodology", "Charts", "Scoring", "Run records"} <= titles
+    assert any("Every number on this site can be recomputed" in doc["text"] for doc in english["docs"])
+    pages = {doc["location"].split("#")[0] for doc in english["docs"]}
+    assert pages == {"index.html", "claims.html", "charts.html", "methodology.html"}
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for page in pages:
+        assert (site / "en" / page).is_file() and 'lang="en"' in (site / "en" / page).read_text(), page
+    assert not any(hangul.search(title) for title in titles)
+    # about.md has no English twin: it is in the Korean index only; no en/ page is there
+    assert "about.html" not in pages
+    korean_pages = {doc["location"].split("#")[0] for doc in korean["docs"]}
+    assert korean_pages == {"index.html", "claims.html", "charts.html", "methodology.html", "about.html"}
+    assert any(doc["title"] == "평가 방법" for doc in korean["docs"])
+    assert not {"Methodology", "Scoring"} & {doc["title"] for doc in korean["docs"]}
+    # the copy inlined for file:// (offline plugin) is the same index
+    inlined = (site / "en" / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert json.loads(inlined.removeprefix("var __index = ")) == english
+
+
+CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+SCOPE = re.compile(r'__md_scope=new URL\("([^"]*)"')
+
+
+@pytest.mark.parametrize(
+    ("page", "lang"),
+    [("methodology.html", "ko"), ("en/methodology.html", "en"), ("en/models/alpha-lab/hangul-7b.html", "en")],
+)
+def test_each_page_s_search_script_finds_its_language_s_index(site, page, lang):
+    """Material's script fetches search/search_index.json from __config.base: on an English page,
+    en/; the scope of stored choices (light/dark) stays the site root on every page."""
+    text = (site / page).read_text(encoding="utf-8")
+    base = (site / page).parent / json.loads(CONFIG.search(text)[1])["base"]
+    assert base.resolve() == (site / "en" if lang == "en" else site).resolve()
+    assert ((site / page).parent / SCOPE.search(text)[1]).resolve() == site.resolve()
+
+
+def test_the_error_page_speaks_both_languages_and_leads_to_each_home(site):
+    """404.html is one page for every missing address, Korean or English: both say what happened
+    (the English marked lang="en") and lead home, by links from the site root that exist."""
+    text = (site / "404.html").read_text(encoding="utf-8")
+    sections = dict(re.findall(r'<section lang="(\w+)">(.*?)</section>', text, re.S))
+    assert set(sections) == {"ko", "en"}
+    assert "페이지를 찾을 수 없습니다" in sections["ko"] and "Page not found" in sections["en"]
+    assert not re.search(r"[\uac00-\ud7a3]", sections["en"]) and "Page not found" not in sections["ko"]
+    homes = {
+        lang: re.search(r'<a href="([^"]+)" hreflang="(\w+)"', body).groups()
+        for lang, body in sections.items()
+    }
+    assert homes == {"ko": ("/index.html", "ko"), "en": ("/en/index.html", "en")}
+    for href, _ in homes.values():
+        assert (site / href.lstrip("/")).is_file(), href
+    assert "<script>" not in text.split('<div class="md-content"', 1)[1].split("</article>")[0]
+
+
 def test_leaderboard_and_model_pages_escape_hostile_text(site):
     for page in (site / "index.html", site / "models/beta-ai/beta-moe.html"):
         text = page.read_text(encoding="utf-8")
@@ -240,6 +303,11 @@ def test_repository_mkdocs_yml_builds_strict(tmp_path):
         english = (site / "en" / f"{page}.html").read_text(encoding="utf-8")
         assert f'href="en/{page}.html" hreflang="en"' in korean
         assert f'href="../{page}.html" hreflang="ko"' in english
+    # the hand-written English twins are searched with the English pages, not with the Korean ones
+    english_pages = {doc["location"].split("#")[0] for doc in _search_index(site / "en")["docs"]}
+    korean_pages = {doc["location"].split("#")[0] for doc in _search_index(site)["docs"]}
+    assert {"submit.html", "maintainers.html"} <= english_pages & korean_pages
+    assert not [page for page in korean_pages if page.startswith("en/")]
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "kleaderboard" in p)["kleaderboard"]
     assert language_problems(site, {"ko": config["site_name"], "en": plugin["site_name_en"]}) == []

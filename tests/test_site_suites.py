@@ -86,6 +86,7 @@ def test_the_leaderboard_page_has_one_board_per_suite_version_each_headed(two_su
     demo_at = html.index('<h2 id="suite-demo" class="kl-board-title">')
     v1_at = html.index('<h2 id="suite-ko-global-v1" class="kl-board-title">')
     assert demo_at < v1_at  # the main board first
+    assert 'class="kl-suite"' not in html  # no line above the boards repeats the main board's heading
     assert "<code>demo</code> v1</h2>" in html and "<code>ko-global-v1</code> v1</h2>" in html
     main, beside = html[demo_at:v1_at], html[v1_at:]
     assert 'id="leaderboard"' in main and 'id="leaderboard-ko-global-v1"' in beside
@@ -106,6 +107,7 @@ def test_the_leaderboard_page_has_one_board_per_suite_version_each_headed(two_su
 def test_one_suite_has_no_board_headings(board):
     html = to_html(pages.leaderboard_page(board, ENGLISH))
     assert "kl-board-title" not in html and 'id="leaderboard"' in html
+    assert '<p class="kl-suite">Suite: <strong>Demo suite</strong> — <code>demo</code> v1</p>' in html
 
 
 def test_the_claims_column_shows_where_the_boards_suite_measures_the_claim(two_suites):

@@ -210,5 +210,5 @@ def test_each_page_and_its_twin_link_each_other(page: str) -> None:
             if lang == "ko"
             else {"ko": f"../../{page[:-3]}/", "en": "./"}
         )
-        assert ("search" in meta) == (lang == "en")  # English pages stay out of search, as generated ones do
+        assert "search" not in meta  # each language is searched in its own index (search_languages)
     assert twins.twin_meta(page, {page}.__contains__, use_directory_urls=True) == {}  # no twin: as written

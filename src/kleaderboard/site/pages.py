@@ -1047,13 +1047,11 @@ def _suites(board: Leaderboard) -> tuple[Suite, ...]:
 
 def _with_alternates(uri: str, markdown: str, links: Links) -> str:
     """The page with its counterparts in every language in its front matter (the theme's
-    language switch links them); pages other than the default language stay out of search."""
+    language switch links them); each language's pages are searched apart (search_languages)."""
     here = links.url(localised(uri, links.lang))
     alternates = {lang: get_relative_url(links.url(localised(uri, lang)), here) for lang in LANGUAGES}
     meta: dict[str, object] = {"kl_lang": links.lang, "kl_alternates": alternates}
     front, body = markdown.removeprefix("---\n").split("\n---\n", 1)
-    if links.lang != LANGUAGES[0] and "\nsearch:" not in f"\n{front}":
-        meta["search"] = {"exclude": True}
     # JSON is YAML, and a tenth of the cost of yaml.safe_dump here (run once per page)
     extra = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
     return f"---\n{front}\n{extra}---\n{body}"

@@ -42,7 +42,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
-from kleaderboard.site import downloads, page_builds, pages, raw_html, twins
+from kleaderboard.site import downloads, page_builds, pages, raw_html, search_languages, twins
 from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -112,6 +112,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
     blocks: raw_html.Blocks  # the generated pages' HTML while Markdown renders the rest
     nav: Navigation
+    search: search_languages.LanguageIndexes  # this build's index of each other language
 
     def __init__(self) -> None:
         super().__init__()
@@ -127,6 +128,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         add_assets(config)
         repository_from_environment(config)
+        self.search = search_languages.LanguageIndexes(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -168,6 +170,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._drop_skip_filter()
+        self.search.write(config)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._drop_skip_filter()
@@ -177,6 +180,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
             logging.getLogger("mkdocs.commands.build").removeFilter(self.skip_filter)
             self.skip_filter = None
 
+    @event_priority(50)  # before material/search indexes the page: search_languages
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
@@ -185,6 +189,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         context["nav"] = self.navs.get(lang, nav)
         if lang == "en":
             context["config"] = english_config(config, self.config)
+        self.search.add(page, context)  # search in the page's language
         return context
 
     def on_serve(

@@ -3,9 +3,8 @@
 Korean is at the root (``submit.md``), English under ``en/`` (``en/submit.md``). A page whose
 twin exists gets the front matter the generated pages carry: ``kl_lang`` and
 ``kl_alternates``, so the header's language switch (``theme/partials/alternate.html``) leads
-from each to the other; an English page stays out of the search index, as the generated
-English pages do. A page without a twin is left as written, and values a page's own front
-matter sets win.
+from each to the other (an English page is searched with the English pages: search_languages).
+A page without a twin is left as written, and values a page's own front matter sets win.
 
 The navigation is one per language too (``language_nav``): an English page's header and
 tabs list the English twins of the pages in mkdocs.yml's ``nav``, under their own titles.
@@ -45,8 +44,6 @@ def twin_meta(src_uri: str, exists: Callable[[str], bool], use_directory_urls: b
         "kl_lang": lang,
         "kl_alternates": {other: get_relative_url(links.url(uri), here) for other, uri in twins.items()},
     }
-    if lang != LANGUAGES[0]:
-        meta["search"] = {"exclude": True}
     return meta
 
 

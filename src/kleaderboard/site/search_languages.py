@@ -1,0 +1,102 @@
+"""Search in the page's own language: one search index per language, from the same build.
+
+Material's search plugin (``material/search``) writes one index, ``search/search_index.json``,
+of every page not marked ``search: exclude``; its script fetches it from the site's base
+(``__config.base``, the template's ``base_url``), and from ``file://`` loads the copy that
+Material's ``offline`` plugin inlines into ``search/search_index.js`` (``var __index = …``).
+
+So each language other than the default is a site of its own to that script:
+
+- its pages (under ``en/``) go into an index of their own, built by Material's own
+  ``SearchIndex`` with the language's settings (Material's ``search.config.*`` translations:
+  English words, stemming and stop words), its entries located from ``en/``;
+- Material's index keeps the default language's pages only;
+- on its pages the template's ``base_url`` is the language's folder, so the script fetches
+  ``en/search/search_index.json`` (``en/search/search_index.js`` offline) and resolves results
+  there; ``extra.scope`` keeps the reader's stored choices (light/dark) shared by every language.
+
+A page's own ``search: exclude`` (model pages unless ``search_model_pages``) still keeps it out
+of every index. Without Material's search plugin (or with it disabled) nothing changes.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from typing import Any
+
+from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]  # no type info
+from mkdocs import utils
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
+
+from kleaderboard.site.pages import LANGUAGES
+from kleaderboard.site.twins import page_language
+
+SEARCH_PLUGIN = "material/search"
+OFFLINE_PLUGIN = "material/offline"
+INDEX = "search/search_index.json"  # where Material's script looks, from the base
+INLINED = "search/search_index.js"  # the offline plugin's copy for file://
+
+
+class LanguageIndexes:
+    """The search index of each language other than the default, for one build."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        search = config.plugins.get(SEARCH_PLUGIN)
+        offline = config.plugins.get(OFFLINE_PLUGIN)
+        self.offline = offline is not None and bool(offline.config.enabled)
+        self.indexes: dict[str, SearchIndex] = {}
+        if search is not None and search.config.enabled:
+            self.indexes = {lang: _index(config, dict(search.config), lang) for lang in LANGUAGES[1:]}
+
+    def add(self, page: Page, context: TemplateContext) -> None:
+        """Index a page of another language in its own index (before Material's plugin sees it:
+        it leaves the page out) and point the page's search at that index."""
+        lang = page_language(page.file.src_uri)[0]
+        index = self.indexes.get(lang)
+        if index is None:
+            return
+        search: dict[str, Any] = dict(page.meta.get("search") or {})
+        if not search.get("exclude"):
+            first = len(index.entries)
+            index.add_entry_from_context(page)
+            for entry in index.entries[first:]:  # located from the language's folder, its base
+                entry["location"] = entry["location"].removeprefix(f"{lang}/")
+        page.meta["search"] = {**search, "exclude": True}  # not in the default language's index
+        # Material's script reads its base from base_url, and so does the scope of the reader's
+        # stored choices (light/dark): that stays the site root, shared with the other languages
+        config = copy.copy(context["config"])  # one per page, as english_config's
+        config["extra"] = copy.copy(config.extra)
+        config.extra.setdefault("scope", context["base_url"])
+        context["config"] = config
+        context["base_url"] = get_relative_url(f"{lang}/", page.url)
+
+    def write(self, config: MkDocsConfig) -> None:
+        """Write each language's index (and, with the offline plugin, its inlined copy)."""
+        for lang, index in self.indexes.items():
+            data = index.generate_search_index(None)
+            folder = os.path.join(config.site_dir, lang)
+            utils.write_file(data.encode("utf-8"), os.path.join(folder, INDEX))
+            if self.offline:  # as material/offline does for the default index
+                utils.write_file(f"var __index = {data}".encode(), os.path.join(folder, INLINED))
+
+
+def _index(config: MkDocsConfig, settings: dict[str, Any], lang: str) -> SearchIndex:
+    """Material's SearchIndex with the language's own words (lunr language, separator, pipeline)."""
+    words = config.theme.get_env().get_template(f"partials/languages/{lang}.html").module
+
+    def say(key: str) -> str:
+        return str(words.t(key))  # type: ignore[attr-defined]  # the macro of Material's language files
+
+    settings["lang"] = [say("search.config.lang")]
+    settings["separator"] = say("search.config.separator")
+    # split as Material's plugin splits its own default
+    settings["pipeline"] = [step for step in re.split(r"\s*,\s*", say("search.config.pipeline")) if step]
+    return SearchIndex(**settings)
+
+
+__all__ = ["LanguageIndexes"]
