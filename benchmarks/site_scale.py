@@ -141,24 +141,34 @@ def write_config(root: Path, plain_pages: int | None) -> Path:
     return path
 
 
-# The child builds and then reports its own peak memory (max RSS, KiB on Linux).
+# The child builds and then reports its own peak memory and its largest worker's (max RSS,
+# KiB on Linux; the plugin forks workers that build the model pages: site/page_builds.py).
 _BUILD = (
     "import resource, sys\n"
     "from mkdocs.commands.build import build\n"
     "from mkdocs.config import load_config\n"
-    "build(load_config(sys.argv[1], strict=True))\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    "config = load_config(sys.argv[1], strict=True)\n"
+    "if sys.argv[2] != '-':\n"
+    "    config.plugins['kleaderboard'].config.workers = int(sys.argv[2])\n"
+    "build(config)\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
 )
 
 
-def timed_build(config: Path) -> tuple[float, float]:
-    """(seconds, peak MiB) of a strict MkDocs build in a child process."""
+def timed_build(config: Path, workers: int | None = None) -> tuple[float, float, float]:
+    """(seconds, peak MiB, largest worker's peak MiB) of a strict MkDocs build in a child
+    process; workers: the plugin's option (None: its default, one per CPU)."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", _BUILD, str(config)], check=True, capture_output=True, text=True
+        [sys.executable, "-c", _BUILD, str(config), "-" if workers is None else str(workers)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - start
-    return seconds, int(done.stdout.split()[-1]) / 1024
+    own, children = done.stdout.split()[-2:]
+    return seconds, int(own) / 1024, int(children) / 1024
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -211,19 +221,24 @@ def measure(count: int, browser: bool) -> dict[str, float]:
         plain.mkdir()
         write_submissions(ours, count)
         config = write_config(ours, None)
-        seconds, peak = timed_build(config)
+        one_seconds, _, _ = timed_build(config, workers=1)  # every page in MkDocs' own process
+        seconds, peak, worker_peak = timed_build(config)
         site = ours / "site"
         pages = sum(1 for _ in site.rglob("*.html"))
-        floor_seconds, floor_peak = timed_build(write_config(plain, pages))
+        floor_seconds, floor_peak, _ = timed_build(write_config(plain, pages), workers=None)
         index = (site / "index.html").read_bytes()
         figures = {
             "models": count,
             "load": os.getloadavg()[0],  # other work on the machine: every time is an upper bound
+            "cpus": len(os.sched_getaffinity(0)),
             "html_pages": pages,
             "build_s": seconds,
+            "one_process_s": one_seconds,
             "plain_build_s": floor_seconds,
             "ratio": seconds / floor_seconds,
+            "one_process_ratio": one_seconds / floor_seconds,
             "peak_mib": peak,
+            "worker_peak_mib": worker_peak,
             "plain_peak_mib": floor_peak,
             "index_kib": len(index) / 1024,
             "index_gzip_kib": len(gzip.compress(index)) / 1024,

@@ -800,13 +800,14 @@ class BoardView:
         """The anchor of the board's heading: 'suite-<name>'."""
         return f"suite-{self.suite.name}"
 
-    @property
+    @functools.cached_property
     def evaluated(self) -> int:
         return sum(1 for e in self.board.entries if e.overall is not None)
 
-    @property
+    @functools.cached_property
     def claims_column(self) -> bool:
-        """True when some model's claim pairs with this suite's measurement (the column shows)."""
+        """True when some model's claim pairs with this suite's measurement (the column shows;
+        the table asks once a row: computed once)."""
         return any(row.claim is not None for row in self.rows)
 
     @property
