@@ -17,44 +17,53 @@ measures in child processes:
 Every line also gives the load average when its figures were taken: this 2-core machine is
 shared, so every time is an upper bound and times from different lines are hard to compare.
 
-Measured 2026-12-02, after the changes of issue #12 item 8 (generated pages' HTML kept out of
-Markdown's parser; templates compiled once; the leaderboard's first 50 rows in the HTML and
-every row in a JSON payload that the browser sorts, filters and pages); one run of
-``--models 2500 --models 5000 --browser`` printed:
+For our site it builds twice: once as it builds by default (the model pages and the
+leaderboard in one forked worker per CPU: site/page_builds.py) and once with ``workers: 1``
+(every page in MkDocs' own process); the floor is one process, as plain MkDocs is.
 
-    models=2500 load=12.54 html_pages=5010 build_s=128.58 plain_build_s=28.51 ratio=4.51
-      peak_mib=603.66 plain_peak_mib=65.05 index_kib=3900.73 index_gzip_kib=151.66 fcp_ms=404
-      dcl_ms=586.40 first_sort_ms=64.70 sort_ms=38.60
-    models=5000 load=6.56 html_pages=10010 build_s=143.12 plain_build_s=45.63 ratio=3.14
-      peak_mib=1130.17 plain_peak_mib=91.41 index_kib=7709.31 index_gzip_kib=291.06 fcp_ms=368
-      dcl_ms=933.30 first_sort_ms=51.20 sort_ms=36.40
+Measured 2026-12-02, this 2-core machine with nothing else running (the load
+figure is the benchmark itself); ``--models 2500 --models 5000 --browser`` printed:
 
-and a run of ``--models 1000 --models 2000`` right after it:
+    models=2500 load=1.33 cpus=2 html_pages=5010 build_s=28.88 one_process_s=35.82
+      plain_build_s=12.00 ratio=2.41 one_process_ratio=2.99 peak_mib=292.72 worker_peak_mib=273.80
+      plain_peak_mib=65.09 index_kib=3904.44 index_gzip_kib=152.58 fcp_ms=460 dcl_ms=647.40
+      first_sort_ms=69 sort_ms=12.70
+    models=5000 load=1.24 cpus=2 html_pages=10010 build_s=69.14 one_process_s=95.09
+      plain_build_s=24.19 ratio=2.86 one_process_ratio=3.93 peak_mib=517.51 worker_peak_mib=506.21
+      plain_peak_mib=90.43 index_kib=7713.03 index_gzip_kib=291.82 fcp_ms=308 dcl_ms=812
+      first_sort_ms=26.20 sort_ms=14
 
-    models=1000 load=7.54 html_pages=2010 build_s=29.87 plain_build_s=8.51 ratio=3.51
-      peak_mib=281.70 plain_peak_mib=47.80 index_kib=1616.70 index_gzip_kib=68.68
-    models=2000 load=9.77 html_pages=4010 build_s=82.40 plain_build_s=20.42 ratio=4.04
-      peak_mib=494.54 plain_peak_mib=59.82 index_kib=3138.37 index_gzip_kib=124.51
+and again after one more fix (a board's claims column was computed once a row: quadratic):
 
-Linearity cannot be told apart from the load here: 2x N took 2.76x the time from 1,000 to
-2,000 (the floor itself 2.40x, as the load rose), 1.11x from 2,500 to 5,000 (as it fell). Peak
-memory and bytes grow linearly, and so does the plugin's own work measured alone in one
-process (render_pages: 18.8 ms a model at N = 100, 16.2 ms at N = 400).
+    models=2500 ... build_s=29.60 one_process_s=36.57 plain_build_s=9.72 ratio=3.05
+      peak_mib=291.51 ... fcp_ms=756 dcl_ms=1123 first_sort_ms=79.30 sort_ms=26.80
+    models=5000 ... build_s=68.34 one_process_s=86.95 plain_build_s=24.84 ratio=2.75
+      one_process_ratio=3.50 peak_mib=516.39 worker_peak_mib=505.99 index_gzip_kib=291.82
+      fcp_ms=360 dcl_ms=897.10 first_sort_ms=109.20 sort_ms=22.90
 
-Against issue #12's targets at N = 5,000: the leaderboard page is 291 KiB gzipped (target
-400 KB: met; 7.5 MiB raw, almost all of it the payload); first paint 0.37 s, DOMContentLoaded
-0.93 s (target 1 s: met, narrowly, on a busy machine where the 4-model fixture page itself
-takes 0.3-1.3 s); a sort 36 ms once the page is idle, 51 ms right after load (target 100 ms:
-met). The build is NOT within 1.2x of the floor: 3.1x here, and 16.5x in an earlier run at
-N = 5,000 under heavier load (378 s against 23 s). The floor's pages are one short Markdown
-file each (about 2-5 ms a page); ours are about 30 KB of HTML each, rendered from Jinja
-templates twice per model (Korean and English) with SVG charts. What was removed: Markdown's
-HTML parser ran twice over every page (12.0 of 24.3 s at N = 100 under cProfile; now 0.6 s),
-a per-character filter of every printed value (1.6 s at N = 100), and compiling every template
-once per language. What is left, and next: the model pages' Jinja rendering (about 8 ms a
-page) and view models (built once per language: share them), MkDocs' own work on big pages
-(skip Markdown entirely for generated pages by giving MkDocs their table of contents), and
-rendering model pages in several processes.
+Against issue #12's targets at N = 5,000: the leaderboard page is 292 KiB gzipped (target
+400 KB: met; 7.5 MiB raw, almost all of it the payload); first paint 0.31-0.36 s and
+DOMContentLoaded 0.81-0.90 s (target 1 s: met at 5,000; one run at 2,500 took 1.12 s, so it is
+close); a sort 14-23 ms once the page is idle, 26-109 ms right after load (target 100 ms: met
+once idle, at the edge just after load). The build is NOT within 1.2x of the floor: 2.75-2.9x
+(3.5-3.9x in one process). Linearity cannot be told apart from noise here: 2x N took 2.31-2.39x
+the time from 2,500 to 5,000 while the floor itself took 2.02-2.56x.
+
+Paired against the build before this change (the same N = 1,000 site, three runs each, in
+turn): 15.4 s against 23.7 s (0.67x the time), peak memory 156 MiB against 287 MiB; the CPU
+time is about the same (22 s against 24 s): the gain is the second core.
+
+Where the time goes at N = 500 (timers around each step, one process, 7.9 s): loading and
+scoring the submissions 0.8 s (YAML, pydantic, loss-log CSV parsing), our templates 2.2 s
+(1.1 ms a model page, from 3.7 ms: say/label/badge are Python now, site URLs cached, front
+matter written as JSON), Markdown 0.5 s (each page's skeleton of headings converted once per
+build: raw_html.py keeps the HTML out), MkDocs and Material's theme 2.9 s for 1,002 big pages
+(the floor's whole build is 2.4-2.8 s for 1,010 small ones), copying the evidence files 0.5 s.
+The floor's pages are one short Markdown file each; ours carry 30 KB of HTML each, written from
+templates twice per model. What would close the rest, next: load the submissions in the
+workers too (0.8 s at N = 500, serial now), have the workers copy each model's evidence files,
+and render Material's page frame (header, navigation, footer: the same for every model page of
+a language) once per language rather than once per page.
 """
 
 from __future__ import annotations
@@ -255,8 +264,13 @@ def main() -> None:
     args = parser.parse_args()
     for count in args.models or [100]:
         figures = measure(count, args.browser)
-        print(" ".join(f"{key}={value:.2f}" if isinstance(value, float) else f"{key}={value}"
-                       for key, value in figures.items()), flush=True)
+        print(
+            " ".join(
+                f"{key}={value:.2f}" if isinstance(value, float) else f"{key}={value}"
+                for key, value in figures.items()
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
