@@ -82,7 +82,9 @@ def test_workers_build_the_same_site(site, tmp_path):
     repo = copy_fixture(tmp_path, workers=3)
     done = build_in_a_process(repo, tmp_path / "site")
     assert done.returncode == 0, done.stderr
-    assert "building 10 model pages in 3 processes" in done.stderr  # the workers did run
+    assert (
+        "building the leaderboard and model pages (10) in 3 processes" in done.stderr
+    )  # the workers did run
     assert files_of(tmp_path / "site") == files_of(site)
 
 
@@ -151,6 +153,17 @@ def test_a_warning_in_a_worker_fails_a_strict_build(tmp_path):
     )
     done = build_in_a_process(repo, tmp_path / "site", before=broken_link)
     assert done.returncode == 3, done.stderr
-    assert "building 10 model pages in 3 processes" in done.stderr
+    assert "building the leaderboard and model pages (10) in 3 processes" in done.stderr
     assert "no-such-page.md" in done.stderr
     assert "Aborted with 10 warnings in strict mode" in done.stderr  # one a page, whoever built it
+
+
+def test_without_fork_the_pages_are_built_in_the_process(site, tmp_path, monkeypatch, caplog):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # e.g. Windows
+    repo = copy_fixture(tmp_path, workers=3)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.kleaderboard"):
+        built = build_site(repo / "mkdocs.yml", tmp_path / "site")
+    assert "model pages (10) in this process" in caplog.text
+    assert files_of(built) == files_of(site)

@@ -103,13 +103,24 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
     A page that fails to build raises PluginError naming it, as MkDocs would have."""
     workers = min(workers, len(pages))
     if workers > 1 and threading.active_count() > 1:
-        log.info("kleaderboard: building %d model pages in this process (it runs other threads)", len(pages))
+        log.info(
+            "kleaderboard: building the leaderboard and model pages (%d) in this process (it has threads)",
+            len(pages),
+        )
+        workers = 1
+    if workers > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        log.info(
+            "kleaderboard: building the leaderboard and model pages (%d) in this process (no fork here)",
+            len(pages),
+        )
         workers = 1
     if workers <= 1:
         outcome = _build_slice(pages, text, site, capture=False)
         outcomes = [outcome]
     else:
-        log.info("kleaderboard: building %d model pages in %d processes", len(pages), workers)
+        log.info(
+            "kleaderboard: building the leaderboard and model pages (%d) in %d processes", len(pages), workers
+        )
         outcomes = _build_in_workers(pages, text, site, workers)
     pages_by_uri = {page.file.src_uri: page for page in pages}
     for outcome in outcomes:
