@@ -53,6 +53,11 @@ Paired against the build before this change (the same N = 1,000 site, three runs
 turn): 15.4 s against 23.7 s (0.67x the time), peak memory 156 MiB against 287 MiB; the CPU
 time is about the same (22 s against 24 s): the gain is the second core.
 
+After that, Python's garbage collector is paused while the submissions load and the objects
+that live through the build are frozen before the workers fork (site/page_builds.py): paired,
+three runs each at N = 2,500 on a busier machine, 41.9 s against 43.6 s (0.96x the time, 0.91x
+the CPU); loading 5,000 submissions took 9.2 s against 16.5 s in the run before.
+
 Where the time goes at N = 500 (timers around each step, one process, 7.9 s): loading and
 scoring the submissions 0.8 s (YAML, pydantic, loss-log CSV parsing), our templates 2.2 s
 (1.1 ms a model page, from 3.7 ms: say/label/badge are Python now, site URLs cached, front

@@ -132,9 +132,10 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        board = load_board(config, self.config)
-        options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
-        self.lazy = add_generated_files(files, config, board, options)
+        with page_builds.collector_paused():  # thousands of submissions: objects, not garbage
+            board = load_board(config, self.config)
+            options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
+            self.lazy = add_generated_files(files, config, board, options)
         self.blocks = raw_html.Blocks()
         return files
 
