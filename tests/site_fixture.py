@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import markdown
 
@@ -11,6 +14,17 @@ from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 
 REPO = Path(__file__).parent / "data" / "site_repo"
 SUBMISSIONS = REPO / "submissions"
+SITE_SCALE = Path(__file__).parents[1] / "benchmarks" / "site_scale.py"
+
+
+def site_scale_module() -> ModuleType:
+    """benchmarks/site_scale.py as a module (it writes the varied submissions the scale tests use)."""
+    spec = importlib.util.spec_from_file_location("site_scale", SITE_SCALE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["site_scale"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def entry(board: Leaderboard, submission_id: str) -> Entry:

@@ -8,33 +8,22 @@ two pages of 50), served from 127.0.0.1; any console error or request to another
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from kleaderboard.site import build_site
 
+from .site_fixture import site_scale_module
 from .test_browser import ARGS, CHROMIUM, _only_local, _record_foreign, pytestmark, serve_site  # noqa: F401
 
 MODELS = 120
-SCRIPT = Path(__file__).parents[1] / "benchmarks" / "site_scale.py"
-
-
-def _site_scale():
-    spec = importlib.util.spec_from_file_location("site_scale", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["site_scale"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("paging")
-    site_scale = _site_scale()
+    site_scale = site_scale_module()
     site_scale.write_submissions(root, MODELS)
     site = build_site(site_scale.write_config(root, None), root / "site")
     with serve_site(site) as url:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ FIXTURE = Path(__file__).parent / "data" / "site_repo"
 MODEL_PAGE = "models/alpha-lab/hangul-7b.md"
 
 
-def copy_fixture(tmp_path: Path, workers: int | None = None, extra: str = "") -> Path:
+def copy_fixture(tmp_path: Path, workers: int | str | None = None, extra: str = "") -> Path:
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURE, repo, ignore=shutil.ignore_patterns("site"))
     config = repo / "mkdocs.yml"
@@ -50,6 +51,19 @@ def build_in_a_process(repo: Path, site: Path, before: str = "") -> subprocess.C
         capture_output=True,
         text=True,
         timeout=300,
+    )
+
+
+def page_text_made_by(body: str) -> str:
+    """A ``before`` script for build_in_a_process: each page built ahead gets its whole text from
+    ``body`` (Python, run with the page's ``front`` matter; ``real(front, render, *args)`` is
+    the text it would have had)."""
+    return (
+        "from kleaderboard.site import pages\n"
+        "real = pages._lazy_text\n"
+        "def text(front, render, *args):\n"
+        f"{textwrap.indent(body, '    ')}"
+        "pages._lazy_text = text\n"
     )
 
 
@@ -103,14 +117,10 @@ def test_anchors_of_pages_built_by_workers_are_checked(tmp_path):
 def test_a_page_failing_in_a_worker_fails_the_build_naming_it(tmp_path):
     repo = copy_fixture(tmp_path, workers=3)
     # one page's text cannot be made: in whichever process builds it, the build stops and says which
-    broken = (
-        "from kleaderboard.site import pages\n"
-        "real = pages._lazy_text\n"
-        "def text(front, render, *args):\n"
-        "    if 'gamma' in front.lower():\n"
-        "        raise ValueError('the gamma page cannot be made')\n"
-        "    return real(front, render, *args)\n"
-        "pages._lazy_text = text\n"
+    broken = page_text_made_by(
+        "if 'gamma' in front.lower():\n"
+        "    raise ValueError('the gamma page cannot be made')\n"
+        "return real(front, render, *args)\n"
     )
     done = build_in_a_process(repo, tmp_path / "site", before=broken)
     assert done.returncode == 3, done.stderr
@@ -128,28 +138,17 @@ def test_a_small_site_is_built_in_one_process_and_a_big_one_in_several():
 
 
 def test_workers_option_must_be_an_integer(tmp_path):
-    repo = copy_fixture(tmp_path, extra="")
-    config = repo / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - kleaderboard:\n", "  - kleaderboard:\n      workers: many\n", 1
-        ),
-        encoding="utf-8",
-    )
+    repo = copy_fixture(tmp_path, workers="many")
     with pytest.raises(SiteBuildError, match=r"workers"):
-        build_site(config, tmp_path / "site")
+        build_site(repo / "mkdocs.yml", tmp_path / "site")
 
 
 def test_a_warning_in_a_worker_fails_a_strict_build(tmp_path):
     repo = copy_fixture(tmp_path, workers=3)
     # every model page gets a link to a page that does not exist: MkDocs warns while a worker
     # builds it, and the warning must reach the parent's count
-    broken_link = (
-        "from kleaderboard.site import pages\n"
-        "real = pages._lazy_text\n"
-        "def text(front, render, *args):\n"
-        "    return real(front, render, *args) + '\\n## Extra\\n\\n[gone](no-such-page.md)\\n'\n"
-        "pages._lazy_text = text\n"
+    broken_link = page_text_made_by(
+        "return real(front, render, *args) + '\\n## Extra\\n\\n[gone](no-such-page.md)\\n'\n"
     )
     done = build_in_a_process(repo, tmp_path / "site", before=broken_link)
     assert done.returncode == 3, done.stderr

@@ -3,26 +3,14 @@ plain-MkDocs floor builds the same number of pages."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 from kleaderboard.scoring.leaderboard import build_leaderboard
 from kleaderboard.suites import load_suite
 
-SCRIPT = Path(__file__).parents[1] / "benchmarks" / "site_scale.py"
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location("site_scale", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["site_scale"] = module
-    spec.loader.exec_module(module)
-    return module
+from .site_fixture import site_scale_module
 
 
 def test_generated_submissions_all_load_and_vary(tmp_path):
-    site_scale = _module()
+    site_scale = site_scale_module()
     site_scale.write_submissions(tmp_path, 12)
     board = build_leaderboard(tmp_path / "submissions", load_suite("demo"))
     assert len(board.entries) == 12 and board.problems == ()
@@ -33,7 +21,7 @@ def test_generated_submissions_all_load_and_vary(tmp_path):
 
 
 def test_the_floor_has_the_asked_number_of_pages(tmp_path):
-    site_scale = _module()
+    site_scale = site_scale_module()
     config = site_scale.write_config(tmp_path, 7)
     assert config.is_file()
     assert len(list((tmp_path / "docs" / "models").glob("*.md"))) == 7

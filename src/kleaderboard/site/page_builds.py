@@ -1,21 +1,23 @@
-"""The model pages built ahead of MkDocs' own page loop, in several processes at once.
+"""The model pages and the leaderboard built ahead of MkDocs' own page loop, several at once.
 
-A site's model pages (two per model, one per language) are nearly all of its pages and of its
-build time: each is rendered from our templates, passed through Markdown and MkDocs' theme,
-and written. MkDocs builds pages one after another in one process. So the plugin registers
-each model page with its front matter only (:class:`~kleaderboard.site.pages.LazyPage`), and
-in ``on_env`` (every page gathered, the theme ready) :func:`build_ahead` builds them whole,
-with MkDocs' own two steps for a page (``_populate_page`` then ``_build_page``, so a page
-comes out byte for byte as MkDocs would make it), split across forked worker processes.
-MkDocs' loop then passes over each built page with an empty template, which it skips
-without writing (:data:`SKIP_TEMPLATE`).
+A site's model pages (two per model, one per language) are nearly all of its pages and, with
+the leaderboard (a row per model), nearly all of its build time: each is rendered from our
+templates, passed through Markdown and MkDocs' theme, and written. MkDocs builds pages one
+after another in one process. So the plugin registers these pages with their front matter
+only (:class:`~kleaderboard.site.pages.LazyPage`), and in ``on_env`` (every page gathered, the
+theme ready) :func:`build_ahead` builds them whole, split across forked worker processes:
+:func:`populate` fires the plugin events of MkDocs' ``_populate_page`` in its order (converting
+each distinct Markdown skeleton once), then MkDocs' own ``_build_page`` renders and writes the
+page, so a page comes out byte for byte as MkDocs would make it. MkDocs' loop then passes over
+each built page with an empty template, which it skips without writing (:data:`SKIP_TEMPLATE`).
 
 What MkDocs needs back from a worker comes back through a pipe: the warnings and errors it
 logged (so ``--strict`` still fails on them), each page's anchors and links to anchors (for
 MkDocs' anchor check after the build), and, for a page in the search index, its HTML and
 table of contents. Workers are forked only from a process with a single thread (``mkdocs
 build``): forking a process whose other threads may hold a lock (``mkdocs serve``, a test
-server) can hang the child, so there the pages are built in the process itself.
+server) can hang the child, so there the pages are built in the process itself, as they are
+where the platform cannot fork.
 """
 
 from __future__ import annotations
@@ -117,16 +119,12 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
     processes where the process may fork; then leave them for MkDocs' loop to skip.
     A page that fails to build raises PluginError naming it, as MkDocs would have."""
     workers = min(workers, len(pages))
-    if workers > 1 and threading.active_count() > 1:
+    unsafe = _no_fork_because() if workers > 1 else None
+    if unsafe is not None:
         log.info(
-            "kleaderboard: building the leaderboard and model pages (%d) in this process (it has threads)",
+            "kleaderboard: building the leaderboard and model pages (%d) in this process (%s)",
             len(pages),
-        )
-        workers = 1
-    if workers > 1 and "fork" not in multiprocessing.get_all_start_methods():
-        log.info(
-            "kleaderboard: building the leaderboard and model pages (%d) in this process (no fork here)",
-            len(pages),
+            unsafe,
         )
         workers = 1
     # What exists now (the submissions, the pages' plans) lives as long as the build: Python's
@@ -156,6 +154,15 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
         page.meta["template"] = SKIP_TEMPLATE
 
 
+def _no_fork_because() -> str | None:
+    """Why this process must not fork its workers, or None."""
+    if threading.active_count() > 1:
+        return "it has threads"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "no fork here"
+    return None
+
+
 def _build_in_workers(
     pages: Sequence[Page], text: Callable[[Page], str], site: Site, workers: int
 ) -> list[Outcome]:
@@ -179,7 +186,7 @@ def _build_in_workers(
             outcomes.append(receiver.recv())
         except EOFError:
             outcomes.append(
-                Outcome(error=f"a process building model pages stopped (exit code {child.exitcode})")
+                Outcome(error=f"a process building pages ahead stopped (exit code {child.exitcode})")
             )
         child.join()
     return outcomes

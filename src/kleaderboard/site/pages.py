@@ -957,7 +957,7 @@ def methodology_page(
 
 
 def render_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
-    """Every generated page in every language: {src_uri: markdown}; Korean at the root,
+    """Every generated page in every language, whole: {src_uri: markdown}; Korean at the root,
     English under en/, each page linking its counterpart."""
     return {
         uri: page.text() if isinstance(page, LazyPage) else page
@@ -969,9 +969,10 @@ def render_pages(board: Leaderboard, links: Links, options: Options = Options())
 class LazyPage:
     """A generated page whose body is rendered only when it is built.
 
-    The model pages are most of a site (two per model) and most of its build time; MkDocs
-    reads their front matter (title, search, language) while it gathers pages, and the
-    plugin renders each whole page when it builds it, several at once (site/page_builds.py).
+    The model pages (two per model) and the leaderboard (which grows with the models) are most
+    of a site's build time; MkDocs reads their front matter (title, search, language) while it
+    gathers pages, and the plugin renders each whole page when it builds it, several at once
+    (site/page_builds.py).
     """
 
     front: str  # the page's front matter, as ``---\n...\n---\n``: the whole page, less its body
@@ -979,25 +980,17 @@ class LazyPage:
 
 
 def plan_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str | LazyPage]:
-    """Every generated page in every language, the model pages as :class:`LazyPage`."""
+    """Every generated page in every language, the leaderboard and model pages as :class:`LazyPage`."""
     pages: dict[str, str | LazyPage] = {}
     for lang in LANGUAGES:
         pages.update(plan_language(board, dataclasses.replace(links, lang=lang), options))
     return pages
 
 
-def render_language(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str]:
-    """Every generated page in links.lang: {src_uri: markdown}."""
-    return {
-        uri: page.text() if isinstance(page, LazyPage) else page
-        for uri, page in plan_language(board, links, options).items()
-    }
-
-
 def plan_language(
     board: Leaderboard, links: Links, options: Options = Options()
 ) -> dict[str, str | LazyPage]:
-    """Every generated page in links.lang, the model pages as :class:`LazyPage`."""
+    """Every generated page in links.lang, the leaderboard and model pages as :class:`LazyPage`."""
     env = template_environment(links.lang)
     pages: dict[str, str | LazyPage] = {}
     # the leaderboard first: its table grows with the models, so it is built beside them

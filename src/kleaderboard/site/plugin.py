@@ -97,9 +97,10 @@ class LeaderboardConfig(Config):
     """The site's description on the English pages; without it they show ``site_description``."""
 
     workers = c.Type(int, default=0)
-    """How many processes build the model pages at once: 0 (the default) one per CPU, up to
-    8, with at least 64 pages each; 1 builds them in MkDocs' own process. ``mkdocs serve``
-    and a process running other threads always use 1 (see site/page_builds.py)."""
+    """How many processes build the model pages and the leaderboard at once: 0 (the default)
+    one per CPU, up to 8, with at least 64 pages each; 1 builds them in MkDocs' own process.
+    ``mkdocs serve``, a process running other threads and a platform without fork always use 1
+    (see site/page_builds.py)."""
 
     search_model_pages = c.Type(bool, default=False)
     """Put every model page into the search index. Off by default: with thousands of
@@ -118,7 +119,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         super().__init__()
         self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
         self.serving = False
-        self.lazy: dict[str, pages.LazyPage] = {}  # the model pages, built in on_env
+        self.lazy: dict[str, pages.LazyPage] = {}  # the leaderboard and model pages, built in on_env
         self.skip_filter: page_builds.SkipFilter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -157,16 +158,16 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         self.navs = {lang: twins.language_nav(nav, files, lang) for lang in pages.LANGUAGES[1:]}
         return nav
 
-    # The model pages are built here, several at once; MkDocs' loop then skips them.
+    # The leaderboard and model pages are built here, several at once; MkDocs' loop skips them.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         lazy = self.lazy
-        model_pages = [page for uri in lazy if (page := _page(files, uri)) is not None]
+        ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
         site = page_builds.Site(config, files, self.nav, env, files.documentation_pages(inclusion=inclusion))
-        workers = 1 if self.serving else page_builds.worker_count(self.config.workers, len(model_pages))
+        workers = 1 if self.serving else page_builds.worker_count(self.config.workers, len(ahead))
         self.skip_filter = page_builds.SkipFilter(set(lazy))
         logging.getLogger("mkdocs.commands.build").addFilter(self.skip_filter)
-        page_builds.build_ahead(model_pages, lambda page: lazy[page.file.src_uri].text(), site, workers)
+        page_builds.build_ahead(ahead, lambda page: lazy[page.file.src_uri].text(), site, workers)
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -348,7 +349,7 @@ def add_generated_files(
     files: Files, config: MkDocsConfig, board: Leaderboard, options: pages.Options
 ) -> dict[str, pages.LazyPage]:
     """Add the generated pages, the evidence files and the assets to files; return the pages
-    added with their front matter only, to be built whole later (the model pages)."""
+    added with their front matter only, to be built whole later (the leaderboard and model pages)."""
     links = pages.Links(config.use_directory_urls)
     lazy = {}
     for uri, page in pages.plan_pages(board, links, options).items():
