@@ -33,5 +33,6 @@ def entry(board: Leaderboard, submission_id: str) -> Entry:
 
 def to_html(text: str) -> str:
     """What MkDocs does to a page: Markdown with the extensions our mkdocs.yml enables."""
-    body = text.split("\n---\n", 1)[1]  # drop the front matter
+    # drop the front matter (a whole page has one; a page body alone, as model_page makes, none)
+    body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
     return markdown.markdown(body, extensions=["toc", "attr_list", "tables", "admonition"])

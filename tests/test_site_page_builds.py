@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from mkdocs.utils import meta
 
 from kleaderboard.errors import SiteBuildError
 from kleaderboard.site import build_site, pages
@@ -166,3 +167,21 @@ def test_without_fork_the_pages_are_built_in_the_process(site, tmp_path, monkeyp
         built = build_site(repo / "mkdocs.yml", tmp_path / "site")
     assert "model pages (10) in this process" in caplog.text
     assert files_of(built) == files_of(site)
+
+
+def test_mkdocs_takes_the_planned_pages_meta_without_parsing_it(tmp_path, monkeypatch):
+    # MkDocs' loop reads every page before the build; a planned page (front matter alone) gives
+    # it its meta as planned (page_builds.PlannedPage), so only whole pages are ever parsed
+    read = []
+    real = meta.get_data
+
+    def spy(doc: str) -> tuple[str, dict[str, object]]:
+        read.append(doc)
+        return real(doc)
+
+    monkeypatch.setattr(meta, "get_data", spy)
+    site = build_site(FIXTURE / "mkdocs.yml", tmp_path / "site")
+    assert (site / "models/alpha-lab/hangul-7b.html").is_file()
+    bodies = [real(doc)[0] for doc in read]
+    assert sum(doc.startswith("---\ntitle: ") for doc in read) >= 10  # each page built ahead, read whole once
+    assert all(body.strip() for body in bodies)  # never a page's front matter alone

@@ -10,6 +10,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from kleaderboard.records import RunRecord
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
@@ -247,9 +248,27 @@ def test_non_http_contact_is_not_a_link(rendered):
 
 @given(text=st.text(min_size=1, max_size=80))
 def test_any_title_is_a_yaml_string_without_markup(text):
-    loaded = yaml.safe_load(f"title: {pages._front_matter_text(text)}\n")
+    loaded = yaml.safe_load(pages.front_matter({"title": pages.title_text(text)}).strip("-\n"))
     assert isinstance(loaded["title"], str)
     assert "<" not in loaded["title"] and ">" not in loaded["title"]
+
+
+_META_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20).map(pages.title_text),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.from_regex(r"[a-z_]{1,8}", fullmatch=True), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    meta=st.dictionaries(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), _META_VALUES, min_size=1, max_size=5)
+)
+def test_front_matter_reads_back_as_its_meta(meta):
+    """What a planned page takes as its meta (page_builds.PlannedPage) is what MkDocs would read."""
+    assert get_data(pages.front_matter(meta)) == ("", meta)
 
 
 def test_control_characters_are_dropped(board):
@@ -295,7 +314,7 @@ def test_model_page_sections_and_figures(rendered):
     assert 'href="hangul-7b/runs/20250601T100000Z-a1b2c3.json"' in text
     assert 'href="hangul-7b/loss_log.csv"' in text
     assert "KMMLU" in text and 'href="https://alpha-lab.example.org/hangul-7b-report.pdf"' in text
-    assert "search:\n  exclude: true" in text
+    assert get_data(text)[1]["search"] == {"exclude": True}
 
 
 def test_model_page_shows_run_settings_and_hashes_as_evidence(rendered, board):

@@ -31,7 +31,7 @@ import os
 import re
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -94,6 +94,43 @@ class Outcome:
     built: list[Built] = field(default_factory=list)
     records: list[logging.LogRecord] = field(default_factory=list)
     error: str | None = None
+
+
+class PlannedPage(Page):
+    """A page MkDocs gathers with its front matter only (pages.LazyPage), whose meta is known.
+
+    MkDocs' loop reads every page before the build (``_populate_page``): for these it would
+    parse their YAML and start a Markdown converter for an empty body, most of that loop's time
+    at thousands of pages, in one process. This page takes its planned meta instead and renders
+    its empty body as Markdown does; :func:`build_one` reads and renders it whole, as any page.
+    """
+
+    def __init__(self, file: File, config: MkDocsConfig, meta: Mapping[str, object]) -> None:
+        super().__init__(None, file, config)
+        self.planned_meta = meta
+        self.planned_front = file.content_string
+        self.planned = False  # read from its front matter only
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.planned = (
+            not config.plugins.events["page_read_source"]  # no plugin gives its source
+            and self.file.content_string == self.planned_front
+        )
+        if not self.planned:
+            super().read_source(config)
+            return
+        # what meta.get_data makes of front_matter(meta): the body after it, and the values
+        self.markdown, self.meta = "", copy.deepcopy(dict(self.planned_meta))
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if not (self.planned and self.markdown == ""):
+            super().render(config, files)
+            return
+        # what Page.render makes of an empty body (Markdown returns "" before any extension runs)
+        self.content, self.toc = "", TableOfContents([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 @dataclass(frozen=True)

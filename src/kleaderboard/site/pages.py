@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -250,17 +250,25 @@ def template_environment(lang: str = LANGUAGES[0]) -> Environment:
         keep_trailing_newline=True,
         finalize=_printable,
         bytecode_cache=_COMPILED,
+        auto_reload=False,  # a build's templates do not change: no stat of the file per include
     )
-    env.filters.update(display.jinja_filters(), http_url=http_url, front_matter=_front_matter_text)
+    env.filters.update(display.jinja_filters(), http_url=http_url)
     env.filters["rows_json"] = row_payload.rows_json
     env.globals.update(relation_text=RELATION_TEXT, labels=LABELS, stale_label=history.STALE, lang=lang)
     env.globals["kl_words"] = words.Words(lang, LABELS)
     return env
 
 
-def _front_matter_text(value: str) -> Markup:
-    """A YAML scalar for front matter: HTML-escaped text (themes print titles unescaped)."""
-    return Markup(json.dumps(str(escape(_printable(value))), ensure_ascii=False))
+def front_matter(meta: Mapping[str, object]) -> str:
+    """A page's front matter from its meta: each value as JSON, which is YAML and reads back
+    as the same value (what page_builds.PlannedPage relies on: MkDocs need not parse it)."""
+    lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
+    return f"---\n{lines}---\n"
+
+
+def title_text(value: str) -> str:
+    """A page title for front matter: HTML-escaped text (themes print titles unescaped)."""
+    return str(escape(_printable(value)))
 
 
 # --- what an entry declares, and how ---------------------------------------------------
@@ -975,7 +983,8 @@ class LazyPage:
     (site/page_builds.py).
     """
 
-    front: str  # the page's front matter, as ``---\n...\n---\n``: the whole page, less its body
+    meta: Mapping[str, object]  # the page's front matter, as MkDocs reads it
+    front: str  # the same, written: ``---\n...\n---\n``, the whole page less its body
     text: Callable[[], str]  # the whole page, this front matter first
 
 
@@ -994,14 +1003,10 @@ def plan_language(
     env = template_environment(links.lang)
     pages: dict[str, str | LazyPage] = {}
     # the leaderboard first: its table grows with the models, so it is built beside them
+    title = words.Words(links.lang, LABELS).say("리더보드", "Leaderboard")
+    leaderboard_front = {"title": title, "hide": ["navigation", "toc"]}
     pages[localised(INDEX_URI, links.lang)] = _lazy(
-        INDEX_URI,
-        links,
-        env.get_template("_leaderboard_front.md.j2").render(),
-        leaderboard_page,
-        board,
-        links,
-        env,
+        INDEX_URI, links, leaderboard_front, leaderboard_page, board, links, env
     )
     small = {
         METHODOLOGY_URI: methodology_page(board.suite, links, env, suites=_suites(board)),
@@ -1014,25 +1019,32 @@ def plan_language(
     options = replace(
         options, null_panel=contamination.null_panel(board), boards=suite_results.board_indexes(board)
     )
-    front = env.get_template("_model_front.md.j2")
     for entry in board.entries:
-        page_front = front.render(manifest=entry.submission.manifest, searchable=options.searchable_models)
+        model_front: dict[str, object] = {
+            "title": title_text(entry.submission.manifest.model.name),
+            "hide": ["navigation"],
+        }
+        if not options.searchable_models:
+            model_front["search"] = {"exclude": True}
         pages[localised(entry.page_path, links.lang)] = _lazy(
-            entry.page_path, links, page_front, model_page, entry, board.suite, links, env, options
+            entry.page_path, links, model_front, model_page, entry, board.suite, links, env, options
         )
     return pages
 
 
-def _lazy(uri: str, links: Links, front: str, render: Callable[..., str], *args: object) -> LazyPage:
-    """The page at uri that ``render(*args)`` makes, its front matter given now (with its
+def _lazy(
+    uri: str, links: Links, meta: dict[str, object], render: Callable[..., str], *args: object
+) -> LazyPage:
+    """The page at uri whose body ``render(*args)`` makes, its front matter given now (with its
     language and alternates, as :func:`_with_alternates` adds them)."""
-    with_alternates = _with_alternates(uri, front, links)
-    return LazyPage(with_alternates, functools.partial(_lazy_text, with_alternates, render, *args))
+    meta |= _alternates(uri, links)
+    front = front_matter(meta)
+    return LazyPage(meta, front, functools.partial(_lazy_text, front, render, *args))
 
 
 def _lazy_text(front: str, render: Callable[..., str], *args: object) -> str:
     """The whole page: the planned front matter, then the body render makes."""
-    return front + render(*args).removeprefix("---\n").split("\n---\n", 1)[1]
+    return front + render(*args)
 
 
 def _suites(board: Leaderboard) -> tuple[Suite, ...]:
@@ -1042,10 +1054,13 @@ def _suites(board: Leaderboard) -> tuple[Suite, ...]:
 def _with_alternates(uri: str, markdown: str, links: Links) -> str:
     """The page with its counterparts in every language in its front matter (the theme's
     language switch links them); each language's pages are searched apart (search_languages)."""
+    front, body = markdown.removeprefix("---\n").split("\n---\n", 1)
+    extra = front_matter(_alternates(uri, links)).removeprefix("---\n")
+    return f"---\n{front}\n{extra}{body}"
+
+
+def _alternates(uri: str, links: Links) -> dict[str, object]:
+    """The front matter saying a page's language and linking its counterpart in each."""
     here = links.url(localised(uri, links.lang))
     alternates = {lang: get_relative_url(links.url(localised(uri, lang)), here) for lang in LANGUAGES}
-    meta: dict[str, object] = {"kl_lang": links.lang, "kl_alternates": alternates}
-    front, body = markdown.removeprefix("---\n").split("\n---\n", 1)
-    # JSON is YAML, and a tenth of the cost of yaml.safe_dump here (run once per page)
-    extra = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
-    return f"---\n{front}\n{extra}---\n{body}"
+    return {"kl_lang": links.lang, "kl_alternates": alternates}

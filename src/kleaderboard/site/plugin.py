@@ -358,8 +358,11 @@ def add_generated_files(
         inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
         if isinstance(page, pages.LazyPage):
             lazy[uri] = page
-            page = page.front
-        files.append(File.generated(config, uri, content=page, inclusion=inclusion))
+            file = File.generated(config, uri, content=page.front, inclusion=inclusion)
+            page_builds.PlannedPage(file, config, page.meta)  # (the nav makes its own of the leaderboard)
+        else:
+            file = File.generated(config, uri, content=page, inclusion=inclusion)
+        files.append(file)
     for item in pages.site_files(board):
         _refuse_clash(files, item.src_uri, config)
         if item.path is not None:
