@@ -42,7 +42,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
-from kleaderboard.site import downloads, page_builds, pages, raw_html, search_languages, twins
+from kleaderboard.site import downloads, frames, page_builds, pages, raw_html, search_languages, twins
 from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -160,6 +160,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
     # The leaderboard and model pages are built here, several at once; MkDocs' loop skips them.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        env.globals["kl_frame"] = frames.Frames()  # theme/main.html: blocks shared by model pages
         lazy = self.lazy
         ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
