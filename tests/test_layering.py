@@ -32,6 +32,7 @@ FLOORS: dict[str, int] = {
     "code_sandbox": 0,
     "benchmark_catalogue": 0,
     "contamination": 0,
+    "forked": 0,
     "submission": 1,
     "checks": 2,
     "suites": 2,

@@ -14,8 +14,8 @@ import pytest
 from mkdocs.utils import meta
 
 from kleaderboard.errors import SiteBuildError
+from kleaderboard.forked import ITEMS_PER_WORKER, worker_count
 from kleaderboard.site import build_site, frames, pages
-from kleaderboard.site.page_builds import PAGES_PER_WORKER, worker_count
 
 FIXTURE = Path(__file__).parent / "data" / "site_repo"
 MODEL_PAGE = "models/alpha-lab/hangul-7b.md"
@@ -133,8 +133,8 @@ def test_a_page_failing_in_a_worker_fails_the_build_naming_it(tmp_path):
 
 
 def test_a_small_site_is_built_in_one_process_and_a_big_one_in_several():
-    assert worker_count(0, PAGES_PER_WORKER - 1) == 1
-    assert worker_count(0, 100 * PAGES_PER_WORKER) >= 1
+    assert worker_count(0, ITEMS_PER_WORKER - 1) == 1
+    assert worker_count(0, 100 * ITEMS_PER_WORKER) >= 1
     assert worker_count(3, 2) == 3  # asked for: given (build_ahead never uses more than the pages)
 
 

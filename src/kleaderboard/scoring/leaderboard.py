@@ -10,18 +10,20 @@ never guess. Each figure says where it came from:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from kleaderboard import forked
 from kleaderboard.checks.evidence import Finding, loss_log_findings, parameter_findings
 from kleaderboard.errors import InputError, Problem
 from kleaderboard.kinds import Mode
 from kleaderboard.records import RunRecord, TaskScore
 from kleaderboard.scoring import normalise
 from kleaderboard.submission.loss_log import LossLog, read_loss_log
-from kleaderboard.submission.tree import Submission, load_all, load_runs
+from kleaderboard.submission.tree import Submission, find_manifests, load_runs, load_submission
 from kleaderboard.suites import Category, Suite, SuiteTask
 
 Provenance = Literal["declared", "measured", "checked"]
@@ -223,18 +225,33 @@ def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
     return build_leaderboards(submissions_dir, [suite])
 
 
-def build_leaderboards(submissions_dir: Path, suites: Sequence[Suite]) -> Leaderboard:
+def build_leaderboards(submissions_dir: Path, suites: Sequence[Suite], workers: int = 1) -> Leaderboard:
     """Load every submission once and rank it on each suite: the first suite's board, with
-    the other suites' boards beside it (each ranked on its own)."""
+    the other suites' boards beside it (each ranked on its own). The submissions are loaded
+    and scored in ``workers`` processes (0: one per CPU; kleaderboard.forked)."""
     if not suites:
         raise ValueError("build_leaderboards needs at least one suite")
-    subs, problems = load_all(submissions_dir)
-    boards = [_ranked(subs, suite, tuple(problems)) for suite in suites]
+    paths = find_manifests(submissions_dir)
+    workers = forked.worker_count(workers, len(paths))
+    loaded = forked.map_in_order(functools.partial(_load_and_enter, suites=tuple(suites)), paths, workers)
+    problems = tuple(problem for outcome in loaded if isinstance(outcome, list) for problem in outcome)
+    entries = [outcome for outcome in loaded if not isinstance(outcome, list)]
+    boards = [
+        _ranked([each[index] for each in entries], suite, problems) for index, suite in enumerate(suites)
+    ]
     return replace(boards[0], beside=tuple(boards[1:]))
 
 
-def _ranked(subs: Sequence[Submission], suite: Suite, problems: tuple[Problem, ...]) -> Leaderboard:
-    entries = [build_entry(sub, suite) for sub in subs]
+def _load_and_enter(path: Path, suites: tuple[Suite, ...]) -> tuple[Entry, ...] | list[Problem]:
+    """One submission's entry on each suite, or the problems that keep it off the boards."""
+    try:
+        sub = load_submission(path)
+    except InputError as exc:
+        return exc.problems
+    return tuple(build_entry(sub, suite) for suite in suites)
+
+
+def _ranked(entries: Sequence[Entry], suite: Suite, problems: tuple[Problem, ...]) -> Leaderboard:
     ranks = normalise.rank([e.overall.value if e.overall else None for e in entries])
     ranked = [Entry(**{**e.__dict__, "rank": r}) for e, r in zip(entries, ranks, strict=True)]
     ranked.sort(key=lambda e: (e.rank is None, e.rank or 0, e.id))

@@ -27,9 +27,7 @@ import copy
 import gc
 import logging
 import multiprocessing
-import os
 import re
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,14 +42,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from kleaderboard import forked
+
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
 # An empty theme template (theme/kl-built.html): MkDocs writes nothing for a page that renders
 # to nothing, so a page built ahead keeps the file its worker wrote.
 SKIP_TEMPLATE = "kl-built.html"
-# Fewer pages than this a process are built in the process itself: forking costs more.
-PAGES_PER_WORKER = 64
-MAX_WORKERS = 8
 
 
 @contextlib.contextmanager
@@ -65,15 +62,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def worker_count(requested: int, pages: int) -> int:
-    """How many processes build ``pages`` pages: ``requested``, or with 0 one per CPU this
-    process may use (at most MAX_WORKERS), never more than one per PAGES_PER_WORKER pages."""
-    if requested > 0:
-        return requested
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(cpus, MAX_WORKERS, pages // PAGES_PER_WORKER))
 
 
 @dataclass
@@ -156,7 +144,7 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
     processes where the process may fork; then leave them for MkDocs' loop to skip.
     A page that fails to build raises PluginError naming it, as MkDocs would have."""
     workers = min(workers, len(pages))
-    unsafe = _no_fork_because() if workers > 1 else None
+    unsafe = forked.fork_unsafe_because() if workers > 1 else None
     if unsafe is not None:
         log.info(
             "kleaderboard: building the leaderboard and model pages (%d) in this process (%s)",
@@ -189,15 +177,6 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
             _take_back(pages_by_uri[built.src_uri], built, site.files)
     for page in pages:
         page.meta["template"] = SKIP_TEMPLATE
-
-
-def _no_fork_because() -> str | None:
-    """Why this process must not fork its workers, or None."""
-    if threading.active_count() > 1:
-        return "it has threads"
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return "no fork here"
-    return None
 
 
 def _build_in_workers(

@@ -40,6 +40,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from kleaderboard import forked
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
 from kleaderboard.site import downloads, frames, page_builds, pages, raw_html, search_languages, twins
@@ -134,7 +135,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         with page_builds.collector_paused():  # thousands of submissions: objects, not garbage
-            board = load_board(config, self.config)
+            board = load_board(config, self.config, workers=1 if self.serving else self.config.workers)
             options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
             self.lazy = add_generated_files(files, config, board, options)
         self.blocks = raw_html.Blocks()
@@ -165,7 +166,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
         site = page_builds.Site(config, files, self.nav, env, files.documentation_pages(inclusion=inclusion))
-        workers = 1 if self.serving else page_builds.worker_count(self.config.workers, len(ahead))
+        workers = 1 if self.serving else forked.worker_count(self.config.workers, len(ahead))
         self.skip_filter = page_builds.SkipFilter(set(lazy))
         logging.getLogger("mkdocs.commands.build").addFilter(self.skip_filter)
         page_builds.build_ahead(ahead, lambda page: lazy[page.file.src_uri].text(), site, workers)
@@ -320,14 +321,15 @@ def load_suites(config: MkDocsConfig, options: LeaderboardConfig) -> list[Suite]
     return suites
 
 
-def load_board(config: MkDocsConfig, options: LeaderboardConfig) -> Leaderboard:
-    """Load the suites and every submission; turn failures into PluginError naming the file."""
+def load_board(config: MkDocsConfig, options: LeaderboardConfig, workers: int = 1) -> Leaderboard:
+    """Load the suites and every submission (in ``workers`` processes, 0: one per CPU); turn
+    failures into PluginError naming the file."""
     suites = load_suites(config, options)
     folder = submissions_path(config, options)
     if not folder.is_dir():
         log.info("No submissions folder at %s: the leaderboard is empty", folder)
     try:
-        board = build_leaderboards(folder, suites)
+        board = build_leaderboards(folder, suites, workers)
     except InputError as exc:
         raise PluginError(f"kleaderboard cannot build the leaderboard:\n{exc}") from exc
     for problem in board.problems:

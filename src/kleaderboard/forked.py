@@ -1,0 +1,89 @@
+"""Work split across forked processes: the steps of a site build that take seconds per
+thousand submissions (loading and scoring them, building their pages) use every CPU.
+
+Forking copies the process as it is, so the work needs no setup and no pickling of its
+inputs; only results travel back, pickled through a pipe. A process with other threads
+(``mkdocs serve``, a test server) must not fork, since a lock another thread holds would
+stay held in the child forever; there, and where the platform cannot fork, the work runs in
+the process itself. The site's page builds (site/page_builds.py) fork with the same rule.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Fewer items than this a process are done in the process itself: forking costs more.
+ITEMS_PER_WORKER = 64
+MAX_WORKERS = 8
+
+
+def worker_count(requested: int, items: int) -> int:
+    """How many processes share ``items`` pieces of work: ``requested``, or with 0 one per CPU
+    this process may use (at most MAX_WORKERS), never more than one per ITEMS_PER_WORKER."""
+    if requested > 0:
+        return requested
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS, items // ITEMS_PER_WORKER))
+
+
+def fork_unsafe_because() -> str | None:
+    """Why this process must not fork workers, or None."""
+    if threading.active_count() > 1:
+        return "it has threads"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "no fork here"
+    return None
+
+
+def map_in_order(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+    """``[function(item) for item in items]``, the items split across ``workers`` processes
+    (this one and forked children) where this process may fork.
+
+    A child that fails (or whose results cannot be pickled) has its share redone here, so that
+    an error is raised here exactly as it would have been without children."""
+    workers = min(workers, len(items))
+    if workers <= 1 or fork_unsafe_because() is not None:
+        return [function(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    children = []
+    for index in range(1, workers):
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(function, items[index::workers], sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((index, child, receiver))
+    results: list[R | None] = [None] * len(items)
+    try:
+        results[0::workers] = [function(item) for item in items[0::workers]]
+    except BaseException:
+        for _, child, _ in children:
+            child.terminate()
+        raise
+    for index, child, receiver in children:
+        try:
+            share = receiver.recv()
+        except EOFError:  # the child failed: do its share here, where its error is raised
+            share = None
+        child.join()
+        if share is None:
+            share = [function(item) for item in items[index::workers]]
+        results[index::workers] = share
+    return results  # type: ignore[return-value]  # every slot is filled above
+
+
+def _child(function: Callable[[T], R], items: Sequence[T], sender: Connection) -> None:
+    try:
+        share = [function(item) for item in items]
+        sender.send(share)
+    except BaseException:  # the parent does this share itself and raises the error there
+        sender.send(None)
+    finally:
+        sender.close()

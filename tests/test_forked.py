@@ -1,0 +1,91 @@
+"""Work split across forked processes (kleaderboard.forked): the same results, in order, as
+in one process; a child's failure raised here as it would have been without children."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from kleaderboard import forked
+
+
+def run_alone(body: str) -> subprocess.CompletedProcess[str]:
+    """body in a fresh Python process: a single thread, so it may fork (this test process
+    may run other threads, where map_in_order works in the process itself)."""
+    script = "import os, sys\nfrom kleaderboard import forked\n" + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+
+
+def test_results_come_back_in_order_from_every_process():
+    done = run_alone(
+        """
+        def work(item):
+            return (item * item, os.getpid())
+        out = forked.map_in_order(work, list(range(101)), 3)
+        assert [square for square, _ in out] == [i * i for i in range(101)]
+        print(len({pid for _, pid in out}))
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["3"]  # three processes did the work
+
+
+def test_an_error_in_a_child_is_raised_here_as_itself():
+    done = run_alone(
+        """
+        from kleaderboard.errors import InputError, Problem
+        parent = os.getpid()
+        def work(item):
+            if item == 4:  # in the second slice: a child's (items[1::3])
+                raise InputError([Problem("x.yaml", "model.name", "is empty", "name it")])
+            return item
+        try:
+            forked.map_in_order(work, list(range(9)), 3)
+        except InputError as exc:
+            print(exc.problems[0].field, exc.problems[0].fix)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "model.name name it"  # the problem whole, not its text
+
+
+def test_a_child_that_dies_has_its_share_done_here():
+    done = run_alone(
+        """
+        parent = os.getpid()
+        def work(item):
+            if os.getpid() != parent:
+                os._exit(9)  # e.g. killed for memory
+            return item + 1
+        print(forked.map_in_order(work, list(range(7)), 2))
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(list(range(1, 8)))
+
+
+def test_with_threads_the_work_stays_in_this_process():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert forked.fork_unsafe_because() == "it has threads"
+        pids = forked.map_in_order(lambda _: os.getpid(), list(range(200)), 4)
+    finally:
+        stop.set()
+        other.join()
+    assert set(pids) == {os.getpid()}
+
+
+@pytest.mark.parametrize(("requested", "items", "expected"), [(3, 2, 3), (1, 10_000, 1)])
+def test_a_requested_count_is_given(requested, items, expected):
+    assert forked.worker_count(requested, items) == expected
+
+
+def test_few_items_stay_in_one_process():
+    assert forked.worker_count(0, forked.ITEMS_PER_WORKER - 1) == 1
