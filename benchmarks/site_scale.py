@@ -172,7 +172,9 @@ _BUILD = (
 
 def timed_build(config: Path, workers: int | None = None) -> tuple[float, float, float]:
     """(seconds, peak MiB, largest worker's peak MiB) of a strict MkDocs build in a child
-    process; workers: the plugin's option (None: its default, one per CPU)."""
+    process; workers: the plugin's option (None: its default, one per CPU). Each build starts
+    from no site folder, as the floor's does (MkDocs deletes an old one first, in the build)."""
+    shutil.rmtree(config.parent / "site", ignore_errors=True)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _BUILD, str(config), "-" if workers is None else str(workers)],

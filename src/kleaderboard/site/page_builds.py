@@ -130,6 +130,9 @@ class Site:
     nav: Navigation
     env: jinja2.Environment
     doc_files: Sequence[File]
+    # The files published beside each page (a model's run records, loss log...): copied by the
+    # process that builds the page, not one by one by MkDocs' process afterwards.
+    evidence: Mapping[str, Sequence[File]] = field(default_factory=dict)
     # What Markdown makes of a page once the plugin has taken its HTML out (raw_html.py): its
     # headings around placeholders. Model pages share a handful of these skeletons, so each is
     # converted once (this build's: they depend on its Markdown settings); Markdown's setup and
@@ -177,6 +180,8 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
             _take_back(pages_by_uri[built.src_uri], built, site.files)
     for page in pages:
         page.meta["template"] = SKIP_TEMPLATE
+        for file in site.evidence.get(page.file.src_uri, ()):
+            site.files.remove(file)  # copied with its page: MkDocs' copy of static files skips it
 
 
 def _build_in_workers(
@@ -265,6 +270,8 @@ def build_one(page: Page, source: str, site: Site) -> Built:
             page.meta.pop("search", None)
         else:
             page.meta["search"] = search
+    for file in site.evidence.get(page.file.src_uri, ()):
+        file.copy_file()
     built = Built(
         src_uri=page.file.src_uri,
         anchors=page.present_anchor_ids,

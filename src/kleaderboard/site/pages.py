@@ -610,6 +610,7 @@ class SiteFile:
     src_uri: str
     path: Path | None = None
     content: str | None = None
+    page: str | None = None  # the model page it is published next to (its src_uri)
 
 
 def _loss_log_file(entry: Entry) -> Path | None:
@@ -635,14 +636,15 @@ def site_files(board: Leaderboard) -> list[SiteFile]:
     for entry in board.entries:
         shown = (entry.run, entry.failed_run, entry.previous, *entry.history)
         runs = {run.run_id: run for run in shown if run}
-        files += [_run_file(entry, run) for run in runs.values()]
+        beside = [_run_file(entry, run) for run in runs.values()]
         log = _loss_log_file(entry)
         if log is not None:
-            files.append(SiteFile(loss_log_uri(entry), path=log))
+            beside.append(SiteFile(loss_log_uri(entry), path=log))
         if (record := latest_record(entry.submission.folder)) is not None:
-            files.append(
+            beside.append(
                 SiteFile(f"{_model_folder(entry)}/{PROVENANCE_FOLDER}/{record[0].name}", path=record[0])
             )
+        files += [replace(item, page=entry.page_path) for item in beside]
     return files
 
 

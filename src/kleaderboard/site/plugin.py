@@ -121,6 +121,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
         self.serving = False
         self.lazy: dict[str, pages.LazyPage] = {}  # the leaderboard and model pages, built in on_env
+        self.evidence: dict[str, list[File]] = {}  # the files published next to each model page
         self.skip_filter: page_builds.SkipFilter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -137,7 +138,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         with page_builds.collector_paused():  # thousands of submissions: objects, not garbage
             board = load_board(config, self.config, workers=1 if self.serving else self.config.workers)
             options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
-            self.lazy = add_generated_files(files, config, board, options)
+            self.lazy, self.evidence = add_generated_files(files, config, board, options)
         self.blocks = raw_html.Blocks()
         return files
 
@@ -165,7 +166,9 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         lazy = self.lazy
         ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
-        site = page_builds.Site(config, files, self.nav, env, files.documentation_pages(inclusion=inclusion))
+        site = page_builds.Site(
+            config, files, self.nav, env, files.documentation_pages(inclusion=inclusion), self.evidence
+        )
         workers = 1 if self.serving else forked.worker_count(self.config.workers, len(ahead))
         self.skip_filter = page_builds.SkipFilter(set(lazy))
         logging.getLogger("mkdocs.commands.build").addFilter(self.skip_filter)
@@ -350,11 +353,13 @@ def link_twins(page: Page, files: Files, config: MkDocsConfig) -> None:
 
 def add_generated_files(
     files: Files, config: MkDocsConfig, board: Leaderboard, options: pages.Options
-) -> dict[str, pages.LazyPage]:
+) -> tuple[dict[str, pages.LazyPage], dict[str, list[File]]]:
     """Add the generated pages, the evidence files and the assets to files; return the pages
-    added with their front matter only, to be built whole later (the leaderboard and model pages)."""
+    added with their front matter only, to be built whole later (the leaderboard and model
+    pages), and the evidence files by the model page they sit beside (copied as it is built)."""
     links = pages.Links(config.use_directory_urls)
     lazy = {}
+    evidence: dict[str, list[File]] = {}
     for uri, page in pages.plan_pages(board, links, options).items():
         _refuse_clash(files, uri, config)
         in_nav = not uri.startswith(("models/", *(f"{lang}/" for lang in pages.LANGUAGES)))
@@ -369,15 +374,18 @@ def add_generated_files(
     for item in pages.site_files(board):
         _refuse_clash(files, item.src_uri, config)
         if item.path is not None:
-            files.append(File.generated(config, item.src_uri, abs_src_path=str(item.path)))
+            file = File.generated(config, item.src_uri, abs_src_path=str(item.path))
         else:
-            files.append(File.generated(config, item.src_uri, content=item.content or ""))
+            file = File.generated(config, item.src_uri, content=item.content or "")
+        files.append(file)
+        if item.page is not None:
+            evidence.setdefault(item.page, []).append(file)
     for uri, text in downloads.download_files(board, links.url).items():
         _refuse_clash(files, uri, config)
         files.append(File.generated(config, uri, content=text))
     for uri, path in ASSET_FILES.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
-    return lazy
+    return lazy, evidence
 
 
 def _page(files: Files, uri: str) -> Page | None:
