@@ -58,6 +58,27 @@ that live through the build are frozen before the workers fork (site/page_builds
 three runs each at N = 2,500 on a busier machine, 41.9 s against 43.6 s (0.96x the time, 0.91x
 the CPU); loading 5,000 submissions took 9.2 s against 16.5 s in the run before.
 
+Then (2026-12-02, later): MkDocs takes a planned page's meta as planned (page_builds.PlannedPage:
+no YAML or Markdown for front matter alone), the blocks of Material's frame shared by every
+model page of a language are rendered once (site/frames.py), the submissions are loaded and
+scored in the workers too (kleaderboard.forked), and each worker copies its models' evidence
+files; each build now starts from no site folder, as the floor's does. Same machine, idle:
+
+    models=2500 load=1.19 cpus=2 html_pages=5010 build_s=21.64 one_process_s=28.75
+      plain_build_s=9.89 ratio=2.19 one_process_ratio=2.91 peak_mib=288.46 worker_peak_mib=275.40
+      index_gzip_kib=152.58 fcp_ms=1104 dcl_ms=1598.80 first_sort_ms=299.90 sort_ms=26.20
+    models=5000 load=1.31 cpus=2 html_pages=10010 build_s=47.35 one_process_s=80.53
+      plain_build_s=24.84 ratio=1.91 one_process_ratio=3.24 peak_mib=510.55 worker_peak_mib=493.91
+      index_gzip_kib=291.82 fcp_ms=208 dcl_ms=852.10 first_sort_ms=41.90 sort_ms=19.20
+
+So at N = 5,000 the build is 1.91x the floor (from 2.75-2.9x): the 1.2x target is still NOT
+met. Paired against the build before these changes, run by run, N = 2,000 with workers: 0.87x
+the wall time, the same CPU time; in one process (N = 1,000) 0.98x: the gain is the loading
+(0.75x paired alone) and the evidence copy moving into the workers, much more than the CPU
+saved per page. The leaderboard page did not change; the 2,500 line's browser figures came at a
+moment the machine was slow: three more loads of the same N = 2,500 site right after gave first
+paint 332-528 ms, DOMContentLoaded 520-736 ms, a first sort 46-47 ms and a sort 16-35 ms.
+
 Where the time goes at N = 500 (timers around each step, one process, 7.9 s): loading and
 scoring the submissions 0.8 s (YAML, pydantic, loss-log CSV parsing), our templates 2.2 s
 (1.1 ms a model page, from 3.7 ms: say/label/badge are Python now, site URLs cached, front
@@ -65,10 +86,16 @@ matter written as JSON), Markdown 0.5 s (each page's skeleton of headings conver
 build: raw_html.py keeps the HTML out), MkDocs and Material's theme 2.9 s for 1,002 big pages
 (the floor's whole build is 2.4-2.8 s for 1,010 small ones), copying the evidence files 0.5 s.
 The floor's pages are one short Markdown file each; ours carry 30 KB of HTML each, written from
-templates twice per model. What would close the rest, next: load the submissions in the
-workers too (0.8 s at N = 500, serial now), have the workers copy each model's evidence files,
-and render Material's page frame (header, navigation, footer: the same for every model page of
-a language) once per language rather than once per page.
+templates twice per model. Of the three next steps named here before, all three are done (the
+loading and the evidence copy in the workers, the shared frame blocks). At N = 5,000 (2 workers)
+the parent's own serial part is now about 10 s: loading and scoring 4-5 s in two processes,
+adding the generated files 2-2.5 s, MkDocs' reading loop 1.5-2 s, its pass over the pages built
+ahead 0.6-0.7 s; the rest, about 35 s of CPU, is the pages themselves, about 7 ms each: our
+templates 1.7 ms, Material's frame 0.8 ms (the header, with the page's title and language links,
+and the sidebars, with its table of contents, are still rendered per page), Markdown and plugin
+events 0.5 ms, Material search's clean-up of every page's HTML 0.26 ms (even for pages it does not
+index), writing 0.3-0.6 ms. 1.2x would need about 4 ms a page: next, render each model page once
+for both languages' shared parts, and cache the header and the navigation sidebar by language.
 """
 
 from __future__ import annotations
