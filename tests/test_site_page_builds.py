@@ -132,6 +132,21 @@ def test_a_page_failing_in_a_worker_fails_the_build_naming_it(tmp_path):
     assert "Traceback" not in done.stderr.split("the site build failed")[0]
 
 
+def test_a_worker_that_dies_fails_the_build_saying_so(tmp_path):
+    repo = copy_fixture(tmp_path, workers=3)
+    # a worker killed (for memory, say) sends nothing back: the build stops, and says how it ended
+    killed = page_text_made_by(
+        "import os, signal\n"
+        "if os.getpid() != PARENT:\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "return real(front, render, *args)\n"
+    )
+    done = build_in_a_process(repo, tmp_path / "site", before="import os\nPARENT = os.getpid()\n" + killed)
+    assert done.returncode == 3, done.stderr
+    assert "a process building pages ahead stopped (exit code -9)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_a_small_site_is_built_in_one_process_and_a_big_one_in_several():
     assert worker_count(0, ITEMS_PER_WORKER - 1) == 1
     assert worker_count(0, 100 * ITEMS_PER_WORKER) >= 1

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -52,38 +53,57 @@ def map_in_order(function: Callable[[T], R], items: Sequence[T], workers: int) -
     workers = min(workers, len(items))
     if workers <= 1 or fork_unsafe_because() is not None:
         return [function(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    children = []
-    for index in range(1, workers):
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(function, items[index::workers], sender), daemon=True)
-        child.start()
-        sender.close()
-        children.append((index, child, receiver))
+    shares = in_slices(lambda part, in_child: [function(item) for item in part], items, workers)
     results: list[R | None] = [None] * len(items)
-    try:
-        results[0::workers] = [function(item) for item in items[0::workers]]
-    except BaseException:
-        for _, child, _ in children:
-            child.terminate()
-        raise
-    for index, child, receiver in children:
-        try:
-            share = receiver.recv()
-        except EOFError:  # the child failed: do its share here, where its error is raised
-            share = None
-        child.join()
-        if share is None:
+    for index, share in enumerate(shares):
+        if isinstance(share, ChildFailed):  # do its share here, where its error is raised
             share = [function(item) for item in items[index::workers]]
         results[index::workers] = share
     return results  # type: ignore[return-value]  # every slot is filled above
 
 
-def _child(function: Callable[[T], R], items: Sequence[T], sender: Connection) -> None:
-    try:
-        share = [function(item) for item in items]
-        sender.send(share)
-    except BaseException:  # the parent does this share itself and raises the error there
-        sender.send(None)
-    finally:
+@dataclass(frozen=True)
+class ChildFailed:
+    """What :func:`in_slices` gives for a child that raised, died, or sent nothing back."""
+
+    exitcode: int | None  # 1: it raised; -N: killed by signal N (as multiprocessing says)
+
+
+def in_slices(
+    work: Callable[[Sequence[T], bool], R], items: Sequence[T], workers: int
+) -> list[R | ChildFailed]:
+    """``work(part, in_child)`` for each of ``workers`` interleaved parts of items
+    (``items[index::workers]``): the first in this process, each other in a forked child whose
+    result comes back pickled. The caller has checked that this process may fork
+    (:func:`fork_unsafe_because`). If this process's part raises, the children are stopped."""
+    context = multiprocessing.get_context("fork")
+    children = []
+    for index in range(1, workers):
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(work, items[index::workers], sender), daemon=True)
+        child.start()
         sender.close()
+        children.append((child, receiver))
+    try:
+        results: list[R | ChildFailed] = [work(items[0::workers], False)]
+    except BaseException:
+        for child, _ in children:
+            child.terminate()
+        raise
+    for child, receiver in children:
+        try:
+            results.append(receiver.recv())
+        except EOFError:  # it raised, or died: its exit code says which
+            child.join()
+            results.append(ChildFailed(child.exitcode))
+        child.join()
+    return results
+
+
+def _child(work: Callable[[Sequence[T], bool], R], items: Sequence[T], sender: Connection) -> None:
+    try:
+        sender.send(work(items, True))
+    except BaseException:  # quietly: the parent says it (ChildFailed) or redoes the work
+        sender.close()
+        os._exit(1)
+    sender.close()

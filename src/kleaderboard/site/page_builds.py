@@ -26,12 +26,10 @@ import contextlib
 import copy
 import gc
 import logging
-import multiprocessing
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 
 import jinja2
 from mkdocs.commands import build as mkdocs_build
@@ -187,35 +185,16 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
 def _build_in_workers(
     pages: Sequence[Page], text: Callable[[Page], str], site: Site, workers: int
 ) -> list[Outcome]:
-    context = multiprocessing.get_context("fork")
-    slices = [pages[index::workers] for index in range(workers)]
-    children = []
-    for part in slices[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_worker, args=(part, text, site, sender), daemon=True)
-        child.start()
-        sender.close()
-        children.append((child, receiver))
-    try:
-        outcomes = [_build_slice(slices[0], text, site, capture=False)]
-    except BaseException:
-        for child, _ in children:
-            child.terminate()
-        raise
-    for child, receiver in children:
-        try:
-            outcomes.append(receiver.recv())
-        except EOFError:
-            outcomes.append(
-                Outcome(error=f"a process building pages ahead stopped (exit code {child.exitcode})")
-            )
-        child.join()
-    return outcomes
-
-
-def _worker(pages: Sequence[Page], text: Callable[[Page], str], site: Site, sender: Connection) -> None:
-    sender.send(_build_slice(pages, text, site, capture=True))
-    sender.close()
+    # in a worker (in_child), the MkDocs log records are kept for the parent to print and count
+    outcomes = forked.in_slices(
+        lambda part, in_child: _build_slice(part, text, site, capture=in_child), pages, workers
+    )
+    return [
+        Outcome(error=f"a process building pages ahead stopped (exit code {outcome.exitcode})")
+        if isinstance(outcome, forked.ChildFailed)
+        else outcome
+        for outcome in outcomes
+    ]
 
 
 class _Capture(logging.Handler):
