@@ -15,7 +15,7 @@ from mkdocs.utils import meta
 
 from kleaderboard.errors import SiteBuildError
 from kleaderboard.forked import ITEMS_PER_WORKER, worker_count
-from kleaderboard.site import build_site, frames, pages
+from kleaderboard.site import build_site, pages
 
 FIXTURE = Path(__file__).parent / "data" / "site_repo"
 MODEL_PAGE = "models/alpha-lab/hangul-7b.md"
@@ -200,22 +200,3 @@ def test_mkdocs_takes_the_planned_pages_meta_without_parsing_it(tmp_path, monkey
     bodies = [real(doc)[0] for doc in read]
     assert sum(doc.startswith("---\ntitle: ") for doc in read) >= 10  # each page built ahead, read whole once
     assert all(body.strip() for body in bodies)  # never a page's front matter alone
-
-
-def test_model_pages_share_the_frame_blocks_rendered_once(tmp_path, monkeypatch):
-    # the site is the same byte for byte as MkDocs' own (above); here, the sharing does happen
-    keys: list[object] = []
-    real = frames.Frames.key
-
-    def spy(*args: object) -> object:
-        key = real(*args)  # type: ignore[arg-type]
-        keys.append(key)
-        return key
-
-    monkeypatch.setattr(frames.Frames, "key", staticmethod(spy))
-    build_site(FIXTURE / "mkdocs.yml", tmp_path / "site")
-    shared = [key for key in keys if key is not None]
-    assert {key[0] for key in shared} == set(frames.SHARED_BLOCKS)  # type: ignore[index]
-    assert {key[1] for key in shared} == {"ko", "en"}  # type: ignore[index]
-    assert len(shared) >= 4 * len(set(shared))  # each block of each kind: four model pages or more
-    assert None in keys  # the other pages render their own

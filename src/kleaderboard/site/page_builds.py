@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import jinja2
-from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -41,6 +40,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from kleaderboard import forked
+from kleaderboard.site.shells import Shells
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
@@ -138,6 +138,11 @@ class Site:
     skeletons: dict[str, tuple[str, TableOfContents, set[str] | None, dict[str, str]]] = field(
         default_factory=dict
     )
+    # Material's frame of each kind of model page, cut where pages differ (shells.py)
+    shells: Shells = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shells", Shells(self.config, self.nav, self.env, self.doc_files))
 
 
 def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, workers: int) -> None:
@@ -242,7 +247,7 @@ def build_one(page: Page, source: str, site: Site) -> Built:
         # loop, with the page's HTML as populated here), not now, and not twice.
         content, toc = page.content, page.toc
         page.meta["search"] = {**(search or {}), "exclude": True}
-        mkdocs_build._build_page(page, site.config, site.doc_files, site.nav, site.env)
+        site.shells.build(page, in_nav=lambda page: page in site.nav.pages)
     finally:
         page.file.content_string = front  # keep only the front matter in memory
         if search is None:

@@ -43,7 +43,7 @@ from mkdocs.utils.templates import TemplateContext
 from kleaderboard import forked
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
-from kleaderboard.site import downloads, frames, page_builds, pages, raw_html, search_languages, twins
+from kleaderboard.site import downloads, page_builds, pages, raw_html, search_languages, twins
 from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -162,7 +162,6 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
     # The leaderboard and model pages are built here, several at once; MkDocs' loop skips them.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        env.globals["kl_frame"] = frames.Frames()  # theme/main.html: blocks shared by model pages
         lazy = self.lazy
         ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
@@ -342,6 +341,8 @@ def load_board(config: MkDocsConfig, options: LeaderboardConfig, workers: int = 
 
 def link_twins(page: Page, files: Files, config: MkDocsConfig) -> None:
     """A hand-written page with a twin in the other language gets the language switch's links."""
+    if "kl_lang" in page.meta and "kl_alternates" in page.meta:
+        return  # a generated page: planned with both (pages._alternates)
     meta = twins.twin_meta(
         page.file.src_uri, lambda uri: files.get_file_from_path(uri) is not None, config.use_directory_urls
     )
