@@ -242,7 +242,7 @@ def template_environment(lang: str = LANGUAGES[0]) -> Environment:
     """The Jinja2 environment of the generated pages in one language (autoescape on, undefined
     is an error); the macros read the global ``lang``."""
     env = Environment(
-        loader=PackageLoader("kleaderboard.site", "templates"),
+        loader=words.WordsLoader(PackageLoader("kleaderboard.site", "templates"), lang),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -3,14 +3,18 @@
 Every page is rendered once per language (``lang``, "ko" or "en"); these are the only ways a
 template writes words, so a page shows one language. They were Jinja macros; a macro call
 costs about ten times a Python call, and a model page makes several hundred of them, so they
-are plain methods now (``_macros.html.j2`` hands them out under their old names).
+are plain methods now (``_macros.html.j2`` hands them out under their old names). Most calls
+of ``say`` name both words as string literals: :class:`WordsLoader` puts the page's own in the
+template's source, so Jinja prints them as constant text, escaped once when it compiles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from jinja2 import BaseLoader, Environment
 from markupsafe import Markup
 
 from kleaderboard.display import Label
@@ -78,3 +82,35 @@ class Words:
     def declared_by(self, who: str) -> object:
         """The legend's words for who declared the page's values."""
         return self.label(DECLARED_BY[who][1])
+
+
+_LITERAL = r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+# say("…", "…") (or m.say, bilingual, m.bilingual) with two string literals and nothing else
+_SAID = re.compile(rf"(?<![\w.])(?:m\.)?(?:say|bilingual)\(\s*{_LITERAL}\s*,\s*{_LITERAL}\s*\)")
+
+
+def say_literals(source: str, lang: str) -> str:
+    """A template's source with each say() of two string literals replaced by the literal of
+    ``lang`` (the same value say() returns), keeping the lines where they were."""
+
+    def own(match: re.Match[str]) -> str:
+        return match.group(2 if lang == "en" else 1) + "\n" * match.group(0).count("\n")
+
+    return _SAID.sub(own, source)
+
+
+class WordsLoader(BaseLoader):
+    """Another loader's templates with their literal words in ``lang`` (say_literals)."""
+
+    def __init__(self, loader: BaseLoader, lang: str) -> None:
+        self.loader = loader
+        self.lang = lang
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        return say_literals(source, self.lang), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
