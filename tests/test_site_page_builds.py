@@ -98,7 +98,7 @@ def test_workers_build_the_same_site(site, tmp_path):
     done = build_in_a_process(repo, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     assert (
-        "building the leaderboard and model pages (10) in 3 processes" in done.stderr
+        "building 14 pages ahead (leaderboard, claims, charts, models) in 3 processes" in done.stderr
     )  # the workers did run
     assert files_of(tmp_path / "site") == files_of(site)
 
@@ -168,9 +168,9 @@ def test_a_warning_in_a_worker_fails_a_strict_build(tmp_path):
     )
     done = build_in_a_process(repo, tmp_path / "site", before=broken_link)
     assert done.returncode == 3, done.stderr
-    assert "building the leaderboard and model pages (10) in 3 processes" in done.stderr
+    assert "building 14 pages ahead (leaderboard, claims, charts, models) in 3 processes" in done.stderr
     assert "no-such-page.md" in done.stderr
-    assert "Aborted with 10 warnings in strict mode" in done.stderr  # one a page, whoever built it
+    assert "Aborted with 14 warnings in strict mode" in done.stderr  # one a page, whoever built it
 
 
 def test_without_fork_the_pages_are_built_in_the_process(site, tmp_path, monkeypatch, caplog):
@@ -180,7 +180,7 @@ def test_without_fork_the_pages_are_built_in_the_process(site, tmp_path, monkeyp
     repo = copy_fixture(tmp_path, workers=3)
     with caplog.at_level("INFO", logger="mkdocs.plugins.kleaderboard"):
         built = build_site(repo / "mkdocs.yml", tmp_path / "site")
-    assert "model pages (10) in this process" in caplog.text
+    assert "14 pages ahead (leaderboard, claims, charts, models) here" in caplog.text
     assert files_of(built) == files_of(site)
 
 

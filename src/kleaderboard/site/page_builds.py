@@ -7,17 +7,19 @@ after another in one process. So the plugin registers these pages with their fro
 only (:class:`~kleaderboard.site.pages.LazyPage`), and in ``on_env`` (every page gathered, the
 theme ready) :func:`build_ahead` builds them whole, split across forked worker processes:
 :func:`populate` fires the plugin events of MkDocs' ``_populate_page`` in its order (converting
-each distinct Markdown skeleton once), then MkDocs' own ``_build_page`` renders and writes the
-page, so a page comes out byte for byte as MkDocs would make it. MkDocs' loop then passes over
+each distinct Markdown skeleton once), then the page is rendered and written as MkDocs'
+``_build_page`` does (filled into its kind's shell where it has one: shells.py), so a page comes
+out byte for byte as MkDocs would make it. MkDocs' loop then passes over
 each built page with an empty template, which it skips without writing (:data:`SKIP_TEMPLATE`).
 
 What MkDocs needs back from a worker comes back through a pipe: the warnings and errors it
 logged (so ``--strict`` still fails on them), each page's anchors and links to anchors (for
-MkDocs' anchor check after the build), and, for a page in the search index, its HTML and
-table of contents. Workers are forked only from a process with a single thread (``mkdocs
-build``): forking a process whose other threads may hold a lock (``mkdocs serve``, a test
-server) can hang the child, so there the pages are built in the process itself, as they are
-where the platform cannot fork.
+MkDocs' anchor check after the build), and, for a page in the search index, its entries (or,
+where other plugins see pages' contexts, its HTML and table of contents to index there).
+Workers are forked only from a process with a single thread (``mkdocs build``): forking a
+process whose other threads may hold a lock (``mkdocs serve``, a test server) can hang the
+child, so there the pages are built in the process itself, as they are where the platform
+cannot fork.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
@@ -71,6 +74,7 @@ class Built:
     links_to_anchors: dict[str, dict[str, str]]  # {target src_uri: {anchor: link as written}}
     content: str | None = None  # the page's HTML and table of contents, when search indexes it
     toc: TableOfContents | None = None
+    search_entries: list[dict[str, Any]] | None = None  # or its search entries, made here
 
 
 @dataclass
@@ -138,6 +142,10 @@ class Site:
     skeletons: dict[str, tuple[str, TableOfContents, set[str] | None, dict[str, str]]] = field(
         default_factory=dict
     )
+    # The search entries of a page, where the plugin can make them in the worker (where it
+    # cannot, the page's HTML goes back for MkDocs' loop to index); those made, by src_uri.
+    search_entries: Callable[[Page], list[dict[str, Any]]] | None = None
+    searched: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Material's frame of each kind of model page, cut where pages differ (shells.py)
     shells: Shells = field(init=False)
 
@@ -153,7 +161,7 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
     unsafe = forked.fork_unsafe_because() if workers > 1 else None
     if unsafe is not None:
         log.info(
-            "kleaderboard: building the leaderboard and model pages (%d) in this process (%s)",
+            "kleaderboard: building %d pages ahead (leaderboard, claims, charts, models) here (%s)",
             len(pages),
             unsafe,
         )
@@ -166,7 +174,7 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
             outcomes = [_build_slice(pages, text, site, capture=False)]
         else:
             log.info(
-                "kleaderboard: building the leaderboard and model pages (%d) in %d processes",
+                "kleaderboard: building %d pages ahead (leaderboard, claims, charts, models) in %d processes",
                 len(pages),
                 workers,
             )
@@ -181,6 +189,8 @@ def build_ahead(pages: Sequence[Page], text: Callable[[Page], str], site: Site, 
             raise PluginError(outcome.error)
         for built in outcome.built:
             _take_back(pages_by_uri[built.src_uri], built, site.files)
+            if built.search_entries is not None:
+                site.searched[built.src_uri] = built.search_entries
     for page in pages:
         page.meta["template"] = SKIP_TEMPLATE
         for file in site.evidence.get(page.file.src_uri, ()):
@@ -243,9 +253,10 @@ def build_one(page: Page, source: str, site: Site) -> Built:
     try:
         populate(page, site)
         searched = not (page.meta.get("search") or {}).get("exclude")
-        # The search plugin indexes the page as MkDocs' loop passes over it (the parent's
-        # loop, with the page's HTML as populated here), not now, and not twice.
+        # The search index takes the page's entries as MkDocs' loop passes over it (the parent's
+        # loop, in its order), made here from its HTML as populated, or there from that HTML.
         content, toc = page.content, page.toc
+        entries = site.search_entries(page) if searched and site.search_entries is not None else None
         page.meta["search"] = {**(search or {}), "exclude": True}
         site.shells.build(page, in_nav=lambda page: page in site.nav.pages)
     finally:
@@ -260,8 +271,9 @@ def build_one(page: Page, source: str, site: Site) -> Built:
         src_uri=page.file.src_uri,
         anchors=page.present_anchor_ids,
         links_to_anchors={target.src_uri: links for target, links in (page.links_to_anchors or {}).items()},
-        content=content if searched else None,
-        toc=toc if searched else None,
+        content=content if searched and entries is None else None,
+        toc=toc if searched and entries is None else None,
+        search_entries=entries,
     )
     if not searched:
         page.markdown = page.content = ""  # written, and out of search: nothing reads them again

@@ -991,7 +991,8 @@ class LazyPage:
 
 
 def plan_pages(board: Leaderboard, links: Links, options: Options = Options()) -> dict[str, str | LazyPage]:
-    """Every generated page in every language, the leaderboard and model pages as :class:`LazyPage`."""
+    """Every generated page in every language; the leaderboard, claims, charts and model pages
+    as :class:`LazyPage`."""
     pages: dict[str, str | LazyPage] = {}
     for lang in LANGUAGES:
         pages.update(plan_language(board, dataclasses.replace(links, lang=lang), options))
@@ -1001,7 +1002,8 @@ def plan_pages(board: Leaderboard, links: Links, options: Options = Options()) -
 def plan_language(
     board: Leaderboard, links: Links, options: Options = Options()
 ) -> dict[str, str | LazyPage]:
-    """Every generated page in links.lang, the leaderboard and model pages as :class:`LazyPage`."""
+    """Every generated page in links.lang; the leaderboard, claims, charts and model pages as
+    :class:`LazyPage`."""
     env = template_environment(links.lang)
     pages: dict[str, str | LazyPage] = {}
     # the leaderboard first: its table grows with the models, so it is built beside them
@@ -1010,14 +1012,19 @@ def plan_language(
     pages[localised(INDEX_URI, links.lang)] = _lazy(
         INDEX_URI, links, leaderboard_front, leaderboard_page, board, links, env
     )
-    small = {
-        METHODOLOGY_URI: methodology_page(board.suite, links, env, suites=_suites(board)),
-        claims_board.CLAIMS_URI: claims_page(board, links, env),
-        analysis.CHARTS_URI: charts_page(board, links, env),
-    }
-    pages.update(
-        {localised(uri, links.lang): _with_alternates(uri, text, links) for uri, text in small.items()}
-    )
+    # the claims and charts pages grow with the models too: built beside them, whole
+    say = words.Words(links.lang, LABELS).say
+    for uri, render, words_of_title in (
+        (claims_board.CLAIMS_URI, claims_page, ("팀이 밝힌 점수", "Teams' claims")),
+        (analysis.CHARTS_URI, charts_page, ("차트", "Charts")),
+    ):
+        front: dict[str, object] = {
+            "title": title_text(str(say(*words_of_title))),
+            "hide": ["navigation", "toc"],
+        }
+        pages[localised(uri, links.lang)] = _lazy(uri, links, front, render, board, links, env)
+    methodology = methodology_page(board.suite, links, env, suites=_suites(board))
+    pages[localised(METHODOLOGY_URI, links.lang)] = _with_alternates(METHODOLOGY_URI, methodology, links)
     options = replace(
         options, null_panel=contamination.null_panel(board), boards=suite_results.board_indexes(board)
     )

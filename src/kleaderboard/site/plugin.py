@@ -44,6 +44,7 @@ from kleaderboard import forked
 from kleaderboard.errors import InputError
 from kleaderboard.scoring.leaderboard import Leaderboard, build_leaderboards
 from kleaderboard.site import downloads, page_builds, pages, raw_html, search_languages, twins
+from kleaderboard.site.shells import known_context_plugins
 from kleaderboard.suites import Suite, load_suite
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -120,8 +121,11 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         super().__init__()
         self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
         self.serving = False
-        self.lazy: dict[str, pages.LazyPage] = {}  # the leaderboard and model pages, built in on_env
+        self.lazy: dict[
+            str, pages.LazyPage
+        ] = {}  # the leaderboard, claims, charts and model pages, built in on_env
         self.evidence: dict[str, list[File]] = {}  # the files published next to each model page
+        self.site: page_builds.Site | None = None  # the pages built ahead, in this build
         self.skip_filter: page_builds.SkipFilter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -160,14 +164,24 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         self.navs = {lang: twins.language_nav(nav, files, lang) for lang in pages.LANGUAGES[1:]}
         return nav
 
-    # The leaderboard and model pages are built here, several at once; MkDocs' loop skips them.
+    # The leaderboard, claims, charts and model pages are built here, several at once; MkDocs'
+    # loop skips them.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         lazy = self.lazy
         ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+        # where no other plugin reads a page's HTML in MkDocs' loop, search entries are made ahead
+        entries = (lambda page: self.search.entries(page, config)) if known_context_plugins(config) else None
         site = page_builds.Site(
-            config, files, self.nav, env, files.documentation_pages(inclusion=inclusion), self.evidence
+            config,
+            files,
+            self.nav,
+            env,
+            files.documentation_pages(inclusion=inclusion),
+            self.evidence,
+            search_entries=entries,
         )
+        self.site = site
         workers = 1 if self.serving else forked.worker_count(self.config.workers, len(ahead))
         self.skip_filter = page_builds.SkipFilter(set(lazy))
         logging.getLogger("mkdocs.commands.build").addFilter(self.skip_filter)
@@ -190,6 +204,14 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
+        if page.meta.get("template") == page_builds.SKIP_TEMPLATE:
+            # built ahead, its file written: MkDocs' loop renders nothing, only search reads it now
+            entries = self.site.searched.pop(page.file.src_uri, None) if self.site is not None else None
+            if entries is not None:
+                self.search.add_entries(page, entries, config)  # made where it was built
+            else:
+                self.search.index(page)
+            return context
         # a page's header, tabs and footer lead to pages of its own language, under its name
         lang = twins.page_language(page.file.src_uri)[0]
         context["nav"] = self.navs.get(lang, nav)

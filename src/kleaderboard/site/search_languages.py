@@ -56,17 +56,9 @@ class LanguageIndexes:
     def add(self, page: Page, context: TemplateContext) -> None:
         """Index a page of another language in its own index (before Material's plugin sees it:
         it leaves the page out) and point the page's search at that index."""
-        lang = page_language(page.file.src_uri)[0]
-        index = self.indexes.get(lang)
-        if index is None:
+        lang = self.index(page)
+        if lang is None:
             return
-        search: dict[str, Any] = dict(page.meta.get("search") or {})
-        if not search.get("exclude"):
-            first = len(index.entries)
-            index.add_entry_from_context(page)
-            for entry in index.entries[first:]:  # located from the language's folder, its base
-                entry["location"] = entry["location"].removeprefix(f"{lang}/")
-        page.meta["search"] = {**search, "exclude": True}  # not in the default language's index
         # Material's script reads its base from base_url, and so does the scope of the reader's
         # stored choices (light/dark): that stays the site root, shared with the other languages
         config = copy.copy(context["config"])  # one per page, as english_config's
@@ -74,6 +66,58 @@ class LanguageIndexes:
         config.extra.setdefault("scope", context["base_url"])
         context["config"] = config
         context["base_url"] = get_relative_url(f"{lang}/", page.url)
+
+    def index(self, page: Page) -> str | None:
+        """Index a page of another language in its own index, unless the page says not to, and
+        keep it out of the default language's; its language, or None for the default's page."""
+        lang = page_language(page.file.src_uri)[0]
+        index = self.indexes.get(lang)
+        if index is None:
+            return None
+        search: dict[str, Any] = dict(page.meta.get("search") or {})
+        if not search.get("exclude"):
+            first = len(index.entries)
+            index.add_entry_from_context(page)
+            for entry in index.entries[first:]:  # located from the language's folder, its base
+                entry["location"] = entry["location"].removeprefix(f"{lang}/")
+        page.meta["search"] = {**search, "exclude": True}  # not in the default language's index
+        return lang
+
+    def entries(self, page: Page, config: MkDocsConfig) -> list[dict[str, Any]]:
+        """The entries ``page`` (populated, searched) adds to its language's index, made without
+        keeping them: a page built ahead is indexed in its worker (page_builds), its entries
+        added by :meth:`add_entries` as MkDocs' loop passes over it."""
+        index, lang = self._index_of(page, config)
+        if index is None:
+            return []
+        first = len(index.entries)
+        try:
+            index.add_entry_from_context(page)
+            made: list[dict[str, Any]] = index.entries[first:]
+        finally:
+            del index.entries[first:]
+        if lang is not None:
+            for entry in made:  # located from the language's folder, its base
+                entry["location"] = entry["location"].removeprefix(f"{lang}/")
+        return made
+
+    def add_entries(self, page: Page, entries: list[dict[str, Any]], config: MkDocsConfig) -> None:
+        """Add the entries made ahead (:meth:`entries`) to the page's index, where indexing it
+        here would have put them; Material's plugin then leaves the page out."""
+        index, _ = self._index_of(page, config)
+        if index is not None:
+            index.entries.extend(entries)
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+
+    def _index_of(self, page: Page, config: MkDocsConfig) -> tuple[SearchIndex | None, str | None]:
+        """The index a page goes into, and its language where it is not the default's."""
+        lang = page_language(page.file.src_uri)[0]
+        if lang in self.indexes:
+            return self.indexes[lang], lang
+        search = config.plugins.get(SEARCH_PLUGIN)
+        if search is None or not search.config.enabled:
+            return None, None
+        return search.search_index, None
 
     def write(self, config: MkDocsConfig) -> None:
         """Write each language's index (and, with the offline plugin, its inlined copy)."""

@@ -140,7 +140,7 @@ class Shells:
             return None  # in the navigation: marked active in it, with neighbours
         if not isinstance(meta.get("title"), str) or not isinstance(meta.get("kl_alternates"), dict):
             return None
-        if _SEARCH_ATTRIBUTE in (page.content or "") or not self._known_context_plugins():
+        if _SEARCH_ATTRIBUTE in (page.content or "") or not known_context_plugins(self.config):
             return None
         rest = sorted(
             (key, repr(value)) for key, value in meta.items() if key not in ("title", "kl_alternates")
@@ -155,12 +155,6 @@ class Shells:
             page.canonical_url is None,
             page.edit_url is None,
             _HEADING in (page.content or ""),
-        )
-
-    def _known_context_plugins(self) -> bool:
-        return all(
-            type(getattr(method, "__self__", None)).__module__ in KNOWN_CONTEXT_PLUGINS
-            for method in self.config.plugins.events["page_context"]
         )
 
     def _check(
@@ -229,6 +223,14 @@ class Shells:
             raise
         finally:
             config._current_page = None
+
+
+def known_context_plugins(config: MkDocsConfig) -> bool:
+    """Whether every plugin that sees a page's context is one of KNOWN_CONTEXT_PLUGINS."""
+    return all(
+        type(getattr(method, "__self__", None)).__module__ in KNOWN_CONTEXT_PLUGINS
+        for method in config.plugins.events["page_context"]
+    )
 
 
 def _toc_shape(toc: TableOfContents | Sequence[AnchorLink]) -> tuple[object, ...]:
