@@ -60,9 +60,10 @@ the CPU); loading 5,000 submissions took 9.2 s against 16.5 s in the run before.
 
 Then (2026-12-02, later): MkDocs takes a planned page's meta as planned (page_builds.PlannedPage:
 no YAML or Markdown for front matter alone), the blocks of Material's frame shared by every
-model page of a language are rendered once (site/frames.py), the submissions are loaded and
-scored in the workers too (kleaderboard.forked), and each worker copies its models' evidence
-files; each build now starts from no site folder, as the floor's does. Same machine, idle:
+model page of a language are rendered once (site/frames.py, since replaced by site/shells.py),
+the submissions are loaded and scored in the workers too (kleaderboard.forked), and each
+worker copies its models' evidence files; each build now starts from no site folder, as the
+floor's does. Same machine, idle:
 
     models=2500 load=1.19 cpus=2 html_pages=5010 build_s=21.64 one_process_s=28.75
       plain_build_s=9.89 ratio=2.19 one_process_ratio=2.91 peak_mib=288.46 worker_peak_mib=275.40
@@ -79,23 +80,55 @@ saved per page. The leaderboard page did not change; the 2,500 line's browser fi
 moment the machine was slow: three more loads of the same N = 2,500 site right after gave first
 paint 332-528 ms, DOMContentLoaded 520-736 ms, a first sort 46-47 ms and a sort 16-35 ms.
 
-Where the time goes at N = 500 (timers around each step, one process, 7.9 s): loading and
-scoring the submissions 0.8 s (YAML, pydantic, loss-log CSV parsing), our templates 2.2 s
-(1.1 ms a model page, from 3.7 ms: say/label/badge are Python now, site URLs cached, front
-matter written as JSON), Markdown 0.5 s (each page's skeleton of headings converted once per
-build: raw_html.py keeps the HTML out), MkDocs and Material's theme 2.9 s for 1,002 big pages
-(the floor's whole build is 2.4-2.8 s for 1,010 small ones), copying the evidence files 0.5 s.
-The floor's pages are one short Markdown file each; ours carry 30 KB of HTML each, written from
-templates twice per model. Of the three next steps named here before, all three are done (the
-loading and the evidence copy in the workers, the shared frame blocks). At N = 5,000 (2 workers)
-the parent's own serial part is now about 10 s: loading and scoring 4-5 s in two processes,
-adding the generated files 2-2.5 s, MkDocs' reading loop 1.5-2 s, its pass over the pages built
-ahead 0.6-0.7 s; the rest, about 35 s of CPU, is the pages themselves, about 7 ms each: our
-templates 1.7 ms, Material's frame 0.8 ms (the header, with the page's title and language links,
-and the sidebars, with its table of contents, are still rendered per page), Markdown and plugin
-events 0.5 ms, Material search's clean-up of every page's HTML 0.26 ms (even for pages it does not
-index), writing 0.3-0.6 ms. 1.2x would need about 4 ms a page: next, render each model page once
-for both languages' shared parts, and cache the header and the navigation sidebar by language.
+Then (2026-12-02, fifth session) three more steps, each measured on the same machine:
+
+* a model page's Material frame is filled into its kind's shell (site/shells.py) instead of
+  rendered page by page (the shared frame blocks of site/frames.py went with it): paired at
+  N = 2,000, default workers, 0.80x the wall time and 0.71x the user CPU time;
+* each ``say()`` of two string literals is chosen when the template is compiled
+  (words.WordsLoader): a model page's body 1.55 ms against 2.03 ms (CPU time, in-process);
+* the claims and charts pages are built in the workers too, and a searched page's search
+  entries are made there (MkDocs' process no longer parses the claims page's HTML for search).
+
+Against the build this session started from, paired at N = 2,000, default workers: 0.80x the
+wall time, 0.73x the user CPU time (the system time, writing and copying files, did not change);
+in one process, the last step against the one before: 0.95x. The benchmark, after the first
+step, then after the second, then after the third (the machine then about 1.7x slower: the
+floor took 32 s where it had taken 17-19 s):
+
+    models=2500 build_s=15.67 one_process_s=23.72 plain_build_s=9.22 ratio=1.70
+    models=5000 build_s=31.16 one_process_s=44.28 plain_build_s=17.41 ratio=1.79
+      peak_mib=497.47 index_gzip_kib=291.82 fcp_ms=320 dcl_ms=528 first_sort_ms=31.30 sort_ms=24.80
+    models=2500 build_s=15.77 one_process_s=19.28 plain_build_s=9.37 ratio=1.68
+    models=5000 build_s=32.35 one_process_s=43.18 plain_build_s=18.78 ratio=1.72
+      one_process_ratio=2.30 fcp_ms=280 dcl_ms=481.50 first_sort_ms=20 sort_ms=28.20
+    models=2500 build_s=17.97 one_process_s=27.88 plain_build_s=10.15 ratio=1.77
+    models=5000 build_s=54.46 one_process_s=72.85 plain_build_s=32.36 ratio=1.68
+      peak_mib=473.01 index_gzip_kib=291.82 fcp_ms=344 dcl_ms=759.40 first_sort_ms=115.80 sort_ms=15.30
+
+So at N = 5,000 the build is 1.68-1.79x the floor (from 1.91x): the 1.2x target is still NOT met.
+2x N took 1.99-2.05x the time from 2,500 to 5,000 (target 2.1x: met). The page targets hold
+(292 KiB gzipped; first paint 0.28-0.34 s; DOMContentLoaded 0.48-0.76 s; a sort once the page is
+idle 15-28 ms; right after load 20-116 ms, the 116 on the slow machine).
+
+Where the time goes now, at N = 2,000 with two workers (timers around each step; 9-11 s on a
+calm machine, the floor 6.7-7.5 s): loading and scoring the submissions 2.2-2.5 s in two
+processes (YAML parsed twice: once to check its events, once to load; loss-log rows; the
+entries pickled back), adding the generated files 0.65 s, MkDocs' reading loop 0.3 s, the pages
+built ahead 5-7 s in two processes, MkDocs' loop after them and the search index about 0.5 s.
+A page built ahead costs about 5 ms of CPU, half of it system time: our site writes a folder per team
+and per model (models/<team>/, models/<team>/<model>/runs/) and copies each model's evidence
+files, 3,500 folders and 3,600 files at N = 1,000, where the floor writes 2,010 files into one
+folder; on this machine's disk a new folder or file costs the kernel about 1 ms (timed under
+strace). The rest is our model page's body (1.5 ms) and Markdown, plugin events and the shell
+(about 0.6 ms). Next
+steps, by size: make each model's language-independent parts (its loss and category charts'
+geometry, its history and evidence rows) once for both languages, which needs both of a model's
+pages in the same worker; check YAML's events while loading it (one parse, not two); make the
+loading gain more from its second process (2,000 submissions loaded in 1.96-2.10 s in two
+processes against 2.72-3.28 s in one: what the children send back is unpickled in the parent,
+one entry after another). None of them reaches 1.2x alone: with the files this
+site must write, the floor's one-folder pages are a hard comparison on a slow disk.
 """
 
 from __future__ import annotations
