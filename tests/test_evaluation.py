@@ -160,6 +160,21 @@ def test_a_model_that_loads_too_slowly_fails_on_its_own_limit(
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
 
 
+def test_a_limit_that_passed_speaks_when_a_library_turned_its_exception_into_another() -> None:
+    from kleaderboard.evaluation.runner import _time_limit
+
+    # transformers caught the timer's exception while reading a model's configuration and raised
+    # its own: the record said "could not be loaded", not that the time limit had passed
+    limit = r"did not finish within its time limit of 0\.2 s"
+    with pytest.raises(EvaluationError, match=limit) as raised, _time_limit(0.2):
+        try:
+            time.sleep(3)
+        except EvaluationError as exc:
+            raise OSError("Can't load the configuration of 'model'") from exc
+    assert isinstance(raised.value.__cause__, OSError)
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
 def test_a_load_limit_gives_the_run_limit_back_with_what_is_left() -> None:
     from kleaderboard.evaluation.runner import LOAD_LIMIT, _time_limit
 

@@ -305,6 +305,12 @@ def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_D
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield deadline
+    except Exception as exc:
+        # a library may turn the signal's exception into one of its own (transformers: "Can't
+        # load the configuration"): once the limit has passed, the limit is what went wrong
+        if deadline.expired and not (isinstance(exc, EvaluationError) and str(exc) == deadline.message):
+            raise EvaluationError(deadline.message) from exc
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
