@@ -113,21 +113,21 @@ idle 15-28 ms; right after load 20-116 ms, the 116 on the slow machine).
 
 Where the time goes now, at N = 2,000 with two workers (timers around each step; 9-11 s on a
 calm machine, the floor 6.7-7.5 s): loading and scoring the submissions 2.2-2.5 s in two
-processes (YAML parsed twice: once to check its events, once to load; loss-log rows), adding the generated files 0.65 s, MkDocs' reading loop 0.3 s, the pages
-built ahead 5-7 s in two processes, MkDocs' loop after them and the search index about 0.5 s.
-A page built ahead costs about 5 ms of CPU, half of it system time: our site writes a folder per team
-and per model (models/<team>/, models/<team>/<model>/runs/) and copies each model's evidence
-files, 3,500 folders and 3,600 files at N = 1,000, where the floor writes 2,010 files into one
-folder; on this machine's disk a new folder or file costs the kernel about 1 ms (timed under
-strace). The rest is our model page's body (1.5 ms) and Markdown, plugin events and the shell
-(about 0.6 ms). Next
-steps, by size: make each model's language-independent parts (its loss and category charts'
+processes (YAML parsed twice: once to check its events, once to load; loss-log rows), adding the
+generated files 0.65 s, MkDocs' reading loop 0.3 s, the pages built ahead 5-7 s in two
+processes, MkDocs' loop after them and the search index about 0.5 s. A page built ahead costs
+about 5 ms of CPU, half of it system time: our site writes a folder per team and per model
+(models/<team>/, models/<team>/<model>/runs/) and copies each model's evidence files, 3,500
+folders and 3,600 files at N = 1,000, where the floor writes 2,010 files into one folder; on
+this machine's disk a new folder or file costs the kernel about 1 ms (timed under strace). The
+rest is our model page's body (1.5 ms) and Markdown, plugin events and the shell (about 0.6 ms).
+Next steps, by size: make each model's language-independent parts (its loss and category charts'
 geometry, its history and evidence rows) once for both languages, which needs both of a model's
-pages in the same worker; check YAML's events while loading it (one parse, not two); find why the
-loading gains little from its second process (2,000 submissions loaded in 1.96-2.10 s in two
+pages in the same worker; check YAML's events while loading it (one parse, not two); find why
+the loading gains little from its second process (2,000 submissions loaded in 1.96-2.10 s in two
 processes against 2.72-3.28 s in one; not the transfer: a child's 1,000 entries pickle in 0.10 s
-and unpickle in 0.09 s). None of them reaches 1.2x alone: with the files this
-site must write, the floor's one-folder pages are a hard comparison on a slow disk.
+and unpickle in 0.09 s). None of them reaches 1.2x alone: with the files this site must write,
+the floor's one-folder pages are a hard comparison on a slow disk.
 """
 
 from __future__ import annotations
