@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
@@ -262,8 +263,21 @@ def template_environment(lang: str = LANGUAGES[0]) -> Environment:
 def front_matter(meta: Mapping[str, object]) -> str:
     """A page's front matter from its meta: each value as JSON, which is YAML and reads back
     as the same value (what page_builds.PlannedPage relies on: MkDocs need not parse it)."""
-    lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
+    lines = "".join(
+        f"{_key_text(key)}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items()
+    )
     return f"---\n{lines}---\n"
+
+
+@functools.lru_cache(maxsize=256)
+def _key_text(key: str) -> str:
+    """A front-matter key as written: plain where YAML reads it back as itself (``title``), as
+    JSON where it would not (YAML reads ``no``, ``on`` or ``null`` as other values)."""
+    try:
+        plain = yaml.safe_load(f"{key}: 0") == {key: 0}
+    except yaml.YAMLError:
+        plain = False
+    return key if plain else json.dumps(key, ensure_ascii=False)
 
 
 def title_text(value: str) -> str:
