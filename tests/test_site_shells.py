@@ -112,8 +112,8 @@ def test_a_kind_whose_shell_differs_is_rendered_page_by_page(repo, itself, tmp_p
     monkeypatch.setattr(shells.Shells, "CHECKS", 10**6)
     real = shells.Shells.kind
 
-    def too_broad(self: shells.Shells, page: object, in_nav: object) -> tuple[object, ...] | None:
-        kind = real(self, page, in_nav)  # type: ignore[arg-type]
+    def too_broad(self: shells.Shells, page: object) -> tuple[object, ...] | None:
+        kind = real(self, page)  # type: ignore[arg-type]
         return None if kind is None else ("every model page",)
 
     monkeypatch.setattr(shells.Shells, "kind", too_broad)

@@ -258,7 +258,7 @@ def build_one(page: Page, source: str, site: Site) -> Built:
         content, toc = page.content, page.toc
         entries = site.search_entries(page) if searched and site.search_entries is not None else None
         page.meta["search"] = {**(search or {}), "exclude": True}
-        site.shells.build(page, in_nav=lambda page: page in site.nav.pages)
+        site.shells.build(page)
     finally:
         page.file.content_string = front  # keep only the front matter in memory
         if search is None:

@@ -1021,13 +1021,12 @@ def plan_language(
     env = template_environment(links.lang)
     pages: dict[str, str | LazyPage] = {}
     # the leaderboard first: its table grows with the models, so it is built beside them
-    title = words.Words(links.lang, LABELS).say("리더보드", "Leaderboard")
-    leaderboard_front = {"title": title, "hide": ["navigation", "toc"]}
+    say = words.Words(links.lang, LABELS).say
+    leaderboard_front = {"title": say("리더보드", "Leaderboard"), "hide": ["navigation", "toc"]}
     pages[localised(INDEX_URI, links.lang)] = _lazy(
         INDEX_URI, links, leaderboard_front, leaderboard_page, board, links, env
     )
     # the claims and charts pages grow with the models too: built beside them, whole
-    say = words.Words(links.lang, LABELS).say
     for uri, render, words_of_title in (
         (claims_board.CLAIMS_URI, claims_page, ("팀이 밝힌 점수", "Teams' claims")),
         (analysis.CHARTS_URI, charts_page, ("차트", "Charts")),

@@ -121,9 +121,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         super().__init__()
         self.navs: dict[str, Navigation] = {}  # the navigation of each language, this build's
         self.serving = False
-        self.lazy: dict[
-            str, pages.LazyPage
-        ] = {}  # the leaderboard, claims, charts and model pages, built in on_env
+        self.lazy: dict[str, pages.LazyPage] = {}  # the pages built in on_env (page_builds)
         self.evidence: dict[str, list[File]] = {}  # the files published next to each model page
         self.site: page_builds.Site | None = None  # the pages built ahead, in this build
         self.skip_filter: page_builds.SkipFilter | None = None

@@ -76,10 +76,7 @@ class LanguageIndexes:
             return None
         search: dict[str, Any] = dict(page.meta.get("search") or {})
         if not search.get("exclude"):
-            first = len(index.entries)
-            index.add_entry_from_context(page)
-            for entry in index.entries[first:]:  # located from the language's folder, its base
-                entry["location"] = entry["location"].removeprefix(f"{lang}/")
+            _index_into(index, page, lang)
         page.meta["search"] = {**search, "exclude": True}  # not in the default language's index
         return lang
 
@@ -92,14 +89,9 @@ class LanguageIndexes:
             return []
         first = len(index.entries)
         try:
-            index.add_entry_from_context(page)
-            made: list[dict[str, Any]] = index.entries[first:]
+            return _index_into(index, page, lang)
         finally:
             del index.entries[first:]
-        if lang is not None:
-            for entry in made:  # located from the language's folder, its base
-                entry["location"] = entry["location"].removeprefix(f"{lang}/")
-        return made
 
     def add_entries(self, page: Page, entries: list[dict[str, Any]], config: MkDocsConfig) -> None:
         """Add the entries made ahead (:meth:`entries`) to the page's index, where indexing it
@@ -127,6 +119,18 @@ class LanguageIndexes:
             utils.write_file(data.encode("utf-8"), os.path.join(folder, INDEX))
             if self.offline:  # as material/offline does for the default index
                 utils.write_file(f"var __index = {data}".encode(), os.path.join(folder, INLINED))
+
+
+def _index_into(index: SearchIndex, page: Page, lang: str | None) -> list[dict[str, Any]]:
+    """Index ``page`` into ``index``; the entries it added, located from the folder of ``lang``
+    (a language's own index: its folder is its base), or from the site's root (None)."""
+    first = len(index.entries)
+    index.add_entry_from_context(page)
+    added: list[dict[str, Any]] = index.entries[first:]
+    if lang is not None:
+        for entry in added:
+            entry["location"] = entry["location"].removeprefix(f"{lang}/")
+    return added
 
 
 def _index(config: MkDocsConfig, settings: dict[str, Any], lang: str) -> SearchIndex:

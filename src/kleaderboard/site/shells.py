@@ -6,7 +6,7 @@ counterparts in each language, its canonical and edit addresses, and its content
 pages built ahead that are out of the navigation (page_builds.PlannedPage), a page's kind is
 what else the frame reads of it: its template, language, depth (every link in the frame is
 relative), table of contents and other front matter. For the first page of a kind the frame is
-rendered with stand-ins for those values (:data:`STAND_IN`), and cut at each stand-in into a
+rendered with stand-ins for those values (:func:`stand_in`), and cut at each stand-in into a
 :class:`Shell`; every other page of the kind is the shell with its own values filled in,
 escaped as the template escapes them, where rendering the frame took most of a page's time
 after its own body.
@@ -116,12 +116,16 @@ class Shells:
     doc_files: Sequence[File]
     shells: dict[tuple[object, ...], Shell | None] = field(default_factory=dict)
     checked: dict[tuple[object, ...], int] = field(default_factory=dict)  # pages compared, by kind
+    known_plugins: bool = field(init=False)  # known_context_plugins: the same for a whole build
     CHECKS = 2  # pages of a kind whose filled text is compared with their rendered text
 
-    def build(self, page: Page, in_nav: Callable[[Page], bool]) -> None:
+    def __post_init__(self) -> None:
+        self.known_plugins = known_context_plugins(self.config)
+
+    def build(self, page: Page) -> None:
         """Build ``page`` (populated) as MkDocs' ``_build_page`` does: from its kind's shell
         where it has one, else rendered by MkDocs itself."""
-        kind = self.kind(page, in_nav)
+        kind = self.kind(page)
         shell = self.shells.get(kind) if kind is not None else None
         if kind is None or (shell is None and kind in self.shells):
             mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
@@ -133,14 +137,14 @@ class Shells:
             return
         self._write(page, shell.fill(page))
 
-    def kind(self, page: Page, in_nav: Callable[[Page], bool]) -> tuple[object, ...] | None:
+    def kind(self, page: Page) -> tuple[object, ...] | None:
         """What, beyond its holes, the frame may read of ``page``; None: render it whole."""
         meta = page.meta
-        if page.previous_page is not None or page.next_page is not None or in_nav(page):
+        if page.previous_page is not None or page.next_page is not None or page in self.nav.pages:
             return None  # in the navigation: marked active in it, with neighbours
         if not isinstance(meta.get("title"), str) or not isinstance(meta.get("kl_alternates"), dict):
             return None
-        if _SEARCH_ATTRIBUTE in (page.content or "") or not known_context_plugins(self.config):
+        if _SEARCH_ATTRIBUTE in (page.content or "") or not self.known_plugins:
             return None
         rest = sorted(
             (key, repr(value)) for key, value in meta.items() if key not in ("title", "kl_alternates")
