@@ -40,8 +40,9 @@ def test_an_error_in_a_child_is_raised_here_as_itself():
         """
         from kleaderboard.errors import InputError, Problem
         parent = os.getpid()
+        in_a_child = forked.shares(9, 3)[1][0]  # the first item of the second share: a child's
         def work(item):
-            if item == 4:  # in the second slice: a child's (items[1::3])
+            if item == in_a_child:
                 raise InputError([Problem("x.yaml", "model.name", "is empty", "name it")])
             return item
         try:
@@ -89,3 +90,25 @@ def test_a_requested_count_is_given(requested, items, expected):
 
 def test_few_items_stay_in_one_process():
     assert forked.worker_count(0, forked.ITEMS_PER_WORKER - 1) == 1
+
+
+def test_shares_are_even_whatever_pattern_the_items_follow():
+    # every other item costly (a submission with a loss log, say): striding by the number of
+    # processes would give one process all of them
+    parts = forked.shares(1000, 2)
+    costly = [sum(1 for index in part if index % 2 == 0) for part in parts]
+    assert sorted(index for part in parts for index in part) == list(range(1000))
+    assert all(part == sorted(part) for part in parts)
+    assert abs(len(parts[0]) - len(parts[1])) <= 1
+    assert all(200 <= count <= 300 for count in costly), costly
+    assert forked.shares(1000, 2) == parts  # the same every time
+
+
+def test_a_group_stays_in_one_share_its_items_together():
+    # a model's page in each language: [ko pages..., en pages...], the same model at i and i + 50
+    parts = forked.shares(100, 3, group=lambda index: index % 50)
+    for part in parts:
+        for position in range(0, len(part), 2):
+            first, second = part[position : position + 2]
+            assert second == first + 50  # its twin, right after it
+    assert sorted(index for part in parts for index in part) == list(range(100))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from kleaderboard.errors import LossLogError
+from kleaderboard.submission import loss_log
 from kleaderboard.submission.loss_log import parse_loss_log
 
 HEADER = "step,tokens_seen,loss,learning_rate,grad_norm\n"
@@ -193,3 +196,73 @@ def test_a_megatron_text_log_is_pointed_to_the_importer() -> None:
         "l.csv: line 1: columns are separated by '|' — this looks like a Megatron-LM or NeMo text log: "
         "convert it with 'kleaderboard import-loss-log LOG --format megatron' (or --format nemo)"
     ]
+
+
+_TRICKY = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-0",
+            "-0.0",
+            "+5",
+            "1e3",
+            "1E-4",
+            "nan",
+            "NaN",
+            "inf",
+            "-inf",
+            "1_000",
+            "１",
+            "0x10",
+            " 7 ",
+            "1000",
+            "1000.0",
+            "1000.0001",
+            "1e18",
+            "1000000000000000000",
+            "1000000000000000001",
+            "0000000000000000000000001",
+            "9" * 400,
+            "1" * 5000,
+            "2.5",
+            ".5",
+            "5.",
+            "-1",
+            "abc",
+            "1,5",
+        ]
+    ),
+    st.integers(min_value=-10, max_value=10**19).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+_PLAIN = ["500", "2000000000", "10.4665", "7.515e-05", "1.108", "10.98"]
+
+
+@settings(max_examples=500, deadline=None)
+@example(changes=[(3, "inf")], width=6)  # a learning rate may be any size, never infinite
+@example(changes=[(1, "0000000000000000000000001")], width=6)  # 25 digits: out of range, said so
+@example(changes=[(2, "-0.0")], width=5)
+@given(st.lists(st.tuples(st.integers(0, 6), _TRICKY), min_size=1, max_size=2), st.integers(5, 7))
+def test_the_quick_row_reader_accepts_only_what_the_full_one_accepts_with_the_same_values(
+    changes, width
+) -> None:
+    row = [*_PLAIN, ""][:width]  # a plain row, one or two of its cells changed (7: one too many)
+    for position, cell in changes:
+        row[position % width] = cell
+    columns = list(loss_log.COLUMNS[: min(width, 6)])
+    quick = loss_log._plain_row_reader(columns)(row)
+    problems = loss_log._Problems("log.csv")
+    full = loss_log._parse_row(row, columns, 2, problems)
+    if quick is not None:  # (where it declines, the full reader reads the row: nothing is lost)
+        assert not problems and full is not None
+        assert repr(quick) == repr(full)  # the same values, of the same kinds (-0.0 too)
+
+
+def test_a_plain_row_is_read_by_the_quick_reader() -> None:
+    read = loss_log._plain_row_reader(list(loss_log.COLUMNS))
+    assert read(["500", "2000000000", "10.4665", "7.515e-05", " 1.108", ""]) == loss_log.LossPoint(
+        500, 2000000000, 10.4665, 7.515e-05, 1.108, None
+    )
+    assert read(["500", "2000000000", "-1", "", "", ""]) is None  # a problem: the full reader says it

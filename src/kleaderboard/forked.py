@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TypeVar
@@ -45,21 +46,46 @@ def fork_unsafe_because() -> str | None:
 
 
 def map_in_order(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """``[function(item) for item in items]``, the items split across ``workers`` processes
-    (this one and forked children) where this process may fork.
+    """``[function(item) for item in items]``, the items shared across ``workers`` processes
+    (this one and forked children, :func:`shares`) where this process may fork.
 
     A child that fails (or whose results cannot be pickled) has its share redone here, so that
     an error is raised here exactly as it would have been without children."""
     workers = min(workers, len(items))
     if workers <= 1 or fork_unsafe_because() is not None:
         return [function(item) for item in items]
-    shares = in_slices(lambda part, in_child: [function(item) for item in part], items, workers)
+    parts = shares(len(items), workers)
+    done = in_slices(lambda part, in_child: [function(item) for item in part], items, workers, parts)
     results: list[R | None] = [None] * len(items)
-    for index, share in enumerate(shares):
+    for indexes, share in zip(parts, done, strict=True):
         if isinstance(share, ChildFailed):  # do its share here, where its error is raised
-            share = [function(item) for item in items[index::workers]]
-        results[index::workers] = share
+            share = [function(items[index]) for index in indexes]
+        for index, result in zip(indexes, share, strict=True):
+            results[index] = result
     return results  # type: ignore[return-value]  # every slot is filled above
+
+
+def shares(count: int, workers: int, group: Callable[[int], Hashable] | None = None) -> list[list[int]]:
+    """The indexes of ``count`` items shared among ``workers`` processes: about as many each,
+    taken at random (the same every time), each share in the items' order.
+
+    At random, not every n-th item: items often come in a pattern (every other submission with a
+    loss log, say), and one process would take all the costly ones and finish last. Items whose
+    ``group(index)`` is the same (a model's page in each language) go to the same process, one
+    after the other (at the place of the group's first)."""
+    groups: dict[Hashable, list[int]] = {}
+    for index in range(count):
+        groups.setdefault(group(index) if group is not None else index, []).append(index)
+    members = list(groups.values())  # in the order of each group's first item
+    taken = list(range(len(members)))
+    random.Random(count).shuffle(taken)
+    owner = [0] * len(members)
+    for number, member in enumerate(taken):
+        owner[member] = number % workers
+    parts: list[list[int]] = [[] for _ in range(workers)]
+    for member, indexes in enumerate(members):
+        parts[owner[member]].extend(indexes)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -70,22 +96,29 @@ class ChildFailed:
 
 
 def in_slices(
-    work: Callable[[Sequence[T], bool], R], items: Sequence[T], workers: int
+    work: Callable[[Sequence[T], bool], R],
+    items: Sequence[T],
+    workers: int,
+    parts: Sequence[Sequence[int]] | None = None,
 ) -> list[R | ChildFailed]:
-    """``work(part, in_child)`` for each of ``workers`` interleaved parts of items
-    (``items[index::workers]``): the first in this process, each other in a forked child whose
-    result comes back pickled. The caller has checked that this process may fork
-    (:func:`fork_unsafe_because`). If this process's part raises, the children are stopped."""
+    """``work(part, in_child)`` for each part of items, ``parts`` giving each one's indexes
+    (by default :func:`shares`, one part for each of ``workers``): the first in this process,
+    each other in a forked child whose result comes back pickled. The caller has checked that
+    this process may fork (:func:`fork_unsafe_because`). If this process's part raises, the
+    children are stopped."""
+    if parts is None:
+        parts = shares(len(items), workers)
     context = multiprocessing.get_context("fork")
     children = []
-    for index in range(1, workers):
+    for indexes in parts[1:]:
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(work, items[index::workers], sender), daemon=True)
+        part = [items[index] for index in indexes]
+        child = context.Process(target=_child, args=(work, part, sender), daemon=True)
         child.start()
         sender.close()
         children.append((child, receiver))
     try:
-        results: list[R | ChildFailed] = [work(items[0::workers], False)]
+        results: list[R | ChildFailed] = [work([items[index] for index in parts[0]], False)]
     except BaseException:
         for child, _ in children:
             child.terminate()

@@ -19,6 +19,7 @@ fonts that draw Hangul on every common system, so Korean reads without any web f
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -393,11 +394,17 @@ def _polyline(series: Series, sx: _Scale, sy: _Scale) -> str:
             f'<circle class="{css}" cx="{sx(px):.1f}" cy="{sy(py):.1f}" r="3" '
             f'fill="none" stroke="#3f51b5" stroke-width="1.8"/>'
         )
-    coords = " ".join(f"{sx(px):.1f},{sy(py):.1f}" for px, py in series.points)
     return (
-        f'<polyline class="{_text(series.css_class)}" points="{coords}" '
+        f'<polyline class="{_text(series.css_class)}" points="{_coords(series.points, sx, sy)}" '
         f'fill="none" stroke="#3f51b5" stroke-width="1.8"/>'
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _coords(points: tuple[tuple[float, float], ...], sx: _Scale, sy: _Scale) -> str:
+    """A line's points on the chart: the same in every language, so a model's page in the
+    second language takes them from the first's (the two are built one after the other)."""
+    return " ".join(f"{sx(px):.1f},{sy(py):.1f}" for px, py in points)
 
 
 def text_width(text: str, size: float = 12) -> float:

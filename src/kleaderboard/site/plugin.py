@@ -183,7 +183,13 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         workers = 1 if self.serving else forked.worker_count(self.config.workers, len(ahead))
         self.skip_filter = page_builds.SkipFilter(set(lazy))
         logging.getLogger("mkdocs.commands.build").addFilter(self.skip_filter)
-        page_builds.build_ahead(ahead, lambda page: lazy[page.file.src_uri].text(), site, workers)
+        page_builds.build_ahead(
+            ahead,
+            lambda page: lazy[page.file.src_uri].text(),
+            site,
+            workers,
+            group=lambda page: twins.page_language(page.file.src_uri)[1],  # a model's two pages
+        )
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
