@@ -112,3 +112,11 @@ def test_a_group_stays_in_one_share_its_items_together():
             first, second = part[position : position + 2]
             assert second == first + 50  # its twin, right after it
     assert sorted(index for part in parts for index in part) == list(range(100))
+
+
+def test_heavy_items_are_spread_first():
+    # the leaderboard, claims and charts pages in two languages, each as long as many model pages
+    heavy = {0, 1, 2, 3, 4, 5}
+    parts = forked.shares(606, 2, weight=lambda index: 100.0 if index in heavy else 1.0)
+    assert [len(heavy & set(part)) for part in parts] == [3, 3]
+    assert abs(len(parts[0]) - len(parts[1])) <= 1

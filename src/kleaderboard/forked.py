@@ -65,23 +65,34 @@ def map_in_order(function: Callable[[T], R], items: Sequence[T], workers: int) -
     return results  # type: ignore[return-value]  # every slot is filled above
 
 
-def shares(count: int, workers: int, group: Callable[[int], Hashable] | None = None) -> list[list[int]]:
-    """The indexes of ``count`` items shared among ``workers`` processes: about as many each,
-    taken at random (the same every time), each share in the items' order.
+def shares(
+    count: int,
+    workers: int,
+    group: Callable[[int], Hashable] | None = None,
+    weight: Callable[[int], float] | None = None,
+) -> list[list[int]]:
+    """The indexes of ``count`` items shared among ``workers`` processes so that each has about
+    as much work: the heaviest first (``weight(index)``, 1 by default), each to the process with
+    the least so far; items of the same weight taken at random (the same every time).
 
     At random, not every n-th item: items often come in a pattern (every other submission with a
     loss log, say), and one process would take all the costly ones and finish last. Items whose
     ``group(index)`` is the same (a model's page in each language) go to the same process, one
-    after the other (at the place of the group's first)."""
+    after the other (at the place of the group's first); each share is in the items' order."""
     groups: dict[Hashable, list[int]] = {}
     for index in range(count):
         groups.setdefault(group(index) if group is not None else index, []).append(index)
     members = list(groups.values())  # in the order of each group's first item
+    weights = [sum(weight(index) for index in indexes) if weight else len(indexes) for indexes in members]
     taken = list(range(len(members)))
     random.Random(count).shuffle(taken)
+    taken.sort(key=lambda member: -weights[member])  # a stable sort: equals stay shuffled
+    load = [0.0] * workers
     owner = [0] * len(members)
-    for number, member in enumerate(taken):
-        owner[member] = number % workers
+    for member in taken:
+        lightest = min(range(workers), key=load.__getitem__)
+        owner[member] = lightest
+        load[lightest] += weights[member]
     parts: list[list[int]] = [[] for _ in range(workers)]
     for member, indexes in enumerate(members):
         parts[owner[member]].extend(indexes)

@@ -190,10 +190,12 @@ def build_ahead(
     site: Site,
     workers: int,
     group: Callable[[Page], Hashable] | None = None,
+    weight: Callable[[Page], float] | None = None,
 ) -> None:
     """Build ``pages`` whole (``text(page)`` is each one's full source), in ``workers``
     processes where the process may fork; then leave them for MkDocs' loop to skip.
-    Pages of the same ``group(page)`` are built by the same process, one after the other.
+    Pages of the same ``group(page)`` are built by the same process, one after the other;
+    ``weight(page)``: about how long a page takes, in model pages (forked.shares).
     A page that fails to build raises PluginError naming it, as MkDocs would have."""
     workers = min(workers, len(pages))
     unsafe = forked.fork_unsafe_because() if workers > 1 else None
@@ -216,7 +218,7 @@ def build_ahead(
                 len(pages),
                 workers,
             )
-            outcomes = _build_in_workers(pages, text, site, workers, group)
+            outcomes = _build_in_workers(pages, text, site, workers, group, weight)
     finally:
         gc.unfreeze()
     pages_by_uri = {page.file.src_uri: page for page in pages}
@@ -241,8 +243,14 @@ def _build_in_workers(
     site: Site,
     workers: int,
     group: Callable[[Page], Hashable] | None,
+    weight: Callable[[Page], float] | None,
 ) -> list[Outcome]:
-    parts = forked.shares(len(pages), workers, (lambda index: group(pages[index])) if group else None)
+    parts = forked.shares(
+        len(pages),
+        workers,
+        (lambda index: group(pages[index])) if group else None,
+        (lambda index: weight(pages[index])) if weight else None,
+    )
     # in a worker (in_child), the MkDocs log records are kept for the parent to print and count
     outcomes = forked.in_slices(
         lambda part, in_child: _build_slice(part, text, site, capture=in_child), pages, workers, parts

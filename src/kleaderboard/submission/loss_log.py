@@ -37,6 +37,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kleaderboard.errors import LossLogError, Problem
 from kleaderboard.submission import untrusted
@@ -61,8 +62,10 @@ HIGHEST: dict[str, tuple[float, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class LossPoint:
+class LossPoint(NamedTuple):
+    """One logged step. A named tuple, not a dataclass: a log holds thousands, and loading
+    5,000 submissions makes (and sends between processes) millions of them."""
+
     step: int
     tokens_seen: int
     loss: float
