@@ -1,6 +1,6 @@
 """How the site scales with the number of models: one run prints every figure issue #12 asks for.
 
-    python benchmarks/site_scale.py --models 500 [--models 1000] [--browser]
+    python benchmarks/site_scale.py --models 500 [--models 1000] [--browser] [--rounds 3]
 
 For each N it writes N varied submissions (the four kinds of the test fixture — evaluated
 on a GPU, on a CPU, failed with a loss log, awaiting a revision — with their names, sizes,
@@ -148,6 +148,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -297,8 +298,10 @@ def browser_figures(site: Path) -> dict[str, float]:
     return figures | {"first_sort_ms": first_sort_ms, "sort_ms": sort_ms}
 
 
-def measure(count: int, browser: bool) -> dict[str, float]:
-    """Every figure for N = count."""
+def measure(count: int, browser: bool, rounds: int = 1) -> dict[str, float]:
+    """Every figure for N = count; with several rounds, our build and the floor's in turn,
+    each round's ratio taken (the machine's speed drifts between builds, less within a
+    round), and the medians given."""
     with tempfile.TemporaryDirectory() as tmp:
         ours, plain = Path(tmp) / "ours", Path(tmp) / "plain"
         ours.mkdir()
@@ -306,20 +309,31 @@ def measure(count: int, browser: bool) -> dict[str, float]:
         write_submissions(ours, count)
         config = write_config(ours, None)
         one_seconds, _, _ = timed_build(config, workers=1)  # every page in MkDocs' own process
-        seconds, peak, worker_peak = timed_build(config)
         site = ours / "site"
         pages = sum(1 for _ in site.rglob("*.html"))
-        floor_seconds, floor_peak, _ = timed_build(write_config(plain, pages), workers=None)
+        plain_config = write_config(plain, pages)
+        builds, floors = [], []
+        for _ in range(rounds):
+            builds.append(timed_build(config))
+            floors.append(timed_build(plain_config, workers=None))
+        seconds = statistics.median(build[0] for build in builds)
+        peak, worker_peak = max(build[1] for build in builds), max(build[2] for build in builds)
+        floor_seconds = statistics.median(floor[0] for floor in floors)
+        floor_peak = max(floor[1] for floor in floors)
+        ratios = [build[0] / floor[0] for build, floor in zip(builds, floors, strict=True)]
         index = (site / "index.html").read_bytes()
         figures = {
             "models": count,
             "load": os.getloadavg()[0],  # other work on the machine: every time is an upper bound
             "cpus": len(os.sched_getaffinity(0)),
             "html_pages": pages,
+            "rounds": rounds,
             "build_s": seconds,
             "one_process_s": one_seconds,
             "plain_build_s": floor_seconds,
-            "ratio": seconds / floor_seconds,
+            "ratio": statistics.median(ratios),
+            "ratio_low": min(ratios),
+            "ratio_high": max(ratios),
             "one_process_ratio": one_seconds / floor_seconds,
             "peak_mib": peak,
             "worker_peak_mib": worker_peak,
@@ -336,9 +350,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, action="append", help="N (repeatable); default 100")
     parser.add_argument("--browser", action="store_true", help="also time Chromium (needs /usr/bin/chromium)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="builds of ours and the floor's, in turn; the medians (default 1)",
+    )
     args = parser.parse_args()
     for count in args.models or [100]:
-        figures = measure(count, args.browser)
+        figures = measure(count, args.browser, max(1, args.rounds))
         print(
             " ".join(
                 f"{key}={value:.2f}" if isinstance(value, float) else f"{key}={value}"
