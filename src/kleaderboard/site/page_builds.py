@@ -44,6 +44,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.meta import YAML_RE
 
 from kleaderboard import forked
+from kleaderboard.site.outputs import Outputs
 from kleaderboard.site.shells import Shells
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
@@ -179,9 +180,11 @@ class Site:
     searched: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # Material's frame of each kind of model page, cut where pages differ (shells.py)
     shells: Shells = field(init=False)
+    outputs: Outputs = field(default_factory=Outputs)  # the files written, each folder made once
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shells", Shells(self.config, self.nav, self.env, self.doc_files))
+        shells = Shells(self.config, self.nav, self.env, self.doc_files, self.outputs)
+        object.__setattr__(self, "shells", shells)
 
 
 def build_ahead(
@@ -317,7 +320,7 @@ def build_one(page: Page, source: str, site: Site) -> Built:
         else:
             page.meta["search"] = search
     for file in site.evidence.get(page.file.src_uri, ()):
-        file.copy_file()
+        site.outputs.copy(file)
     built = Built(
         src_uri=page.file.src_uri,
         anchors=page.present_anchor_ids,

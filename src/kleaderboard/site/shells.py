@@ -36,6 +36,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from kleaderboard.site.outputs import Outputs
+
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
 # The plugins whose page_context event a shell may stand for: ours (the page's language: its
@@ -114,6 +116,7 @@ class Shells:
     nav: Navigation
     env: jinja2.Environment
     doc_files: Sequence[File]
+    outputs: Outputs = field(default_factory=Outputs)
     shells: dict[tuple[object, ...], Shell | None] = field(default_factory=dict)
     checked: dict[tuple[object, ...], int] = field(default_factory=dict)  # pages compared, by kind
     known_plugins: bool = field(init=False)  # known_context_plugins: the same for a whole build
@@ -219,7 +222,9 @@ class Shells:
         try:
             output = config.plugins.on_post_page(output, page=page, config=config)
             if output.strip():
-                utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+                self.outputs.write(
+                    output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path
+                )
             else:
                 log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
         except Exception as e:

@@ -606,7 +606,13 @@ class Manifest(Strict):
 
 def load_manifest(path: Path) -> Manifest:
     """Read, parse and validate one submission.yaml; raise ManifestError listing every mistake."""
-    return parse_manifest(untrusted.load(path, error=ManifestError), path)
+    return manifest_from_bytes(untrusted.read_bytes(path, error=ManifestError), path)
+
+
+def manifest_from_bytes(data: bytes, path: Path) -> Manifest:
+    """Parse and validate the bytes of submission.yaml (read from ``path``), as load_manifest."""
+    text = untrusted.decode(data, path, ManifestError)
+    return parse_manifest(untrusted.loads(text, path, ManifestError), path)
 
 
 def parse_manifest(data: Any, path: Path | str) -> Manifest:

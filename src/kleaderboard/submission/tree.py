@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from kleaderboard.errors import InputError, ManifestError, Problem, RunRecordError
 from kleaderboard.records import RunRecord
 from kleaderboard.submission import loss_log, untrusted
-from kleaderboard.submission.manifest import Manifest, load_manifest
+from kleaderboard.submission.manifest import Manifest, manifest_from_bytes
 
 SUBMISSIONS_DIR = "submissions"
 OWNERS_NAME = "OWNERS.yaml"
@@ -94,8 +94,9 @@ def load_submission(manifest_path: Path) -> Submission:
     problems = check_layout(manifest_path)
     if problems:
         raise InputError(problems)
-    manifest = load_manifest(manifest_path)
-    digest = hashlib.sha256(untrusted.read_bytes(manifest_path, error=ManifestError)).hexdigest()
+    data = untrusted.read_bytes(manifest_path, error=ManifestError)  # read once: parsed and hashed
+    manifest = manifest_from_bytes(data, manifest_path)
+    digest = hashlib.sha256(data).hexdigest()
     return Submission(submission_id(manifest_path), manifest_path.parent, manifest, digest)
 
 
