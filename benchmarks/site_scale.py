@@ -120,23 +120,60 @@ target is still NOT met. 2x N took 1.94-2.05x the time from 2,500 to 5,000 (targ
 The page targets hold (292 KiB gzipped; first paint 0.28-0.34 s; DOMContentLoaded 0.48-0.76 s; a
 sort once the page is idle 10-28 ms; right after load 18-116 ms, the 116 on the slow machine).
 
-Where the time goes now, at N = 2,000 with two workers (timers around each step; 9-11 s on a
+Where the time went then, at N = 2,000 with two workers (timers around each step; 9-11 s on a
 calm machine, the floor 6.7-7.5 s): loading and scoring the submissions 2.2-2.5 s in two
-processes (YAML parsed twice: once to check its events, once to load; loss-log rows), adding the
-generated files 0.65 s, MkDocs' reading loop 0.3 s, the pages built ahead 5-7 s in two
-processes, MkDocs' loop after them and the search index about 0.5 s. A page built ahead costs
-about 5 ms of CPU, half of it system time: our site writes a folder per team and per model
-(models/<team>/, models/<team>/<model>/runs/) and copies each model's evidence files, 3,500
-folders and 3,600 files at N = 1,000, where the floor writes 2,010 files into one folder; on
-this machine's disk a new folder or file costs the kernel about 1 ms (timed under strace). The
-rest is our model page's body (1.5 ms) and Markdown, plugin events and the shell (about 0.6 ms).
-Next steps, by size: make each model's language-independent parts (its loss and category charts'
-geometry, its history and evidence rows) once for both languages, which needs both of a model's
-pages in the same worker; check YAML's events while loading it (one parse, not two); find why
-the loading gains little from its second process (2,000 submissions loaded in 1.96-2.10 s in two
-processes against 2.72-3.28 s in one; not the transfer: a child's 1,000 entries pickle in 0.10 s
-and unpickle in 0.09 s). None of them reaches 1.2x alone: with the files this site must write,
-the floor's one-folder pages are a hard comparison on a slow disk.
+processes, adding the generated files 0.65 s, MkDocs' reading loop 0.3 s, the pages built ahead
+5-7 s in two processes, MkDocs' loop after them and the search index about 0.5 s.
+
+Then (2026-12-02, sixth session):
+
+* The loading gained little from its second process because the processes took every other
+  submission, and the submissions written here cycle through four kinds: one process loaded
+  every loss log (5.3 s of CPU against 2.2 s for 2,500 submissions each). The work is now shared
+  by weight and, among equals, at random (the same every time; kleaderboard.forked.shares): 4.5 s
+  and 4.5 s.
+* The leaderboard, claims and charts pages grow with the models (at 5,000: 2.0 s, 1.4 s and
+  0.25 s a language, text and HTML); one run had them all in one process, which finished 4.3 s
+  after the other. They are now weighed and spread first (plugin._BOARD_PAGES).
+* A model's two pages are built by one process, one after the other, and its loss chart's line
+  is drawn once for both; a page built ahead takes its planned front matter (no YAML parse);
+  front matter and tables of contents are copied by hand (copy.deepcopy was a tenth of a page's
+  populate step); a loss log's plain rows are read by a quick reader (a 200-row log in 1.2 ms,
+  from 1.9 ms); a loss log's point is a named tuple (a child's 2,500 loaded entries pickle in
+  0.62 s, from 0.99 s, and unpickle in 0.27-0.34 s, from 0.62 s); each folder of the site is made
+  once a process (site/outputs.py); a manifest is read once.
+* ``--rounds R`` builds ours and the floor in turn R times and prints the median ratio and its
+  lowest and highest: the floor alone took 18 s in one round and 27 s in the next.
+
+``--models 2500 --models 5000 --browser --rounds 3``, the machine busy (load about 1.2 before the
+benchmark started), then ``--models 5000 --rounds 3`` again:
+
+    models=2500 load=1.18 cpus=2 html_pages=5010 rounds=3 build_s=13.84 one_process_s=18.11
+      plain_build_s=11.33 ratio=1.26 ratio_low=1.16 ratio_high=1.32 one_process_ratio=1.60
+      peak_mib=277.56 index_gzip_kib=152.58 fcp_ms=460 dcl_ms=525.70 first_sort_ms=14.70 sort_ms=10.10
+    models=5000 load=1.25 cpus=2 html_pages=10010 rounds=3 build_s=29.10 one_process_s=36.76
+      plain_build_s=21.24 ratio=1.43 ratio_low=1.13 ratio_high=1.54 one_process_ratio=1.73
+      peak_mib=499.11 index_gzip_kib=291.82 fcp_ms=292 dcl_ms=483.90 first_sort_ms=23.80 sort_ms=10.10
+    models=5000 load=1.30 cpus=2 html_pages=10010 rounds=3 build_s=40.60 one_process_s=45.61
+      plain_build_s=26.26 ratio=1.51 ratio_low=1.33 ratio_high=1.61 one_process_ratio=1.74
+
+So at N = 5,000 the build took 1.43x and 1.51x the floor (medians of three rounds; single rounds
+1.13-1.61x); the build before these changes took 1.53x on the same busy machine that morning
+(one round, the floor 27.4 s) and 1.74x on a calm one: the 1.2x target is still NOT met. 2x N
+took 2.10x the time (the floor 1.87x; target 2.1x: at the edge, within this machine's noise).
+The page targets hold: 292 KiB gzipped, first paint 0.29-0.46 s, DOMContentLoaded 0.48-0.53 s,
+a sort 10 ms once idle and 15-24 ms right after load.
+
+Where the time goes now, at N = 5,000 (timers around each step, one build of 27.1 s on a slow
+moment, the floor 22.4 s just after): MkDocs' files event 9.7 s (loading 7.6 s, of it finding the
+manifests 0.8 s, the two shares about 5.5 s and taking the child's entries 1.1 s; adding the
+generated files 1.6 s, the downloads 0.75 s of it), MkDocs' reading loop 1.8 s, the pages built
+ahead 14.7 s in two even shares, MkDocs' loop over them 0.85 s. About 6 s of it runs in one
+process only. A model page built ahead costs about 3 ms of CPU: its body 1.65 ms (data 0.45 ms,
+the template 1.2 ms: about 300 escapes and 80 calls), populating 0.33 ms, the shell and the
+write 0.57 ms, the evidence copies 0.3 ms. Next steps, by size: move work out of MkDocs' process
+(the downloads could be written by a worker; the child's loaded entries are pickled after its
+share, while the parent waits); a cheaper model page template; one YAML parse, not two.
 """
 
 from __future__ import annotations
