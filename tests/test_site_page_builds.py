@@ -202,3 +202,30 @@ def test_mkdocs_takes_the_planned_pages_meta_without_parsing_it(tmp_path, monkey
     assert all(body.strip() for body in bodies)  # never a page's front matter alone
     titles = [real(doc)[1].get("title") for doc in read]
     assert sorted(filter(None, titles)) == ["Methodology", "평가 방법"]  # no page built ahead
+
+
+def test_the_build_holds_its_objects_out_of_the_collector_and_lets_them_go_after(tmp_path, monkeypatch):
+    # the loaded submissions and the pages' plans are frozen (gc.freeze) from the loading on, so
+    # that the collector's full walks in MkDocs' loops skip them; the build's end releases them,
+    # whether it succeeded or failed
+    import gc
+
+    held = []
+    real = pages._lazy_text
+
+    def text(front, render, *args):
+        held.append(gc.get_freeze_count())
+        return real(front, render, *args)
+
+    monkeypatch.setattr(pages, "_lazy_text", text)
+    build_site(FIXTURE / "mkdocs.yml", tmp_path / "site")
+    assert held and min(held) > 1000  # every page was made with the build's objects held
+    assert gc.get_freeze_count() == 0
+
+    def broken(front, render, *args):
+        raise ValueError("this page cannot be made")
+
+    monkeypatch.setattr(pages, "_lazy_text", broken)
+    with pytest.raises(SiteBuildError, match="this page cannot be made"):
+        build_site(FIXTURE / "mkdocs.yml", tmp_path / "site2")
+    assert gc.get_freeze_count() == 0

@@ -151,6 +151,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
             board = load_board(config, self.config, workers=1 if self.serving else self.config.workers)
             options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
             self.lazy, self.evidence = add_generated_files(files, config, board, options)
+            page_builds.hold_until_built()  # released in on_post_build (or on_build_error)
         self.blocks = raw_html.Blocks()
         return files
 
@@ -206,9 +207,11 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._drop_skip_filter()
         self.search.write(config)
+        page_builds.release_held()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._drop_skip_filter()
+        page_builds.release_held()
 
     def _drop_skip_filter(self) -> None:
         if self.skip_filter is not None:
