@@ -157,19 +157,32 @@ benchmark started), then ``--models 5000 --rounds 3`` again:
     models=5000 load=1.30 cpus=2 html_pages=10010 rounds=3 build_s=40.60 one_process_s=45.61
       plain_build_s=26.26 ratio=1.51 ratio_low=1.33 ratio_high=1.61 one_process_ratio=1.74
 
-So at N = 5,000 the build took 1.43x and 1.51x the floor (medians of three rounds; single rounds
-1.13-1.61x); the build before these changes took 1.53x on the same busy machine that morning
-(one round, the floor 27.4 s) and 1.74x on a calm one: the 1.2x target is still NOT met. 2x N
-took 2.10x the time (the floor 1.87x; target 2.1x: at the edge, within this machine's noise).
-The page targets hold: 292 KiB gzipped, first paint 0.29-0.46 s, DOMContentLoaded 0.48-0.53 s,
-a sort 10 ms once idle and 15-24 ms right after load.
+and after one more change (the build's objects frozen out of Python's collector from the loading
+on, page_builds.hold_until_built: the collector's full walks in MkDocs' loops had taken about
+2.5 s at 5,000 models, timed with gc.callbacks, and now take 0.01 s), ``--browser --rounds 3``:
+
+    models=2500 load=1.19 cpus=2 html_pages=5010 rounds=3 build_s=18.41 one_process_s=21.13
+      plain_build_s=13.02 ratio=1.41 ratio_low=1.25 ratio_high=1.87 one_process_ratio=1.62
+      peak_mib=277.79 index_gzip_kib=152.58 fcp_ms=304 dcl_ms=423.40 first_sort_ms=17.50 sort_ms=11.30
+    models=5000 load=1.34 cpus=2 html_pages=10010 rounds=3 build_s=31.55 one_process_s=44.70
+      plain_build_s=20.88 ratio=1.43 ratio_low=1.36 ratio_high=1.78 one_process_ratio=2.14
+      peak_mib=499.67 index_gzip_kib=291.82 fcp_ms=308 dcl_ms=501.50 first_sort_ms=32.50 sort_ms=30.40
+
+So at N = 5,000 the build took 1.43x, 1.51x and 1.43x the floor (medians of three rounds; single
+rounds 1.13-1.78x: the machine's noise is larger than the last change's gain); the build before
+these changes took 1.53x on the same busy machine that morning (one round, the floor 27.4 s) and
+1.74x on a calm one: the 1.2x target is still NOT met. 2x N took 2.10x and 1.71x the time (the
+floor 1.87x and 1.60x; target 2.1x: met, at the edge once, within this machine's noise). The
+page targets hold: 292 KiB gzipped, first paint 0.29-0.46 s, DOMContentLoaded 0.42-0.53 s, a
+sort 10-30 ms once idle and 15-33 ms right after load.
 
 Where the time goes now, at N = 5,000 (timers around each step, one build of 27.1 s on a slow
 moment, the floor 22.4 s just after): MkDocs' files event 9.7 s (loading 7.6 s, of it finding the
 manifests 0.8 s, the two shares about 5.5 s and taking the child's entries 1.1 s; adding the
-generated files 1.6 s, the downloads 0.75 s of it), MkDocs' reading loop 1.8 s, the pages built
-ahead 14.7 s in two even shares, MkDocs' loop over them 0.85 s. About 6 s of it runs in one
-process only. A model page built ahead costs about 3 ms of CPU: its body 1.65 ms (data 0.45 ms,
+generated files 1.6 s, the downloads 0.75 s of it), MkDocs' reading loop 1.8 s (1.9 s of full
+collections across it and the files event, since frozen away), the pages built ahead 14.7 s in
+two even shares, MkDocs' loop over them 0.85 s. About 6 s of it ran in one process only.
+A model page built ahead costs about 3 ms of CPU: its body 1.65 ms (data 0.45 ms,
 the template 1.2 ms: about 300 escapes and 80 calls), populating 0.33 ms, the shell and the
 write 0.57 ms, the evidence copies 0.3 ms. Next steps, by size: move work out of MkDocs' process
 (the downloads could be written by a worker; the child's loaded entries are pickled after its
