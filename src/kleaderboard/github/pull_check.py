@@ -36,7 +36,7 @@ from kleaderboard.checks.scope import (
     with_manifest_owners,
 )
 from kleaderboard.checks.validate import validate_paths
-from kleaderboard.errors import HubError, InputError, Problem
+from kleaderboard.errors import HubError, InputError, ManifestError, Problem
 from kleaderboard.github.check_report import NOT_A_SUBMISSION, SCOPE_CONTEXT, CheckReport
 from kleaderboard.github.client import GitHubClient, PullRequest, TreeEntry
 from kleaderboard.github.comments import CHECK_MARKER, render_check_comment
@@ -48,7 +48,7 @@ from kleaderboard.github.propose_records import (
 )
 from kleaderboard.provenance.record import FOLDER as PROVENANCE_DIR
 from kleaderboard.submission import untrusted
-from kleaderboard.submission.manifest import Manifest, load_manifest
+from kleaderboard.submission.manifest import Manifest, load_manifest, manifest_from_bytes
 from kleaderboard.submission.tree import (
     ALLOWED_NAMES,
     MANIFEST_NAME,
@@ -161,10 +161,11 @@ def _validate_staged(folder: Path, root: Path, found: _Found, submissions: Path 
     report = validate_paths([folder], submissions_root=submissions)
     found.problems += [_relative(p, root) for p in report.problems]
     try:
-        found.manifest = load_manifest(manifest_path)
+        data = untrusted.read_bytes(manifest_path, error=ManifestError)  # read once: parsed and hashed
+        found.manifest = manifest_from_bytes(data, manifest_path)
     except InputError:
         return
-    found.manifest_sha256 = hashlib.sha256(untrusted.read_bytes(manifest_path)).hexdigest()
+    found.manifest_sha256 = hashlib.sha256(data).hexdigest()
 
 
 def _check_hub(submission: str, inputs: CheckInputs, found: _Found) -> None:
