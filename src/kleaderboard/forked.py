@@ -55,7 +55,7 @@ def map_in_order(function: Callable[[T], R], items: Sequence[T], workers: int) -
     if workers <= 1 or fork_unsafe_because() is not None:
         return [function(item) for item in items]
     parts = shares(len(items), workers)
-    done = in_slices(lambda part, in_child: [function(item) for item in part], items, workers, parts)
+    done = in_slices(lambda part, in_child: [function(item) for item in part], items, parts)
     results: list[R | None] = [None] * len(items)
     for indexes, share in zip(parts, done, strict=True):
         if isinstance(share, ChildFailed):  # do its share here, where its error is raised
@@ -107,18 +107,12 @@ class ChildFailed:
 
 
 def in_slices(
-    work: Callable[[Sequence[T], bool], R],
-    items: Sequence[T],
-    workers: int,
-    parts: Sequence[Sequence[int]] | None = None,
+    work: Callable[[Sequence[T], bool], R], items: Sequence[T], parts: Sequence[Sequence[int]]
 ) -> list[R | ChildFailed]:
     """``work(part, in_child)`` for each part of items, ``parts`` giving each one's indexes
-    (by default :func:`shares`, one part for each of ``workers``): the first in this process,
-    each other in a forked child whose result comes back pickled. The caller has checked that
-    this process may fork (:func:`fork_unsafe_because`). If this process's part raises, the
-    children are stopped."""
-    if parts is None:
-        parts = shares(len(items), workers)
+    (:func:`shares`): the first in this process, each other in a forked child whose result
+    comes back pickled. The caller has checked that this process may fork
+    (:func:`fork_unsafe_because`). If this process's part raises, the children are stopped."""
     context = multiprocessing.get_context("fork")
     children = []
     for indexes in parts[1:]:
