@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -199,6 +201,25 @@ def test_a_pin_on_a_task_with_no_hub_dataset_is_refused(adapter: Any) -> None:
         "none \\(its data is not on the Hub\\) — a pin names the commit of one Hub dataset",
     ):
         adapter.make_task_manager([task])
+
+
+def test_the_overlay_goes_with_its_task_manager(adapter: Any, tmp_path: Path) -> None:
+    (tmp_path / "skt" / "kobest_v1").mkdir(parents=True)
+    task = pinned(load_suite("ko-global-v1"), "kobest_wic", PIN).tasks[4]
+    tm = adapter.make_task_manager([task], tmp_path)
+    folder = Path(tm.task_index["kobest_wic"].yaml_path).parent
+    assert folder.name.startswith("kleaderboard-overlay-") and folder.is_dir()
+    del tm
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_a_refused_pin_leaves_no_overlay_behind(adapter: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    task = load_suite("demo").tasks[0].model_copy(update={"dataset_revision": PIN})
+    with pytest.raises(adapter.EvaluationError):
+        adapter.make_task_manager([task])
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_fingerprint_changes_with_a_pin(adapter: Any) -> None:

@@ -20,7 +20,9 @@ import json
 import logging
 import math
 import random
+import shutil
 import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,15 +177,19 @@ def _write_overlay(tm: TaskManager, tasks: list[SuiteTask], data_dir: Path | Non
     keys stay exactly as in lm-eval.
     """
     overlay = Path(tempfile.mkdtemp(prefix=OVERLAY_PREFIX))
-    for task in tasks:
-        dataset_source(tm, task)  # a pin that cannot apply is refused before anything runs
-        if data_dir is None and task.dataset_revision is None:
-            continue
-        for entry in _leaf_entries(tm, task.task):
-            spec = _overlay_spec(entry, task, data_dir)
-            if spec is None:
+    try:
+        for task in tasks:
+            dataset_source(tm, task)  # a pin that cannot apply is refused before anything runs
+            if data_dir is None and task.dataset_revision is None:
                 continue
-            (overlay / f"{entry.name}.yaml").write_text(json.dumps(spec), encoding="utf-8")
+            for entry in _leaf_entries(tm, task.task):
+                spec = _overlay_spec(entry, task, data_dir)
+                if spec is None:
+                    continue
+                (overlay / f"{entry.name}.yaml").write_text(json.dumps(spec), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(overlay, ignore_errors=True)
+        raise
     return overlay
 
 
@@ -198,7 +204,11 @@ def make_task_manager(tasks: list[SuiteTask], data_dir: Path | None = None) -> T
     if data_dir is None and all(t.dataset_revision is None for t in tasks):
         return tm
     overlay = _write_overlay(tm, tasks, data_dir)
-    return TaskManager(include_path=[*folders, str(overlay)], include_defaults=False)
+    overlaid = TaskManager(include_path=[*folders, str(overlay)], include_defaults=False)
+    # lm-eval reads a task's YAML again when it loads the task, so the overlay lives as long as
+    # the TaskManager that indexes it, and goes with it (or when Python exits)
+    weakref.finalize(overlaid, shutil.rmtree, overlay, ignore_errors=True)
+    return overlaid
 
 
 def output_types(tm: TaskManager, task: SuiteTask) -> set[str]:
