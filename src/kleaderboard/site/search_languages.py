@@ -120,6 +120,10 @@ class LanguageIndexes:
             if self.offline:  # as material/offline does for the default index
                 utils.write_file(f"var __index = {data}".encode(), os.path.join(folder, INLINED))
 
+    def clear(self) -> None:
+        """Let go of the indexes (the build is over)."""
+        self.indexes = {}
+
 
 def _index_into(index: SearchIndex, page: Page, lang: str | None) -> list[dict[str, Any]]:
     """Index ``page`` into ``index``; the entries it added, located from the folder of ``lang``
