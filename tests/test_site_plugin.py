@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -298,3 +300,14 @@ def test_a_repository_address_that_is_not_https_is_a_plugin_error(
     monkeypatch.setenv("KLEADERBOARD_REPO_URL", "javascript:alert(1)")
     with pytest.raises(PluginError, match=r"not an https:// address — set it to the repository's address"):
         repository_from_environment(make_config(repo))
+
+
+def test_the_plugin_imports_nothing_heavy():
+    # every build pays for its imports: reading provenance records needs no numpy (comparing does)
+    code = (
+        "import sys, kleaderboard.site.plugin, kleaderboard.site.build; "
+        "heavy = {'numpy', 'torch', 'lm_eval', 'huggingface_hub', 'githubkit'} & set(sys.modules); "
+        "assert not heavy, heavy"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import itertools
 import statistics as stats
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kleaderboard.provenance.comparison import compare
-from kleaderboard.provenance.fingerprint import Fingerprint
+if TYPE_CHECKING:  # comparing needs numpy; reading a record (the site) does not
+    from kleaderboard.provenance.fingerprint import Fingerprint
 
 NULL_PANEL_VERSION: Final = 1
 FLAG_Z = 4.0
@@ -71,6 +71,8 @@ class Calibrated(_Model):
 
 def build_panel(independent: list[Fingerprint]) -> NullPanel:
     """The null panel from fingerprints of independent models (every ordered pair of one family)."""
+    from kleaderboard.provenance.comparison import compare
+
     collected: dict[tuple[str, str, str], list[float]] = {}
     for a, b in itertools.permutations(independent, 2):
         for score in compare(a, b):
@@ -101,6 +103,8 @@ def calibrate(
 
 def score(candidate: Fingerprint, reference: Fingerprint, panel: NullPanel) -> list[Calibrated]:
     """Every statistic of every candidate component against reference, calibrated on the panel."""
+    from kleaderboard.provenance.comparison import compare
+
     out = []
     for raw in compare(candidate, reference):
         null = panel.find(candidate.family, raw.kind, raw.statistic)
