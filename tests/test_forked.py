@@ -120,3 +120,59 @@ def test_heavy_items_are_spread_first():
     parts = forked.shares(606, 2, weight=lambda index: 100.0 if index in heavy else 1.0)
     assert [len(heavy & set(part)) for part in parts] == [3, 3]
     assert abs(len(parts[0]) - len(parts[1])) <= 1
+
+
+def test_work_in_the_background_runs_in_a_child_while_this_process_goes_on():
+    done = run_alone(
+        """
+        import time
+        start = time.monotonic()
+        pending = forked.in_background(lambda: (time.sleep(0.5), os.getpid())[1])
+        assert time.monotonic() - start < 0.4  # not waited for
+        assert isinstance(pending, forked.Pending)
+        print(pending.result() != os.getpid())
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]  # done in another process
+
+
+def test_work_in_the_background_that_fails_is_redone_where_its_result_is_asked():
+    done = run_alone(
+        """
+        from kleaderboard.errors import InputError, Problem
+        parent = os.getpid()
+        def work():
+            if os.getpid() != parent:
+                os._exit(9)  # the child dies (killed for memory, say): its work is redone here
+            raise InputError([Problem("x.yaml", "model.name", "is empty", "name it")])
+        pending = forked.in_background(work)
+        try:
+            pending.result()
+        except InputError as exc:
+            print(exc.problems[0].field)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["model.name"]
+
+
+def test_work_in_the_background_can_be_stopped():
+    done = run_alone(
+        """
+        import time
+        pending = forked.in_background(lambda: time.sleep(60))
+        start = time.monotonic()
+        pending.stop()
+        print(time.monotonic() - start < 5, pending.child.exitcode)
+        """
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "-15"]
+
+
+def test_without_fork_background_work_is_done_at_once():
+    calls = []
+    done = forked.in_background(lambda: calls.append(os.getpid()) or 7, fork=False)
+    assert calls == [os.getpid()] and done.result() == 7
+    done.stop()  # nothing to stop

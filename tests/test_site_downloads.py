@@ -92,3 +92,11 @@ def test_methodology_documents_every_field(rendered):
         for name, info in model.model_fields.items():
             assert info.description, name
             assert f"<code>{name}</code>" in html
+
+
+def test_downloads_are_named_before_they_are_made_and_written_whole(board, files, tmp_path):
+    # the plugin registers the files by name and has them written meanwhile (in another process)
+    assert downloads.download_uris(board) == list(files)
+    assert downloads.write_downloads(board, LINKS.url, str(tmp_path / "site")) == len(files)
+    for uri, text in files.items():
+        assert (tmp_path / "site" / uri).read_bytes() == text.encode("utf-8"), uri

@@ -152,6 +152,7 @@ def test_a_model_page_shows_one_labelled_block_per_suite(two_suites):
 
 def test_downloads_one_file_per_suite_in_the_documented_format(two_suites):
     files = downloads.download_files(two_suites, ENGLISH.url)
+    assert downloads.download_uris(two_suites) == list(files)  # named before they are made
     main = downloads.LeaderboardFile.model_validate_json(files["leaderboard.json"])
     demo = downloads.LeaderboardFile.model_validate_json(files["leaderboards/demo.json"])
     v1 = downloads.LeaderboardFile.model_validate_json(files["leaderboards/ko-global-v1.json"])

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -136,6 +136,59 @@ def in_slices(
             results.append(ChildFailed(child.exitcode))
         child.join()
     return results
+
+
+class Pending(Generic[R]):
+    """``function()`` running in a forked child while this process goes on (:func:`in_background`)."""
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self.function = function
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.child = context.Process(
+            target=_child, args=(lambda items, _: function(), (), sender), daemon=True
+        )
+        self.child.start()
+        sender.close()
+
+    def result(self) -> R:
+        """Wait for the child's result. A child that failed has its work redone here, so that
+        its error is raised here, as itself."""
+        try:
+            result: R = self.receiver.recv()
+        except EOFError:  # it raised, or died
+            self.child.join()
+            return self.function()
+        self.child.join()
+        return result
+
+    def stop(self) -> None:
+        """No result wanted any more (a failed build): the child goes, its work with it."""
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join()
+
+
+class Done(Generic[R]):
+    """A result already there: what :func:`in_background` gives where it cannot fork."""
+
+    def __init__(self, result: R) -> None:
+        self.value = result
+
+    def result(self) -> R:
+        return self.value
+
+    def stop(self) -> None:
+        pass
+
+
+def in_background(function: Callable[[], R], fork: bool = True) -> Pending[R] | Done[R]:
+    """Start ``function()`` in a forked child, where this process may (and ``fork``); else run
+    it now. Its ``result()`` waits for it. Work that must be done before a later step, that
+    would leave a CPU idle meanwhile: the site's downloads, while MkDocs reads its pages."""
+    if fork and fork_unsafe_because() is None:
+        return Pending(function)
+    return Done(function())
 
 
 def _child(work: Callable[[Sequence[T], bool], R], items: Sequence[T], sender: Connection) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from kleaderboard.scoring import normalise
 from kleaderboard.scoring.leaderboard import Entry, Leaderboard
 from kleaderboard.site import claims, claims_board, costs, history, rank_ranges
+from kleaderboard.site.outputs import Outputs
 
 LEADERBOARD_JSON = "leaderboard.json"
 LEADERBOARD_CSV = "leaderboard.csv"
@@ -376,6 +378,35 @@ def download_files(board: Leaderboard, url: UrlOf) -> dict[str, str]:
         EXTERNAL_CSV: to_csv((r.model_dump() for r in claims.external), list(ExternalRow.model_fields)),
         CLAIMS_SCHEMA: schema_json(ClaimsFile),
     }
+
+
+def download_uris(board: Leaderboard) -> list[str]:
+    """The src_uri of every download :func:`download_files` makes, in its order, without
+    making them."""
+    suites = [uri for each in board.boards for uri in (f.uri for f in suite_downloads(each.suite.name))]
+    return [
+        *suites,
+        LEADERBOARD_JSON,
+        LEADERBOARD_CSV,
+        LEADERBOARD_SCHEMA,
+        CLAIMS_JSON,
+        CLAIMS_CSV,
+        EXTERNAL_CSV,
+        CLAIMS_SCHEMA,
+    ]
+
+
+def write_downloads(board: Leaderboard, url: UrlOf, site_dir: str) -> int:
+    """Write every download into the site folder, as MkDocs writes a file of generated text;
+    how many."""
+    written = Outputs()
+    texts = download_files(board, url)
+    for uri, text in texts.items():
+        path = os.path.join(site_dir, uri)
+        written.folder_for(path)
+        with open(path, "w", encoding="utf-8") as output:
+            output.write(text)
+    return len(texts)
 
 
 def documented_fields() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:

@@ -135,6 +135,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         self.evidence: dict[str, list[File]] = {}  # the files published next to each model page
         self.site: page_builds.Site | None = None  # the pages built ahead, in this build
         self.skip_filter: page_builds.SkipFilter | None = None
+        self.downloads_pending: forked.Pending[int] | forked.Done[int] | None = None  # written meanwhile
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -148,7 +149,19 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         with page_builds.collector_paused():  # thousands of submissions: objects, not garbage
-            board = load_board(config, self.config, workers=1 if self.serving else self.config.workers)
+            workers = 1 if self.serving else self.config.workers
+            board = load_board(config, self.config, workers)
+            # a CPU is idle until the pages are built ahead (on_env): the downloads are made there
+            fork = forked.worker_count(workers, len(board.entries)) > 1
+            self.downloads_pending = forked.in_background(
+                functools.partial(
+                    downloads.write_downloads,
+                    board,
+                    pages.Links(config.use_directory_urls).url,
+                    config.site_dir,
+                ),
+                fork,
+            )
             options = pages.Options(self.config.loss_log_x, self.config.search_model_pages)
             self.lazy, self.evidence = add_generated_files(files, config, board, options)
             page_builds.hold_until_built()  # released in on_post_build (or on_build_error)
@@ -176,6 +189,7 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
     # The leaderboard, claims, charts and model pages are built here, several at once; MkDocs'
     # loop skips them.
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self._downloads_written()
         lazy = self.lazy
         ahead = [page for uri in lazy if (page := _page(files, uri)) is not None]
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
@@ -217,11 +231,20 @@ class LeaderboardPlugin(BasePlugin[LeaderboardConfig]):
         """Let go of this build's pages and submissions. MkDocs keeps its plugins until Python
         exits, and Python's teardown took about 3 s over a build of 5,000 models held here (0.6 s
         once let go of at the end of the build)."""
+        if self.downloads_pending is not None:
+            self.downloads_pending.stop()
+            self.downloads_pending = None
         self.lazy, self.evidence, self.navs, self.site = {}, {}, {}, None
         self.blocks = raw_html.Blocks()
         if hasattr(self, "search"):  # (a build can fail before on_config)
             self.search.clear()
         page_builds.release_held()
+
+    def _downloads_written(self) -> None:
+        """Wait for the downloads (written into the site folder, where MkDocs copies nothing)."""
+        if self.downloads_pending is not None:
+            self.downloads_pending.result()
+            self.downloads_pending = None
 
     def _drop_skip_filter(self) -> None:
         if self.skip_filter is not None:
@@ -431,9 +454,9 @@ def add_generated_files(
         files.append(file)
         if item.page is not None:
             evidence.setdefault(item.page, []).append(file)
-    for uri, text in downloads.download_files(board, links.url).items():
+    for uri in downloads.download_uris(board):  # written into the site folder (on_files)
         _refuse_clash(files, uri, config)
-        files.append(File.generated(config, uri, content=text))
+        files.append(File.generated(config, uri, abs_src_path=os.path.join(config.site_dir, uri)))
     for uri, path in ASSET_FILES.items():
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     return lazy, evidence
