@@ -176,3 +176,14 @@ def test_without_fork_background_work_is_done_at_once():
     done = forked.in_background(lambda: calls.append(os.getpid()) or 7, fork=False)
     assert calls == [os.getpid()] and done.result() == 7
     done.stop()  # nothing to stop
+
+
+def test_a_child_sending_its_results_back_gets_less_to_do():
+    # pickling a result costs a child a share of making it: its share is that much smaller,
+    # so that its results are back when this process has made its own
+    even = forked.shares(1000, 2)
+    lighter = forked.shares(1000, 2, costs=[1.0, 1.25])
+    assert abs(len(even[0]) - len(even[1])) <= 1
+    assert len(lighter[0]) == pytest.approx(1.25 * len(lighter[1]), abs=2)
+    assert sorted(lighter[0] + lighter[1]) == list(range(1000))
+    assert forked.shares(1000, 2, costs=[1.0, 1.0]) == even

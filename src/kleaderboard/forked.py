@@ -45,16 +45,20 @@ def fork_unsafe_because() -> str | None:
     return None
 
 
-def map_in_order(function: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
+def map_in_order(
+    function: Callable[[T], R], items: Sequence[T], workers: int, sent_back: float = 0.0
+) -> list[R]:
     """``[function(item) for item in items]``, the items shared across ``workers`` processes
-    (this one and forked children, :func:`shares`) where this process may fork.
+    (this one and forked children, :func:`shares`) where this process may fork. ``sent_back``:
+    what pickling a result costs a child, as a share of making it; children get that much
+    less to do, so that they have sent their results when this process has made its own.
 
     A child that fails (or whose results cannot be pickled) has its share redone here, so that
     an error is raised here exactly as it would have been without children."""
     workers = min(workers, len(items))
     if workers <= 1 or fork_unsafe_because() is not None:
         return [function(item) for item in items]
-    parts = shares(len(items), workers)
+    parts = shares(len(items), workers, costs=[1.0] + [1.0 + sent_back] * (workers - 1))
     done = in_slices(lambda part, in_child: [function(item) for item in part], items, parts)
     results: list[R | None] = [None] * len(items)
     for indexes, share in zip(parts, done, strict=True):
@@ -70,10 +74,13 @@ def shares(
     workers: int,
     group: Callable[[int], Hashable] | None = None,
     weight: Callable[[int], float] | None = None,
+    costs: Sequence[float] | None = None,
 ) -> list[list[int]]:
     """The indexes of ``count`` items shared among ``workers`` processes so that each has about
-    as much work: the heaviest first (``weight(index)``, 1 by default), each to the process with
-    the least so far; items of the same weight taken at random (the same every time).
+    as much work: the heaviest first (``weight(index)``, 1 by default), each to the process that
+    would have the least with it; items of the same weight taken at random (the same every
+    time). ``costs[w]``: what an item's weight costs process w (1 by default; more where a
+    child must also send its results back).
 
     At random, not every n-th item: items often come in a pattern (every other submission with a
     loss log, say), and one process would take all the costly ones and finish last. Items whose
@@ -88,11 +95,12 @@ def shares(
     random.Random(count).shuffle(taken)
     taken.sort(key=lambda member: -weights[member])  # a stable sort: equals stay shuffled
     load = [0.0] * workers
+    cost = list(costs) if costs is not None else [1.0] * workers
     owner = [0] * len(members)
     for member in taken:
-        lightest = min(range(workers), key=load.__getitem__)
+        lightest = min(range(workers), key=lambda w: load[w] + weights[member] * cost[w])
         owner[member] = lightest
-        load[lightest] += weights[member]
+        load[lightest] += weights[member] * cost[lightest]
     parts: list[list[int]] = [[] for _ in range(workers)]
     for member, indexes in enumerate(members):
         parts[owner[member]].extend(indexes)

@@ -225,6 +225,11 @@ def build_leaderboard(submissions_dir: Path, suite: Suite) -> Leaderboard:
     return build_leaderboards(submissions_dir, [suite])
 
 
+# A submission's entries pickle (to come back from a child) in about an eighth of the time it
+# takes to load and score them (0.19 ms against 1.45 ms, at 5,000 of the scale benchmark's).
+SENT_BACK = 0.13
+
+
 def build_leaderboards(submissions_dir: Path, suites: Sequence[Suite], workers: int = 1) -> Leaderboard:
     """Load every submission once and rank it on each suite: the first suite's board, with
     the other suites' boards beside it (each ranked on its own). The submissions are loaded
@@ -233,7 +238,8 @@ def build_leaderboards(submissions_dir: Path, suites: Sequence[Suite], workers: 
         raise ValueError("build_leaderboards needs at least one suite")
     paths = find_manifests(submissions_dir)
     workers = forked.worker_count(workers, len(paths))
-    loaded = forked.map_in_order(functools.partial(_load_and_enter, suites=tuple(suites)), paths, workers)
+    load = functools.partial(_load_and_enter, suites=tuple(suites))
+    loaded = forked.map_in_order(load, paths, workers, sent_back=SENT_BACK)
     problems = tuple(problem for outcome in loaded if isinstance(outcome, list) for problem in outcome)
     entries = [outcome for outcome in loaded if not isinstance(outcome, list)]
     boards = [
