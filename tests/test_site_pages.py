@@ -703,3 +703,31 @@ def test_rows_carry_what_the_filters_match(rendered):
     assert 'data-size="3-15b"' in row  # an MoE is banded by its 3B active parameters, not its 30B
     assert 'data-mode="base"' in row and 'data-status="evaluated"' in row
     assert 'data-search="beta-moe &lt;img' in row  # lower case, escaped
+
+
+# every character the page text drops, among ordinary ones
+_TRICKY = st.sampled_from(
+    [
+        *("\x00", "\x07", "\x0b", "\x1f", "\x7f", "\x85", "\x9f", "\ud800", "\udfff", "\u2028", "\u2029"),
+        *(
+            "\ufffe",
+            "\uffff",
+            "\t",
+            "\n",
+            "\u00a0",
+            "\u200b",
+            "\u3000",
+            "한",
+            "a",
+            " ",
+            "\U0001f600",
+            "\ue000",
+        ),
+    ]
+)
+
+
+@given(st.lists(st.one_of(_TRICKY, st.characters()), max_size=12).map("".join))
+def test_printable_text_is_kept_whole_and_control_characters_dropped(text):
+    # the quick path (text Python calls printable, returned as it is) drops what the search does
+    assert pages._printable(text) == pages._DROPPED.sub("", text)
