@@ -27,6 +27,7 @@ import functools
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -34,7 +35,6 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -56,6 +56,9 @@ from kleaderboard.site import (
 )
 from kleaderboard.site.shells import known_context_plugins
 from kleaderboard.suites import Suite, load_suite
+
+if TYPE_CHECKING:  # (mkdocs serve's server, and its file watcher: not needed to build)
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.kleaderboard")
 
