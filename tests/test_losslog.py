@@ -266,3 +266,27 @@ def test_a_plain_row_is_read_by_the_quick_reader() -> None:
         500, 2000000000, 10.4665, 7.515e-05, 1.108, None
     )
     assert read(["500", "2000000000", "-1", "", "", ""]) is None  # a problem: the full reader says it
+
+
+def test_a_log_sent_between_processes_comes_back_equal_point_for_point():
+    # pickled column by column (a site build sends thousands): every point a LossPoint again,
+    # every value of the type it had (25-digit integers, None, floats)
+    import pickle
+
+    from kleaderboard.submission.loss_log import LossLog, LossPoint
+
+    points = (
+        LossPoint(0, 0, 11.2, None, None, None),
+        LossPoint(10, 10**24 + 7, 9.5, 3e-4, 1.25, None),
+        LossPoint(20, 10**25, 8.0, 2e-4, None, 7.75),
+    )
+    log = LossLog("submissions/a/b/loss_log.csv", points, ("run 1",))
+    back = pickle.loads(pickle.dumps(log, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == log and back.notes == log.notes and back.path == log.path
+    assert all(type(point) is LossPoint for point in back.points)
+    assert [[type(value) for value in point] for point in back.points] == [
+        [type(value) for value in point] for point in points
+    ]
+    assert back.points[1].tokens_seen == 10**24 + 7
+    empty = LossLog("x.csv", ())
+    assert pickle.loads(pickle.dumps(empty)) == empty

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kleaderboard.errors import InputError, LossLogError, RunRecordError
 from kleaderboard.github.record_intake import check_untrusted_record
@@ -144,3 +146,108 @@ def test_run_records_are_read_through_the_bounded_reader(tmp_path: Path) -> None
     link.symlink_to(path)
     with pytest.raises(RunRecordError, match="is not a regular file: it is a symbolic link"):
         read_record(link)
+
+
+# --- the quick YAML reader: it vouches for a document, or leaves it to the full check ------
+
+# YAML pieces, plain and tricky: aliases, anchors, tags, merge keys, keys YAML reads as other
+# types, duplicates, flow style, quotes, nesting, second documents, bad scalars, comments
+_KEYS = ["a", "b", "name", "'yes'", "yes", "1", "null", "<<", '"a"', "? a", "~", "a b", "=", "*x", "&k c"]
+_SCALARS = [
+    "1",
+    "x",
+    "'x'",
+    "true",
+    "no",
+    "~",
+    "2026-01-31",
+    "2026-13-01",
+    "1_000",
+    "0x1f",
+    "1e3",
+    "=",
+    "'!'",
+]
+_SCALARS += [
+    "&x v",
+    "*x",
+    "!!str 5",
+    "! 5",
+    "!!python/name:os.system",
+    "!!binary aGk=",
+    "!!set {a}",
+    "[]",
+    "{}",
+    "[1, *x]",
+    "{a: 1, a: 2}",
+]
+_SCALARS += [
+    "{<<: *x}",
+    "|\n  two\n  lines",
+    '"\\t tab"',
+    "12345678901234567890123456789012345678901234567890" * 3,
+]
+
+
+@st.composite
+def _yaml_texts(draw: st.DrawFn) -> str:
+    def block(depth: int) -> list[str]:
+        lines = []
+        for _ in range(draw(st.integers(1, 4))):
+            key = draw(st.sampled_from(_KEYS))
+            if depth < 3 and draw(st.booleans()):
+                inner = block(depth + 1)
+                if draw(st.booleans()):
+                    lines += [f"{key}:"] + ["  " + line for line in inner]
+                else:
+                    lines += [f"{key}:"] + [
+                        f"  - {line}" if i == 0 else f"    {line}" for i, line in enumerate(inner)
+                    ]
+            else:
+                lines.append(f"{key}: {draw(st.sampled_from(_SCALARS))}")
+        return lines
+
+    text = "\n".join(block(0))
+    ending = draw(st.sampled_from(["", "\n", "\n---\nb: 1\n", "\n# a comment\n", "\n...\n", "\n---\n"]))
+    return draw(st.sampled_from(["", "---\n", "%YAML 1.1\n---\n"])) + text + ending
+
+
+def _full(text: str) -> object:
+    untrusted._check_events(text)
+    return untrusted.yaml.load(text, Loader=untrusted._Loader)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(_yaml_texts())
+def test_the_quick_reader_vouches_only_for_what_the_full_check_accepts(text):
+    try:
+        quick = untrusted._quick_load(text)
+    except untrusted._Unsure:
+        return  # the full check reads it, as before
+    assert quick == _full(text)  # accepted there too (it raises otherwise), the same value
+
+
+def test_the_quick_reader_reads_plain_documents_and_leaves_tricks_to_the_full_check():
+    assert untrusted._quick_load("a: 1\nb: [x, 'y']\nc: {d: 2026-01-31}\n") == {
+        "a": 1,
+        "b": ["x", "y"],
+        "c": {"d": __import__("datetime").date(2026, 1, 31)},
+    }
+    deep = (
+        "".join(f"{'  ' * i}k{i}:\n" for i in range(untrusted.MAX_DEPTH))
+        + "  " * untrusted.MAX_DEPTH
+        + "v: 1\n"
+    )
+    for tricky in (
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "<<: {a: 1}\n",
+        "yes: 1\n",
+        "a: 1\na: 2\n",
+        "a: 1\n---\nb: 2\n",
+    ):
+        with pytest.raises(untrusted._Unsure):
+            untrusted._quick_load(tricky)
+    with pytest.raises(untrusted._Unsure):
+        untrusted._quick_load(deep)
+    untrusted._quick_load(deep.replace("  " * untrusted.MAX_DEPTH + "v: 1\n", ""))  # at the limit: read
