@@ -402,10 +402,7 @@ def write_downloads(board: Leaderboard, url: UrlOf, site_dir: str) -> int:
     written = Outputs()
     texts = download_files(board, url)
     for uri, text in texts.items():
-        path = os.path.join(site_dir, uri)
-        written.folder_for(path)
-        with open(path, "w", encoding="utf-8") as output:
-            output.write(text)
+        written.write_text(text, os.path.join(site_dir, uri))
     return len(texts)
 
 

@@ -37,6 +37,12 @@ class Outputs:
         with open(path, "wb") as output:
             output.write(content)
 
+    def write_text(self, text: str, path: str) -> None:
+        """What ``File.copy_file()`` does with a file's generated text."""
+        self.folder_for(path)
+        with open(path, "w", encoding="utf-8") as output:
+            output.write(text)
+
     def copy(self, file: File) -> None:
         """``File.copy_file()``: the file's source (or generated content) to its place."""
         log.debug(f"Copying media file: '{file.src_uri}'")
@@ -48,7 +54,6 @@ class Outputs:
             with contextlib.suppress(shutil.SameFileError):  # a plugin wrote it there itself
                 shutil.copyfile(file.abs_src_path, path)
         elif isinstance(content, str):
-            with open(path, "w", encoding="utf-8") as output:
-                output.write(content)
+            self.write_text(content, path)
         else:
             self.write(content, path)
