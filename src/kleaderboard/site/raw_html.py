@@ -91,6 +91,12 @@ def chunks(markdown: str) -> list[tuple[str, str]]:
             start = end
         found.append((markdown[start:], ""))
         return found
+    return chunks_line_by_line(markdown)
+
+
+def chunks_line_by_line(markdown: str) -> list[tuple[str, str]]:
+    """:func:`chunks`, a line of ``splitlines()`` at a time (any text; slower)."""
+    found: list[tuple[str, str]] = []
     chunk: list[str] = []
     for line in markdown.splitlines(keepends=True):
         if _HEADING.match(line):
