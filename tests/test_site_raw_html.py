@@ -43,6 +43,13 @@ def test_chunks_are_the_line_by_line_reading(text: str) -> None:
     assert raw_html.chunks(text) == raw_html.chunks_line_by_line(text)
 
 
+@pytest.mark.parametrize("other", ["\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_every_other_line_break_starts_a_line_where_a_heading_may_be(other: str) -> None:
+    text = f"<p>x{other}# heading\n<p>y{other}{other}## another{other}text"
+    assert raw_html.chunks(text) == raw_html.chunks_line_by_line(text)
+    assert [heading for _, heading in raw_html.chunks(text)] == ["# heading\n", f"## another{other}", ""]
+
+
 @PROPERTY
 @given(text=texts)
 def test_ids_are_what_the_pattern_finds(text: str) -> None:
