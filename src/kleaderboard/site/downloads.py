@@ -364,36 +364,40 @@ def _suite_files(board: Leaderboard, main: LeaderboardFile, url: UrlOf) -> dict[
     return files
 
 
+# The site-wide downloads, in the order download_files makes them (after each board's own).
+SITE_DOWNLOADS = (
+    LEADERBOARD_JSON,
+    LEADERBOARD_CSV,
+    LEADERBOARD_SCHEMA,
+    CLAIMS_JSON,
+    CLAIMS_CSV,
+    EXTERNAL_CSV,
+    CLAIMS_SCHEMA,
+)
+
+
 def download_files(board: Leaderboard, url: UrlOf) -> dict[str, str]:
     """{src_uri: text} of every download: the main board at leaderboard.json, each board
     (the main one too) at leaderboards/<suite>.json, the claims."""
     leaderboard = leaderboard_file(board, url)
     claims = claims_file(board)
-    return _suite_files(board, leaderboard, url) | {
-        LEADERBOARD_JSON: to_json(leaderboard),
-        LEADERBOARD_CSV: leaderboard_csv(leaderboard),
-        LEADERBOARD_SCHEMA: schema_json(LeaderboardFile),
-        CLAIMS_JSON: to_json(claims),
-        CLAIMS_CSV: to_csv((r.model_dump() for r in claims.claims), list(ClaimRow.model_fields)),
-        EXTERNAL_CSV: to_csv((r.model_dump() for r in claims.external), list(ExternalRow.model_fields)),
-        CLAIMS_SCHEMA: schema_json(ClaimsFile),
-    }
+    texts = (
+        to_json(leaderboard),
+        leaderboard_csv(leaderboard),
+        schema_json(LeaderboardFile),
+        to_json(claims),
+        to_csv((r.model_dump() for r in claims.claims), list(ClaimRow.model_fields)),
+        to_csv((r.model_dump() for r in claims.external), list(ExternalRow.model_fields)),
+        schema_json(ClaimsFile),
+    )
+    return _suite_files(board, leaderboard, url) | dict(zip(SITE_DOWNLOADS, texts, strict=True))
 
 
 def download_uris(board: Leaderboard) -> list[str]:
     """The src_uri of every download :func:`download_files` makes, in its order, without
     making them."""
-    suites = [uri for each in board.boards for uri in (f.uri for f in suite_downloads(each.suite.name))]
-    return [
-        *suites,
-        LEADERBOARD_JSON,
-        LEADERBOARD_CSV,
-        LEADERBOARD_SCHEMA,
-        CLAIMS_JSON,
-        CLAIMS_CSV,
-        EXTERNAL_CSV,
-        CLAIMS_SCHEMA,
-    ]
+    suites = [file.uri for each in board.boards for file in suite_downloads(each.suite.name)]
+    return [*suites, *SITE_DOWNLOADS]
 
 
 def write_downloads(board: Leaderboard, url: UrlOf, site_dir: str) -> int:
