@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -283,6 +284,24 @@ class _Deadline:
         if self.expired:
             raise EvaluationError(self.message)
 
+    def quiet_when_unraisable(
+        self, previous: Callable[[sys.UnraisableHookArgs], object]
+    ) -> Callable[[sys.UnraisableHookArgs], object]:
+        """sys.unraisablehook that keeps this limit's own exception out of the log.
+
+        The signal may land where Python cannot raise (a finaliser, a gc callback: it happened in a
+        fresh-clone test run) and would print "Exception ignored in ..." with a traceback; the
+        deadline has already noted that it passed and :meth:`check` speaks for it. Anything else
+        goes to the hook that was there before.
+        """
+
+        def hook(unraisable: sys.UnraisableHookArgs) -> None:
+            exc = unraisable.exc_value
+            if not (isinstance(exc, EvaluationError) and str(exc) == self.message):
+                previous(unraisable)
+
+        return hook
+
 
 @contextmanager
 def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_Deadline]:
@@ -301,6 +320,8 @@ def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_D
         yield deadline
         return
     previous = signal.signal(signal.SIGALRM, deadline.expire)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = deadline.quiet_when_unraisable(previous_hook)
     started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -314,6 +335,7 @@ def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_D
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = previous_hook
         if outer_left:  # at least a moment, so that an outer limit already past still fires
             signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 0.001))
 
