@@ -278,7 +278,6 @@ met). The page targets hold: 292 KiB gzipped, first paint 0.30-0.41 s, DOMConten
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import gzip
 import json
@@ -441,58 +440,53 @@ def browser_figures(site: Path) -> dict[str, float]:
     return figures | {"first_sort_ms": first_sort_ms, "sort_ms": sort_ms}
 
 
-def measure(count: int, browser: bool, rounds: int = 1, folder: Path | None = None) -> dict[str, float]:
+def measure(count: int, browser: bool, folder: Path, rounds: int = 1) -> dict[str, float]:
     """Every figure for N = count; with several rounds, our build and the floor's in turn,
     each round's ratio taken (the machine's speed drifts between builds, less within a
-    round), and the medians given. Everything is written into a new folder in ``folder``
-    (which the caller deletes when every N is measured: see :func:`timed_build`), or into a
-    temporary one deleted at the end."""
-    with contextlib.ExitStack() as stack:
-        if folder is None:
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        else:
-            tmp = Path(tempfile.mkdtemp(prefix=f"n{count}-", dir=folder))
-        ours, plain = tmp / "ours", tmp / "plain"
-        ours.mkdir()
-        plain.mkdir()
-        write_submissions(ours, count)
-        config = write_config(ours, None)
-        site = ours / "site-one-process"
-        one_seconds, _, _ = timed_build(config, site, workers=1)  # every page in MkDocs' own process
-        pages = sum(1 for _ in site.rglob("*.html"))
-        plain_config = write_config(plain, pages)
-        builds, floors = [], []
-        for round in range(rounds):
-            builds.append(timed_build(config, ours / f"site-{round}"))
-            floors.append(timed_build(plain_config, plain / f"site-{round}"))
-        seconds = statistics.median(build[0] for build in builds)
-        peak, worker_peak = max(build[1] for build in builds), max(build[2] for build in builds)
-        floor_seconds = statistics.median(floor[0] for floor in floors)
-        floor_peak = max(floor[1] for floor in floors)
-        ratios = [build[0] / floor[0] for build, floor in zip(builds, floors, strict=True)]
-        index = (site / "index.html").read_bytes()
-        figures = {
-            "models": count,
-            "load": os.getloadavg()[0],  # other work on the machine: every time is an upper bound
-            "cpus": len(os.sched_getaffinity(0)),
-            "html_pages": pages,
-            "rounds": rounds,
-            "build_s": seconds,
-            "one_process_s": one_seconds,
-            "plain_build_s": floor_seconds,
-            "ratio": statistics.median(ratios),
-            "ratio_low": min(ratios),
-            "ratio_high": max(ratios),
-            "one_process_ratio": one_seconds / floor_seconds,
-            "peak_mib": peak,
-            "worker_peak_mib": worker_peak,
-            "plain_peak_mib": floor_peak,
-            "index_kib": len(index) / 1024,
-            "index_gzip_kib": len(gzip.compress(index)) / 1024,
-        }
-        if browser:
-            figures |= browser_figures(site)
-        return figures
+    round), and the medians given. Everything is written into a new folder in ``folder``,
+    which the caller deletes when every N is measured (see :func:`timed_build`)."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"n{count}-", dir=folder))
+    ours, plain = tmp / "ours", tmp / "plain"
+    ours.mkdir()
+    plain.mkdir()
+    write_submissions(ours, count)
+    config = write_config(ours, None)
+    site = ours / "site-one-process"
+    one_seconds, _, _ = timed_build(config, site, workers=1)  # every page in MkDocs' own process
+    pages = sum(1 for _ in site.rglob("*.html"))
+    plain_config = write_config(plain, pages)
+    builds, floors = [], []
+    for round in range(rounds):
+        builds.append(timed_build(config, ours / f"site-{round}"))
+        floors.append(timed_build(plain_config, plain / f"site-{round}"))
+    seconds = statistics.median(build[0] for build in builds)
+    peak, worker_peak = max(build[1] for build in builds), max(build[2] for build in builds)
+    floor_seconds = statistics.median(floor[0] for floor in floors)
+    floor_peak = max(floor[1] for floor in floors)
+    ratios = [build[0] / floor[0] for build, floor in zip(builds, floors, strict=True)]
+    index = (site / "index.html").read_bytes()
+    figures = {
+        "models": count,
+        "load": os.getloadavg()[0],  # other work on the machine: every time is an upper bound
+        "cpus": len(os.sched_getaffinity(0)),
+        "html_pages": pages,
+        "rounds": rounds,
+        "build_s": seconds,
+        "one_process_s": one_seconds,
+        "plain_build_s": floor_seconds,
+        "ratio": statistics.median(ratios),
+        "ratio_low": min(ratios),
+        "ratio_high": max(ratios),
+        "one_process_ratio": one_seconds / floor_seconds,
+        "peak_mib": peak,
+        "worker_peak_mib": worker_peak,
+        "plain_peak_mib": floor_peak,
+        "index_kib": len(index) / 1024,
+        "index_gzip_kib": len(gzip.compress(index)) / 1024,
+    }
+    if browser:
+        figures |= browser_figures(site)
+    return figures
 
 
 def main() -> None:
@@ -508,7 +502,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:  # every N's sites deleted only at the end
         for count in args.models or [100]:
-            figures = measure(count, args.browser, max(1, args.rounds), Path(folder))
+            figures = measure(count, args.browser, Path(folder), max(1, args.rounds))
             print(
                 " ".join(
                     f"{key}={value:.2f}" if isinstance(value, float) else f"{key}={value}"

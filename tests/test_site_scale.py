@@ -27,9 +27,9 @@ def test_the_floor_has_the_asked_number_of_pages(tmp_path):
     assert len(list((tmp_path / "docs" / "models").glob("*.md"))) == 7
 
 
-def test_rounds_give_the_median_ratio_and_its_spread():
+def test_rounds_give_the_median_ratio_and_its_spread(tmp_path):
     site_scale = site_scale_module()
-    figures = site_scale.measure(4, browser=False, rounds=2)
+    figures = site_scale.measure(4, browser=False, folder=tmp_path, rounds=2)
     assert figures["rounds"] == 2 and figures["html_pages"] > 8
     assert 0 < figures["ratio_low"] <= figures["ratio"] <= figures["ratio_high"]
     assert figures["build_s"] > 0 and figures["plain_build_s"] > 0
