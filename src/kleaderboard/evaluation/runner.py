@@ -284,6 +284,10 @@ class _Deadline:
         if self.expired:
             raise EvaluationError(self.message)
 
+    def raised(self, exc: BaseException | None) -> bool:
+        """Whether exc is the exception this limit's signal raised."""
+        return isinstance(exc, EvaluationError) and str(exc) == self.message
+
     def quiet_when_unraisable(
         self, previous: Callable[[sys.UnraisableHookArgs], object]
     ) -> Callable[[sys.UnraisableHookArgs], object]:
@@ -296,8 +300,7 @@ class _Deadline:
         """
 
         def hook(unraisable: sys.UnraisableHookArgs) -> None:
-            exc = unraisable.exc_value
-            if not (isinstance(exc, EvaluationError) and str(exc) == self.message):
+            if not self.raised(unraisable.exc_value):
                 previous(unraisable)
 
         return hook
@@ -329,7 +332,7 @@ def _time_limit(seconds: float | None, limit: _Limit = RUN_LIMIT) -> Iterator[_D
     except Exception as exc:
         # a library may turn the signal's exception into one of its own (transformers: "Can't
         # load the configuration"): once the limit has passed, the limit is what went wrong
-        if deadline.expired and not (isinstance(exc, EvaluationError) and str(exc) == deadline.message):
+        if deadline.expired and not deadline.raised(exc):
             raise EvaluationError(deadline.message) from exc
         raise
     finally:
